@@ -1,0 +1,94 @@
+# The district data hub. `make` builds bin/; see README.md for the rest.
+#   make demo   install what is missing, build, run the hub with the adapters on sample data
+#   make test   install what is missing, build, run every test
+#   make asan   the tests under AddressSanitizer and UBSan
+#   make deps   install the Debian packages the build needs (as root)
+
+CC      ?= gcc
+OPT     ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic -Werror $(OPT) $(SAN)
+LDFLAGS += $(SAN)
+PKGS     = libzmq libprotobuf-c sqlite3 libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+BUILD   ?= build
+BIN     ?= bin
+
+GEN     = $(BUILD)/gen/proto/hub.pb-c.c
+GEN_H   = $(GEN:.c=.h)
+CPPFLAGS += -I$(BUILD)/gen -Ihub -Iadapters/core $(PKG_CFLAGS)
+
+# hub/ modules, less the two programs
+HUB_SRC  = $(filter-out hub/main.c hub/ctl.c,$(wildcard hub/*.c))
+ADP_SRC  = $(wildcard adapters/core/*.c)
+GEN_SRC  = $(wildcard tests/gen/*.c)
+OBJ      = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBHUB   = $(BUILD)/libhub.a
+LIBADP   = $(BUILD)/libadp.a
+PROGS    = $(BIN)/hubd $(BIN)/hubctl $(BIN)/adapter-police $(BIN)/gen-district
+UNIT     = $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
+TOOLS    = $(patsubst tests/tools/%.c,$(BIN)/tests/%,$(wildcard tests/tools/*.c))
+
+.PHONY: all deps demo test check asan clean
+all: $(PROGS) $(UNIT) $(TOOLS)
+
+deps:
+	deploy/install-deps.sh
+
+$(GEN): proto/hub.proto
+	@mkdir -p $(BUILD)/gen
+	protoc-c --c_out=$(BUILD)/gen $<
+$(GEN_H): $(GEN)
+
+$(BUILD)/obj/%.o: %.c $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBHUB): $(call OBJ,$(HUB_SRC) $(GEN))
+	@rm -f $@
+	ar rcs $@ $^
+$(LIBADP): $(call OBJ,$(ADP_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/hubd: $(call OBJ,hub/main.c) $(LIBHUB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+$(BIN)/hubctl: $(call OBJ,hub/ctl.c) $(LIBHUB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+$(BIN)/adapter-%: $(call OBJ,adapters/%.c) $(LIBADP) $(LIBHUB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+$(BIN)/gen-district: $(call OBJ,$(GEN_SRC))
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) $^ -o $@
+$(BIN)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBADP) $(LIBHUB)
+	@mkdir -p $(BIN)/tests
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -lcmocka -o $@
+$(BIN)/tests/%: $(BUILD)/obj/tests/tools/%.o $(LIBADP) $(LIBHUB)
+	@mkdir -p $(BIN)/tests
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+# The two commands of the README: each installs what is missing first.
+demo: deps
+	$(MAKE) all
+	deploy/demo.sh
+
+test: deps
+	$(MAKE) all
+	tests/run.sh
+
+check: all
+	tests/run.sh
+
+asan: deps
+	$(MAKE) BUILD=build-asan BIN=bin-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all
+	BIN=bin-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
+
+clean:
+	rm -rf build build-asan bin bin-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

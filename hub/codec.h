@@ -1,0 +1,75 @@
+/*
+** codec.h: bytes on the wire <-> the hub's structs, with structural
+** validation. The only user of protobuf-c inside the hub.
+*/
+#ifndef HUB_CODEC_H
+#define HUB_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "record.h"
+
+typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
+typedef enum { QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS } query_kind_t;
+
+typedef struct {
+    query_kind_t kind;
+    const char *idno;          /* QUERY_GET by number, else NULL */
+    int64_t resident_id;       /* QUERY_GET by id, else 0 */
+    int64_t after;             /* QUERY_EXPORT_LINKS cursor */
+    uint32_t limit;
+} query_t;
+
+/* A decoded message. Strings point into the protobuf message it owns. */
+typedef struct {
+    const char *sender;
+    uint64_t seq;
+    uint32_t schema_version;
+    int64_t sent_at_ms;
+    msg_kind_t kind;
+    rec_t *recs;               /* MSG_BATCH */
+    size_t nrecs;
+    query_t query;             /* MSG_QUERY */
+    void *pb;
+} msg_t;
+
+/* Same values as the proto enums RecordResult and AckStatus. */
+enum { RESULT_ACCEPTED = 1, RESULT_DUPLICATE = 2, RESULT_REJECTED = 3 };
+enum { ACK_OK = 1, ACK_REJECTED = 2, ACK_RETRY = 3 };
+
+typedef struct {
+    int result;
+    hub_err_t code;
+    const char *reason;        /* not owned */
+    resident_id_t resident;
+} rec_result_t;
+
+typedef struct {
+    uint64_t seq;
+    int status;
+    hub_err_t code;
+    const char *reason;
+    const rec_result_t *results;
+    size_t n;
+} ack_t;
+
+/* Decode one frame. A message that is not a well-formed hub.Message with an
+** envelope and a body the hub accepts on this socket gives HUB_EPROTO and
+** a reason in why; out is then empty (codec_msg_fini is still safe).
+** Records of a batch that are individually unusable keep rec_t.err/why and
+** do not fail the message. */
+hub_err_t codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t whycap);
+void codec_msg_fini(msg_t *m);
+
+/* Encoders return a malloc'd frame in *out (caller frees). out_seq is the
+** hub's own envelope sequence number. */
+void codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len);
+void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
+void codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
+                            uint8_t **out, size_t *len);
+void codec_encode_stats(const registry_stats_t *stats, uint64_t out_seq, uint8_t **out, size_t *len);
+void codec_encode_links(const link_row_t *rows, size_t n, int64_t next_after, bool done,
+                        uint64_t out_seq, uint8_t **out, size_t *len);
+
+#endif

@@ -1,0 +1,159 @@
+/* config.c: hub.conf reader and default writer (see config.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { KEY_STR, KEY_INT } key_type_t;
+
+typedef struct {
+    const char *name;
+    key_type_t type;
+    size_t offset;
+    size_t size;       /* KEY_STR: buffer size */
+    const char *def;
+    long min, max;     /* KEY_INT bounds */
+    const char *comment;
+} key_t_;
+
+#define STR(f, def, c) {#f, KEY_STR, offsetof(hub_config_t, f), sizeof(((hub_config_t *)0)->f), def, 0, 0, c}
+#define INT(f, def, lo, hi, c) {#f, KEY_INT, offsetof(hub_config_t, f), 0, def, lo, hi, c}
+
+static const key_t_ s_keys[] = {
+    STR(ingest_endpoint, "tcp://127.0.0.1:5560",
+        "ZeroMQ endpoint where adapters deliver batches (ROUTER, CURVE)"),
+    STR(query_endpoint, "tcp://127.0.0.1:5561",
+        "endpoint for hubctl, committee offices and departments (ROUTER, CURVE)"),
+    STR(events_endpoint, "tcp://127.0.0.1:5562",
+        "endpoint of the change feed (PUB, CURVE)"),
+    INT(max_message_bytes, "8388608", 1024, 1L << 30,
+        "largest message accepted; a larger one is refused and quarantined"),
+    INT(group_commit_max_records, "5000", 1, 1000000,
+        "commit once this many records are waiting"),
+    INT(group_commit_max_ms, "20", 0, 10000,
+        "or once the oldest waiting batch is this old (milliseconds)"),
+    INT(sqlite_cache_mib, "256", 1, 65536,
+        "SQLite page cache of the registry, MiB"),
+    STR(log_level, "info",
+        "error, warn, notice, info or debug"),
+};
+#define NKEYS (sizeof s_keys / sizeof s_keys[0])
+
+static hub_err_t
+s_set(hub_config_t *cfg, const key_t_ *k, const char *value, const char **why)
+{
+    char *dst = (char *)cfg + k->offset;
+    if (k->type == KEY_STR) {
+        if (strlen(value) >= k->size) {
+            *why = "value too long";
+            return HUB_ECONFIG;
+        }
+        strcpy(dst, value);
+        return HUB_OK;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end) {
+        *why = "not a whole number";
+        return HUB_ECONFIG;
+    }
+    if (v < k->min || v > k->max) {
+        *why = "out of bounds";
+        return HUB_ECONFIG;
+    }
+    memcpy(dst, &v, sizeof v);
+    return HUB_OK;
+}
+
+void
+config_defaults(hub_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *why;
+        hub_err_t rc = s_set(cfg, &s_keys[i], s_keys[i].def, &why);
+        (void)rc;
+    }
+}
+
+static hub_err_t
+s_write_defaults(const char *path, char *errbuf, size_t errcap)
+{
+    FILE *f = fopen(path, "wx");
+    if (!f) {
+        snprintf(errbuf, errcap, "%s: cannot create: %s", path, strerror(errno));
+        return HUB_ECONFIG;
+    }
+    fprintf(f, "# hub.conf: settings of hubd. Every key is shown at its default;\n"
+               "# remove the '#' before a key to change it. Restart hubd to apply.\n");
+    for (size_t i = 0; i < NKEYS; i++) {
+        const key_t_ *k = &s_keys[i];
+        fprintf(f, "\n# %s", k->comment);
+        if (k->type == KEY_INT)
+            fprintf(f, " (%ld..%ld)", k->min, k->max);
+        fprintf(f, "\n# %s = %s\n", k->name, k->def);
+    }
+    return fclose(f) == 0 ? HUB_OK : HUB_EIO;
+}
+
+static char *
+s_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = 0;
+    return s;
+}
+
+hub_err_t
+config_load(hub_config_t *cfg, const char *path, char *errbuf, size_t errcap)
+{
+    config_defaults(cfg);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return s_write_defaults(path, errbuf, errcap);
+        snprintf(errbuf, errcap, "%s: cannot read: %s", path, strerror(errno));
+        return HUB_ECONFIG;
+    }
+    char line[1024];
+    int lineno = 0;
+    hub_err_t rc = HUB_OK;
+    while (rc == HUB_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = s_trim(line);
+        char orig[1024];
+        snprintf(orig, sizeof orig, "%s", s);
+        if (*s == 0 || *s == '#')
+            continue;
+        const char *why = NULL;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            why = "expected key = value";
+        } else {
+            *eq = 0;
+            char *key = s_trim(s), *value = s_trim(eq + 1);
+            const key_t_ *k = NULL;
+            for (size_t i = 0; i < NKEYS; i++)
+                if (strcmp(s_keys[i].name, key) == 0)
+                    k = &s_keys[i];
+            if (!k)
+                why = "unknown key";
+            else
+                s_set(cfg, k, value, &why);
+        }
+        if (why) {
+            snprintf(errbuf, errcap, "%s:%d: `%s`: %s", path, lineno, orig, why);
+            rc = HUB_ECONFIG;
+        }
+    }
+    fclose(f);
+    return rc;
+}

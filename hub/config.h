@@ -1,0 +1,31 @@
+/*
+** config.h: hub.conf, one table of keys (name, type, default, bounds,
+** comment). The file is `key = value` lines with `#` comments; a missing
+** file is created with every key commented out at its default.
+*/
+#ifndef HUB_CONFIG_H
+#define HUB_CONFIG_H
+
+#include <stddef.h>
+#include "err.h"
+
+typedef struct {
+    char ingest_endpoint[256];
+    char query_endpoint[256];
+    char events_endpoint[256];
+    long max_message_bytes;
+    long group_commit_max_records;
+    long group_commit_max_ms;
+    long sqlite_cache_mib;
+    char log_level[16];
+} hub_config_t;
+
+/* Fill cfg with the defaults. */
+void config_defaults(hub_config_t *cfg);
+
+/* Read path into cfg (defaults first). When the file does not exist, write
+** it with commented defaults. On a bad line returns HUB_ECONFIG with
+** "hub.conf:LINE: `TEXT`: REASON" in errbuf. */
+hub_err_t config_load(hub_config_t *cfg, const char *path, char *errbuf, size_t errcap);
+
+#endif

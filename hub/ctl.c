@@ -1,0 +1,307 @@
+/*
+** ctl.c: hubctl, the operators' and clerks' command-line client.
+**   hubctl --home DIR get --idno N | --resident ID
+**   hubctl --home DIR stats
+**   hubctl --home DIR export-links
+** Talks to hubd's query endpoint as principal `admin` (or --principal).
+** Exit status: 0 done, 1 the hub answered no (not found, refused),
+** 2 bad usage, 3 the hub did not answer in time.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+
+static const char *s_dept[] = {"unknown", "police", "familyplanning", "labour", "civilaffairs"};
+
+static const char *
+s_dept_name(int d)
+{
+    return d > 0 && d < 5 ? s_dept[d] : s_dept[0];
+}
+
+static int
+s_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hubctl [--home DIR] [--principal NAME] [--endpoint EP] [--key FILE] [--hub-key FILE]\n"
+            "              [--timeout MS] COMMAND\n"
+            "commands:\n"
+            "  get --idno NUMBER      the resident with that identity number (any form), with every\n"
+            "                         source record and where it came from\n"
+            "  get --resident ID      the same, by resident id\n"
+            "  stats                  residents, source records by department, quarantine, rate\n"
+            "  export-links           CSV: source,source_key,origin_file,origin_row,resident_id\n");
+    return f == stderr ? 2 : 0;
+}
+
+/* Send one query and wait for its answer; NULL (and a message) on timeout. */
+static Hub__Message *
+s_ask(client_t *c, Hub__Query *q, int timeout_ms, uint64_t seq)
+{
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.body_case = HUB__MESSAGE__BODY_QUERY;
+    m.query = q;
+    int64_t deadline = client_mono_ms() + timeout_ms;
+    while (client_send(c, &m, seq) == HUB_EBUSY) {   /* not yet connected */
+        if (client_mono_ms() > deadline)
+            break;
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    long left = deadline - client_mono_ms();
+    Hub__Message *a = client_recv(c, left > 0 ? (int)left : 0);
+    if (!a || a->body_case != HUB__MESSAGE__BODY_ANSWER) {
+        fprintf(stderr, "hubctl: no answer from the hub at %s within %d ms (is hubd running?)\n",
+                client_endpoint(c), timeout_ms);
+        if (a)
+            hub__message__free_unpacked(a, NULL);
+        return NULL;
+    }
+    return a;
+}
+
+static int
+s_refused(const Hub__Answer *a)
+{
+    if (a->has_status && a->status != 0) {
+        fprintf(stderr, "hubctl: %s\n", a->error ? a->error : hub_strerror((int)a->status));
+        return 1;
+    }
+    return 0;
+}
+
+static void
+s_time(int64_t ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Print every Field of a department payload by its schema name. */
+static void
+s_print_payload(const ProtobufCMessage *msg)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *base = (const char *)msg + f->offset;
+        if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED) {
+            const Hub__Field *v = *(Hub__Field *const *)base;
+            if (f->descriptor != &hub__field__descriptor || !v || !v->raw)
+                continue;
+            printf("      %-20s %s", f->name, v->raw);
+            if (v->norm && strcmp(v->norm, v->raw) != 0)
+                printf("   [%s]", v->norm);
+            if (v->flags & HUB__FIELD_FLAG__FIELD_INVALID)
+                printf("   (invalid)");
+            if (v->flags & HUB__FIELD_FLAG__FIELD_UNMAPPED)
+                printf("   (not mapped)");
+            printf("\n");
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            size_t n = *(const size_t *)((const char *)msg + f->quantifier_offset);
+            const ProtobufCMessage *const *items = *(const ProtobufCMessage *const *const *)base;
+            for (size_t k = 0; k < n; k++) {
+                printf("      %s[%zu]\n", f->name, k);
+                s_print_payload(items[k]);
+            }
+        }
+    }
+}
+
+static const ProtobufCMessage *
+s_payload(const Hub__Record *r)
+{
+    switch (r->payload_case) {
+    case HUB__RECORD__PAYLOAD_POLICE: return &r->police->base;
+    case HUB__RECORD__PAYLOAD_FAMILY_PLANNING: return &r->family_planning->base;
+    case HUB__RECORD__PAYLOAD_LABOUR: return &r->labour->base;
+    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS: return &r->civil_affairs->base;
+    case HUB__RECORD__PAYLOAD_FACILITY: return &r->facility->base;
+    default: return NULL;
+    }
+}
+
+static int
+s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
+{
+    Hub__GetResident g = HUB__GET_RESIDENT__INIT;
+    g.idno = (char *)idno;
+    if (resident) {
+        g.has_resident_id = 1;
+        g.resident_id = resident;
+    }
+    Hub__Query q = HUB__QUERY__INIT;
+    q.q_case = HUB__QUERY__Q_GET;
+    q.get = &g;
+    Hub__Message *m = s_ask(c, &q, timeout_ms, 1);
+    if (!m)
+        return 3;
+    int rc = s_refused(m->answer);
+    for (size_t i = 0; !rc && i < m->answer->n_residents; i++) {
+        const Hub__Resident *r = m->answer->residents[i];
+        printf("resident %lld", (long long)r->id);
+        if (r->idno)
+            printf("  identity number %s", r->idno);
+        printf("  (%zu source record%s)\n", r->n_records, r->n_records == 1 ? "" : "s");
+        for (size_t k = 0; k < r->n_records; k++) {
+            const Hub__StoredRecord *s = r->records[k];
+            const Hub__Record *rec = s->record;
+            char when[32];
+            s_time(s->received_at_ms, when, sizeof when);
+            if (!rec) {
+                printf("  record %lld: stored body unreadable\n", (long long)s->record_id);
+                continue;
+            }
+            printf("  %s record %s%s\n", s_dept_name(rec->source), rec->source_key,
+                   s->current ? "" : "  (older version)");
+            printf("    from %s row %u, sent by %s in batch %llu, received %s\n",
+                   rec->origin ? rec->origin->file : "?", rec->origin ? rec->origin->row : 0,
+                   s->sender ? s->sender : "?", (unsigned long long)s->batch_seq, when);
+            const ProtobufCMessage *p = s_payload(rec);
+            if (p)
+                s_print_payload(p);
+        }
+    }
+    hub__message__free_unpacked(m, NULL);
+    return rc;
+}
+
+static int
+s_stats(client_t *c, int timeout_ms)
+{
+    Hub__StatsRequest sr = HUB__STATS_REQUEST__INIT;
+    Hub__Query q = HUB__QUERY__INIT;
+    q.q_case = HUB__QUERY__Q_STATS;
+    q.stats = &sr;
+    Hub__Message *m = s_ask(c, &q, timeout_ms, 1);
+    if (!m)
+        return 3;
+    int rc = s_refused(m->answer);
+    const Hub__Stats *s = m->answer->stats;
+    if (!rc && s) {
+        printf("residents            %lld\n", (long long)s->residents);
+        printf("source records       %lld\n", (long long)s->source_records);
+        for (size_t i = 0; i < s->n_by_department; i++)
+            printf("  %-18s %lld\n", s_dept_name(s->by_department[i]->department),
+                   (long long)s->by_department[i]->records);
+        printf("quarantined          %lld\n", (long long)s->quarantined);
+        printf("records/s (last min) %.1f\n", s->records_per_second);
+        printf("hub uptime           %lld s\n", (long long)s->uptime_s);
+    }
+    hub__message__free_unpacked(m, NULL);
+    return rc;
+}
+
+/* RFC 4180: quote a field that holds a comma, quote or line break. */
+static void
+s_csv(const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static int
+s_export_links(client_t *c, int timeout_ms)
+{
+    printf("source,source_key,origin_file,origin_row,resident_id\n");
+    int64_t after = 0;
+    uint64_t seq = 0;
+    for (;;) {
+        Hub__ExportLinks el = HUB__EXPORT_LINKS__INIT;
+        el.has_after = 1;
+        el.after = after;
+        Hub__Query q = HUB__QUERY__INIT;
+        q.q_case = HUB__QUERY__Q_EXPORT_LINKS;
+        q.export_links = &el;
+        Hub__Message *m = s_ask(c, &q, timeout_ms, ++seq);
+        if (!m)
+            return 3;
+        int rc = s_refused(m->answer);
+        for (size_t i = 0; !rc && i < m->answer->n_links; i++) {
+            const Hub__Link *l = m->answer->links[i];
+            printf("%s,", s_dept_name(l->source));
+            s_csv(l->source_key);
+            putchar(',');
+            s_csv(l->origin_file);
+            printf(",%u,%lld\n", l->origin_row, (long long)l->resident_id);
+        }
+        bool done = rc || m->answer->done || m->answer->n_links == 0;
+        after = m->answer->next_after;
+        hub__message__free_unpacked(m, NULL);
+        if (rc)
+            return rc;
+        if (done)
+            return 0;
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    client_opts_t o = {.principal = "admin", .port = CLIENT_QUERY};
+    int timeout_ms = 10000, i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0)
+            return s_usage(stdout);
+        if (!v)
+            return s_usage(stderr);
+        if (strcmp(a, "--home") == 0) o.home = v;
+        else if (strcmp(a, "--principal") == 0) o.principal = v;
+        else if (strcmp(a, "--endpoint") == 0) o.endpoint = v;
+        else if (strcmp(a, "--key") == 0) o.key_file = v;
+        else if (strcmp(a, "--hub-key") == 0) o.hub_key_file = v;
+        else if (strcmp(a, "--timeout") == 0) timeout_ms = atoi(v);
+        else {
+            fprintf(stderr, "hubctl: unknown option `%s`\n", a);
+            return s_usage(stderr);
+        }
+        i++;
+    }
+    if (i >= argc)
+        return s_usage(stderr);
+    const char *cmd = argv[i++];
+    const char *idno = NULL;
+    long long resident = 0;
+    if (strcmp(cmd, "get") == 0) {
+        if (i + 2 == argc && strcmp(argv[i], "--idno") == 0)
+            idno = argv[i + 1];
+        else if (i + 2 == argc && strcmp(argv[i], "--resident") == 0 && (resident = atoll(argv[i + 1])) > 0)
+            ;
+        else {
+            fprintf(stderr, "hubctl: get needs --idno NUMBER or --resident ID\n");
+            return 2;
+        }
+    } else if ((strcmp(cmd, "stats") != 0 && strcmp(cmd, "export-links") != 0) || i != argc) {
+        fprintf(stderr, "hubctl: unknown command `%s`\n", cmd);
+        return s_usage(stderr);
+    }
+    char err[1200];
+    client_t *c = client_new(&o, err, sizeof err);
+    if (!c) {
+        fprintf(stderr, "hubctl: %s\n", err);
+        return 2;
+    }
+    int rc = strcmp(cmd, "get") == 0 ? s_get(c, idno, resident, timeout_ms)
+             : strcmp(cmd, "stats") == 0 ? s_stats(c, timeout_ms)
+                                        : s_export_links(c, timeout_ms);
+    client_destroy(&c);
+    return rc;
+}

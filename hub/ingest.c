@@ -1,0 +1,198 @@
+/* ingest.c: frames from adapters into the open transaction (see ingest.h). */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "resolve.h"
+
+#define RATE_SECONDS 60
+
+struct ingest {
+    store_t *store;
+    long max_bytes;
+    uint64_t out_seq;
+    int64_t rate_sec[RATE_SECONDS];   /* which second each bucket holds */
+    int64_t rate_count[RATE_SECONDS];
+};
+
+ingest_t *
+ingest_new(store_t *writer, long max_message_bytes)
+{
+    ingest_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
+    self->store = writer;
+    self->max_bytes = max_message_bytes;
+    return self;
+}
+
+void
+ingest_destroy(ingest_t **self_p)
+{
+    free(*self_p);
+    *self_p = NULL;
+}
+
+static void
+s_nack(ingest_t *self, uint64_t seq, int status, hub_err_t code, const char *why, ingest_reply_t *reply)
+{
+    ack_t ack = {.seq = seq, .status = status, .code = code, .reason = why};
+    reply->seq = seq;
+    codec_encode_ack(&ack, ++self->out_seq, &reply->frame, &reply->len);
+}
+
+void
+ingest_retry_frame(ingest_t *self, uint64_t seq, hub_err_t why, uint8_t **frame, size_t *len)
+{
+    ack_t ack = {.seq = seq, .status = ACK_RETRY, .code = why, .reason = hub_strerror(why)};
+    codec_encode_ack(&ack, ++self->out_seq, frame, len);
+}
+
+/* The whole frame is unusable: keep it, say why, answer no. */
+static hub_err_t
+s_refuse(ingest_t *self, const principal_t *who, uint64_t seq, hub_err_t code, const char *why,
+         const uint8_t *data, size_t size, int64_t now_ms, ingest_reply_t *reply)
+{
+    log_warn("HUB-INGEST-REFUSE", LOG_S("principal", who->name), LOG_I("seq", seq),
+             LOG_S("err", hub_errname(code)), LOG_S("reason", why), LOG_I("bytes", size));
+    hub_err_t err = store_quarantine_put(self->store, now_ms, who->name, seq, -1, code, why, data, size);
+    if (err != HUB_OK)
+        return err;
+    s_nack(self, seq, ACK_REJECTED, code, why, reply);
+    return HUB_OK;
+}
+
+/* One record: validated, duplicate, or resolved and stored. */
+static hub_err_t
+s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64_t now_ms,
+         rec_result_t *res)
+{
+    const rec_t *rec = &m->recs[i];
+    res->code = rec->err;
+    res->reason = rec->why;
+    if (rec->err == HUB_OK && rec->source != who->department) {
+        res->code = HUB_EDENIED;
+        res->reason = "an adapter may write only its own department's records";
+    }
+    if (res->code != HUB_OK) {
+        res->result = RESULT_REJECTED;
+        log_warn("HUB-INGEST-REJECT", LOG_S("principal", who->name), LOG_I("seq", m->seq),
+                 LOG_I("index", i), LOG_S("err", hub_errname(res->code)), LOG_S("reason", res->reason));
+        return store_quarantine_put(self->store, now_ms, who->name, m->seq, (int)i, res->code, res->reason,
+                                    rec->body, rec->body_len);
+    }
+    record_id_t id;
+    hub_err_t err = store_record_seen(self->store, rec, &id, &res->resident);
+    if (err == HUB_OK) {
+        res->result = RESULT_DUPLICATE;
+        return store_record_touch(self->store, id, rec->origin_file, rec->origin_row);
+    }
+    if (err != HUB_ENOTFOUND)
+        return err;
+    resolution_t rs;
+    if ((err = resolve_record(self->store, rec, now_ms, &rs)) != HUB_OK)
+        return err;
+    store_put_t put = {
+        .rec = rec,
+        .resident = rs.resident,
+        .idno = rs.idno[0] ? rs.idno : NULL,
+        .idno_status = (int)rs.idno_status,
+        .sender = who->name,
+        .batch_seq = m->seq,
+        .received_ms = now_ms,
+    };
+    res->result = RESULT_ACCEPTED;
+    res->resident = rs.resident;
+    return store_record_put(self->store, &put, &id);
+}
+
+static hub_err_t
+s_batch(ingest_t *self, const principal_t *who, const msg_t *m, int64_t now_ms, ingest_reply_t *reply)
+{
+    hub_err_t err = store_batch_ack(self->store, who->name, m->seq, &reply->frame, &reply->len);
+    if (err == HUB_OK) {  /* delivered again: the same answer as the first time */
+        log_info("HUB-INGEST-REPLAY", LOG_S("principal", who->name), LOG_I("seq", m->seq));
+        return HUB_OK;
+    }
+    if (err != HUB_ENOTFOUND)
+        return err;
+    rec_result_t *results = HUB_CHECK_ALLOC(calloc(m->nrecs ? m->nrecs : 1, sizeof *results));
+    int *c = reply->counts;
+    c[0] = (int)m->nrecs;
+    for (size_t i = 0; i < m->nrecs && err == HUB_ENOTFOUND; i++) {
+        hub_err_t rc = s_record(self, who, m, i, now_ms, &results[i]);
+        if (rc != HUB_OK)
+            err = rc;
+        else
+            c[results[i].result]++;
+    }
+    if (err == HUB_ENOTFOUND) {
+        ack_t ack = {.seq = m->seq, .status = ACK_OK, .results = results, .n = m->nrecs};
+        codec_encode_ack(&ack, ++self->out_seq, &reply->frame, &reply->len);
+        err = store_batch_put(self->store, who->name, m->seq, now_ms, c, reply->frame, reply->len);
+        log_debug("HUB-INGEST-BATCH", LOG_S("principal", who->name), LOG_I("seq", m->seq),
+                  LOG_I("records", c[0]), LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]),
+                  LOG_I("rejected", c[3]));
+    }
+    free(results);
+    return err;
+}
+
+hub_err_t
+ingest_frame(ingest_t *self, const principal_t *who, const uint8_t *data, size_t size,
+             int64_t now_ms, ingest_reply_t *reply)
+{
+    memset(reply, 0, sizeof *reply);
+    char why[200];
+    if ((long)size > self->max_bytes) {
+        snprintf(why, sizeof why, "message of %zu bytes is over the limit of %ld", size, self->max_bytes);
+        return s_refuse(self, who, 0, HUB_ETOOBIG, why, data, size, now_ms, reply);
+    }
+    msg_t m;
+    hub_err_t code = codec_decode(data, size, &m, why, sizeof why);
+    uint64_t seq = m.pb ? m.seq : 0;
+    if (code == HUB_OK && m.schema_version != HUB_SCHEMA_VERSION) {
+        code = HUB_EVERSION;
+        snprintf(why, sizeof why, "schema version %u is not the hub's %d", m.schema_version, HUB_SCHEMA_VERSION);
+    } else if (code == HUB_OK && strcmp(m.sender, who->name) != 0) {
+        code = HUB_EDENIED;
+        snprintf(why, sizeof why, "envelope sender is not the authenticated principal");
+    } else if (code == HUB_OK && m.kind == MSG_QUERY) {
+        code = HUB_EPROTO;
+        snprintf(why, sizeof why, "queries go to the query endpoint, not ingest");
+    }
+    hub_err_t err = HUB_OK;
+    if (code != HUB_OK)
+        err = s_refuse(self, who, seq, code, why, data, size, now_ms, reply);
+    else if (m.kind == MSG_HEARTBEAT)
+        log_debug("HUB-ADAPTER-HEARTBEAT", LOG_S("principal", who->name), LOG_I("seq", m.seq));
+    else
+        err = s_batch(self, who, &m, now_ms, reply);
+    reply->seq = seq;
+    codec_msg_fini(&m);
+    return err;
+}
+
+void
+ingest_committed(ingest_t *self, int accepted, int64_t now_ms)
+{
+    int64_t sec = now_ms / 1000;
+    int b = (int)(sec % RATE_SECONDS);
+    if (self->rate_sec[b] != sec) {
+        self->rate_sec[b] = sec;
+        self->rate_count[b] = 0;
+    }
+    self->rate_count[b] += accepted;
+}
+
+double
+ingest_rate(const ingest_t *self, int64_t now_ms)
+{
+    int64_t sec = now_ms / 1000, total = 0;
+    for (int b = 0; b < RATE_SECONDS; b++)
+        if (self->rate_sec[b] > sec - RATE_SECONDS && self->rate_sec[b] <= sec)
+            total += self->rate_count[b];
+    return (double)total / RATE_SECONDS;
+}

@@ -1,0 +1,98 @@
+/*
+** normalize.h: pure normalisers for values as departments type them.
+** No I/O, no allocation, no global state: safe from any thread, used by
+** the hub (which never trusts an adapter's normal form) and by adapters
+** (which send the normal form beside the raw value).
+*/
+#ifndef HUB_NORMALIZE_H
+#define HUB_NORMALIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Why an identity number is (in)valid. Order is the order of the checks. */
+#define NORM_IDNO_STATUSES(X)                                                \
+    X(VALID,      "valid")                                                   \
+    X(EMPTY,      "identity number is empty")                                \
+    X(BAD_CHAR,   "identity number has a character that is not a digit or X")\
+    X(BAD_LENGTH, "identity number is neither 15 nor 18 characters")        \
+    X(BAD_REGION, "identity number's region code is not a Chinese region")  \
+    X(BAD_BIRTH,  "identity number's birth date is not a real past date")   \
+    X(BAD_CHECK,  "identity number's check character is wrong")
+
+typedef enum {
+#define X(name, text) NORM_IDNO_##name,
+    NORM_IDNO_STATUSES(X)
+#undef X
+} norm_idno_status_t;
+
+/* Plain-words text for a status; never NULL. */
+const char *norm_idno_strerror(norm_idno_status_t status);
+
+/* Normalise an identity number as typed. Drops ASCII whitespace (space,
+** tab, CR, LF, VT, FF) and U+3000 anywhere; maps full-width digits and Ｘ/ｘ
+** to ASCII; upper-cases x; converts a valid-looking 15-digit
+** first-generation number to 18 digits (century 19, check character
+** computed). Then validates: characters,
+** length, region (a known province-level code), birth date (a real date,
+** 1900-01-01 .. today) and the ISO 7064 MOD 11-2 check character.
+** X is a valid character only as the last one, and not in a 15-character
+** number (which has no check character): elsewhere it is BAD_CHAR. A
+** 15-digit number is converted only when its region and birth date pass;
+** otherwise it is reported and kept as 15 digits. raw may be NULL (EMPTY).
+** out (at least NORM_IDNO_SIZE bytes) always receives the cleaned form, even
+** when invalid (truncated to fit at a character boundary), or "" when empty.
+** "Today" is the date in China Standard Time (UTC+8) by the system clock. */
+#define NORM_IDNO_SIZE 32
+norm_idno_status_t norm_idno(const char *raw, char out[NORM_IDNO_SIZE]);
+
+/* The check character ('0'..'9' or 'X') for the first 17 digits of an
+** 18-character number. The caller guarantees 17 ASCII digits. */
+char norm_idno_check_char(const char *first17);
+
+/* From a VALID canonical 18-character number: birth date as "YYYY-MM-DD"
+** (out holds 11 bytes) and gender ('M' odd sequence, 'F' even). */
+void norm_idno_birth(const char *idno18, char out[11]);
+char norm_idno_gender(const char *idno18);
+
+/* Tidy free text (names, addresses). Trims leading and trailing ASCII
+** whitespace and U+3000, collapses every inner run of them to one ASCII
+** space, and maps full-width ASCII U+FF01..U+FF5E to ASCII 0x21..0x7E.
+** Other bytes, including ill-formed UTF-8, are copied unchanged. Writes at
+** most cap - 1 bytes and a NUL into out (nothing when cap is 0); when the
+** result does not fit it is cut at a character boundary and never ends in
+** the collapsed space. Returns the number of bytes written before the NUL.
+** raw may be NULL (treated as ""). */
+size_t norm_text(const char *raw, char *out, size_t cap);
+
+/* Normalise a phone number to its digits. Keeps ASCII and full-width digits
+** and drops everything else; then drops a leading 86 or 0086 country prefix
+** (as typed with or without +) when what remains is an 11-digit mobile
+** number starting with 1. Landlines keep their area code: 0597-2231234
+** becomes 05972231234. out (cap bytes, NUL-terminated, nothing written when
+** cap is 0) receives the digits even when the call fails, truncated to fit.
+** Returns false when there are no digits, fewer than 7 or more than 12 after
+** normalisation, or they did not fit in out. raw may be NULL. */
+bool norm_phone(const char *raw, char *out, size_t cap);
+
+/* Normalise a calendar date to "YYYY-MM-DD" in out. Accepts, with
+** surrounding ASCII whitespace or U+3000 and full-width digits and
+** punctuation: YYYYMMDD; YYYY-M-D, YYYY/M/D and YYYY.M.D with one or two
+** digits for month and day and the same separator twice; YYYY年M月D日 (日
+** optional). The date may be followed by 'T' or whitespace and a time of
+** day starting H:MM or HH:MM (hour 0-23, minute 00-59), as in
+** 2026-11-20T09:14:03+08:00 or 2026-11-20 09:14:03: the date part is taken
+** as written and the rest of the time is not examined. The year has four
+** digits, 0001..9999. Returns false, with out set to "", unless the date is
+** a real Gregorian date (leap years included). No plausibility range:
+** callers decide that.
+** raw may be NULL. */
+bool norm_date(const char *raw, char out[11]);
+
+/* Normalise a gender code. After trimming as norm_text does (full-width
+** forms included), 男, 1, M or m give 'M' and 女, 2, F or f give 'F' in
+** *out_mf and return true; anything else sets *out_mf to '\0' and returns
+** false. raw may be NULL. */
+bool norm_gender(const char *raw, char *out_mf);
+
+#endif

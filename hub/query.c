@@ -1,0 +1,109 @@
+/* query.c: answers from the registry (see query.h). */
+#include "query.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "normalize.h"
+
+static void
+s_get(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    resident_id_t ids[QUERY_MAX_RESIDENTS];
+    size_t n = 0;
+    hub_err_t err = HUB_OK;
+    if (q->resident_id) {
+        ids[n++].v = q->resident_id;
+    } else if (q->idno && *q->idno) {
+        char idno[NORM_IDNO_SIZE];
+        if (norm_idno(q->idno, idno) == NORM_IDNO_VALID)
+            err = store_resident_by_idno(reader, idno, &ids[0]);
+        else
+            err = HUB_ENOTFOUND;
+        if (err == HUB_OK)
+            n = 1;
+        else if (err == HUB_ENOTFOUND)   /* an invalid number is still a department's key */
+            err = store_residents_by_key(reader, q->idno, ids, QUERY_MAX_RESIDENTS, &n);
+    } else {
+        codec_encode_error(HUB_EINVAL, "give an identity number or a resident id", out_seq, frame, len);
+        return;
+    }
+    resident_view_t views[QUERY_MAX_RESIDENTS];
+    size_t nv = 0;
+    for (size_t i = 0; i < n && (err == HUB_OK || err == HUB_ENOTFOUND); i++) {
+        err = store_resident_view(reader, ids[i], &views[nv]);
+        if (err == HUB_OK)
+            nv++;
+    }
+    if (nv == 0 && (err == HUB_OK || err == HUB_ENOTFOUND))
+        codec_encode_error(HUB_ENOTFOUND, "no resident has that identity number or id", out_seq, frame, len);
+    else if (err != HUB_OK && err != HUB_ENOTFOUND)
+        codec_encode_error(err, hub_strerror(err), out_seq, frame, len);
+    else
+        codec_encode_residents(views, nv, out_seq, frame, len);
+    for (size_t i = 0; i < nv; i++)
+        store_view_free(&views[i]);
+}
+
+static void
+s_links(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    size_t limit = q->limit ? q->limit : QUERY_LINKS_PAGE;
+    if (limit > QUERY_LINKS_MAX)
+        limit = QUERY_LINKS_MAX;
+    link_row_t *rows;
+    size_t n;
+    hub_err_t err = store_links(reader, q->after, limit, &rows, &n);
+    if (err != HUB_OK) {
+        codec_encode_error(err, hub_strerror(err), out_seq, frame, len);
+        return;
+    }
+    int64_t next = n ? rows[n - 1].record.v : q->after;
+    codec_encode_links(rows, n, next, n < limit, out_seq, frame, len);
+    store_links_free(rows, n);
+}
+
+void
+query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
+            const registry_stats_t *live, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    msg_t m;
+    char why[200];
+    hub_err_t err = codec_decode(data, size, &m, why, sizeof why);
+    if (err == HUB_OK && m.kind != MSG_QUERY) {
+        err = HUB_EPROTO;
+        snprintf(why, sizeof why, "only queries are answered on this endpoint");
+    }
+    if (err != HUB_OK) {
+        log_warn("HUB-QUERY-REFUSE", LOG_S("principal", who->name), LOG_S("reason", why));
+        codec_encode_error(err, why, out_seq, frame, len);
+        codec_msg_fini(&m);
+        return;
+    }
+    static const char *kinds[] = {"get", "stats", "export-links"};
+    log_info("HUB-QUERY", LOG_S("principal", who->name), LOG_S("kind", kinds[m.query.kind]),
+             LOG_I("resident", m.query.resident_id));
+    switch (m.query.kind) {
+    case QUERY_GET:
+        s_get(reader, &m.query, out_seq, frame, len);
+        break;
+    case QUERY_STATS: {
+        registry_stats_t st;
+        err = store_stats(reader, &st);
+        if (err != HUB_OK) {
+            codec_encode_error(err, hub_strerror(err), out_seq, frame, len);
+            break;
+        }
+        st.records_per_second = live->records_per_second;
+        st.uptime_s = live->uptime_s;
+        codec_encode_stats(&st, out_seq, frame, len);
+        break;
+    }
+    case QUERY_EXPORT_LINKS:
+        s_links(reader, &m.query, out_seq, frame, len);
+        break;
+    }
+    codec_msg_fini(&m);
+}

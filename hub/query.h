@@ -1,0 +1,25 @@
+/*
+** query.h: a reader's question -> the answer, from a read-only handle on
+** the registry. Today every reader is an administrator; the access-control
+** work scopes answers by principal here.
+*/
+#ifndef HUB_QUERY_H
+#define HUB_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "auth.h"
+#include "record.h"
+#include "store.h"
+
+#define QUERY_MAX_RESIDENTS 20
+#define QUERY_LINKS_PAGE 5000
+#define QUERY_LINKS_MAX 50000
+
+/* Answer one frame from principal who. Always yields a frame in *frame
+** (malloc'd), an error answer when the question is bad. live carries what
+** only the server knows (rate, uptime). */
+void query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
+                 const registry_stats_t *live, uint64_t out_seq, uint8_t **frame, size_t *len);
+
+#endif

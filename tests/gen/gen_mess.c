@@ -1,0 +1,319 @@
+/*
+** gen_mess.c: noise kinds and the functions that apply them to values as a
+** department writes them. See gen_mess.h.
+*/
+#include "gen_mess.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define S_IDEOSPACE "\xE3\x80\x80"   /* U+3000 */
+
+static const double s_default_p[GEN_NOISE_COUNT] = {
+#define X(name, p, text) p,
+    GEN_NOISES(X)
+#undef X
+};
+static const char *const s_noise_name[GEN_NOISE_COUNT] = {
+#define X(name, p, text) #name,
+    GEN_NOISES(X)
+#undef X
+};
+static const char *const s_noise_text[GEN_NOISE_COUNT] = {
+#define X(name, p, text) text,
+    GEN_NOISES(X)
+#undef X
+};
+
+void
+gen_noise_init(gen_noise_t *noise, double scale)
+{
+    for (int k = 0; k < GEN_NOISE_COUNT; k++) {
+        double p = s_default_p[k] * scale;
+        noise->p[k] = p < 0 ? 0 : p > 1 ? 1 : p;
+        noise->hits[k] = 0;
+    }
+}
+
+bool
+gen_noise_roll(gen_noise_t *noise, gen_rng_t *rng, gen_noise_kind_t kind)
+{
+    assert(kind < GEN_NOISE_COUNT);
+    bool hit = gen_rng_chance(rng, noise->p[kind]);
+    if (hit)
+        noise->hits[kind]++;
+    return hit;
+}
+
+const char *
+gen_noise_name(gen_noise_kind_t kind)
+{
+    assert(kind < GEN_NOISE_COUNT);
+    return s_noise_name[kind];
+}
+
+const char *
+gen_noise_text(gen_noise_kind_t kind)
+{
+    assert(kind < GEN_NOISE_COUNT);
+    return s_noise_text[kind];
+}
+
+/* ---- identity numbers ---------------------------------------------------- */
+
+/* Makes the valid 18-character s invalid the way a typist does. */
+static void
+s_mistype(gen_rng_t *r, char *s)
+{
+    uint32_t how = gen_rng_below(r, 3);
+    if (how == 1) {   /* swap two adjacent, different digits of the first 17 */
+        int candidates[16], n = 0;
+        for (int i = 0; i < 16; i++)
+            if (s[i] != s[i + 1])
+                candidates[n++] = i;
+        if (n > 0) {
+            int i = candidates[gen_rng_below(r, (uint32_t) n)];
+            char t = s[i];
+            s[i] = s[i + 1];
+            s[i + 1] = t;
+        } else {
+            how = 0;
+        }
+    }
+    if (how == 0) {   /* one wrong digit among the first 17 */
+        int i = (int) gen_rng_below(r, 17);
+        int d = s[i] - '0';
+        s[i] = (char) ('0' + (d + 1 + (int) gen_rng_below(r, 9)) % 10);
+    } else if (how == 2) {   /* a wrong check character */
+        static const char checks[] = "0123456789X";
+        char c;
+        do
+            c = checks[gen_rng_below(r, 11)];
+        while (c == s[17]);
+        s[17] = c;
+    }
+    /* Each weight of MOD 11-2 is non-zero mod 11, as is each difference of
+    ** adjacent weights, so any of these edits breaks the check. */
+    assert(!gen_idno_valid18(s));
+}
+
+void
+gen_mess_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out,
+              bool *invalid)
+{
+    char s[20];
+    memcpy(s, p->idno, 19);
+    *invalid = false;
+    bool fifteen = false;
+    int year = p->birth / 10000;
+    if (year >= 1900 && year < 2000 && gen_noise_roll(noise, rng, GEN_NOISE_ID_15DIGIT)) {
+        /* region + YYMMDD + sequence: the 18-digit form less "19" and check */
+        memmove(s + 6, s + 8, 9);
+        s[15] = '\0';
+        fifteen = true;
+    } else if (gen_noise_roll(noise, rng, GEN_NOISE_ID_MISTYPED)) {
+        s_mistype(rng, s);
+        *invalid = true;
+    }
+    if (!fifteen && s[17] == 'X' && gen_noise_roll(noise, rng, GEN_NOISE_ID_LOWER_X))
+        s[17] = 'x';
+
+    /* Group with spaces: 6-8-4 or 6-4-4-4 (18), 6-6-3 (15). */
+    char spaced[40];
+    if (gen_noise_roll(noise, rng, GEN_NOISE_ID_SPACES)) {
+        static const int g18a[] = { 6, 8, 4, 0 }, g18b[] = { 6, 4, 4, 4, 0 }, g15[] = { 6, 6, 3, 0 };
+        const int *g = fifteen ? g15 : gen_rng_chance(rng, 0.7) ? g18a : g18b;
+        size_t o = 0, i = 0;
+        for (; *g; g++) {
+            if (o > 0)
+                spaced[o++] = ' ';
+            memcpy(spaced + o, s + i, (size_t) *g);
+            o += (size_t) *g;
+            i += (size_t) *g;
+        }
+        spaced[o] = '\0';
+    } else {
+        memcpy(spaced, s, strlen(s) + 1);
+    }
+
+    out[0] = '\0';
+    if (gen_noise_roll(noise, rng, GEN_NOISE_ID_FULLWIDTH)) {
+        size_t o = 0;
+        for (const char *c = spaced; *c; c++) {
+            uint32_t cp = (unsigned char) *c;
+            if ((*c >= '0' && *c <= '9') || *c == 'X' || *c == 'x')
+                cp = cp - 0x21 + 0xFF01;   /* ASCII ! .. ~ to U+FF01 .. U+FF5E */
+            o += gen_utf8_encode(cp, out + o);
+        }
+        out[o] = '\0';
+    } else {
+        gen_strlcpy(out, spaced, GEN_IDNO_TEXT_MAX);
+    }
+}
+
+/* ---- spaces -------------------------------------------------------------- */
+
+/* Byte offset of character idx of s. */
+static size_t
+s_char_offset(const char *s, size_t idx)
+{
+    size_t off = 0;
+    uint32_t cp;
+    while (idx-- > 0) {
+        size_t len = gen_utf8_decode(s + off, &cp);
+        if (len == 0)
+            break;
+        off += len;
+    }
+    return off;
+}
+
+void
+gen_mess_spaces(gen_noise_t *noise, gen_rng_t *rng, char *s, size_t cap, size_t split)
+{
+    if (!*s || !gen_noise_roll(noise, rng, GEN_NOISE_TEXT_SPACES))
+        return;
+    static const char *const pad1[] = { " ", S_IDEOSPACE };
+    static const char *const pad2[] = { "  ", S_IDEOSPACE S_IDEOSPACE, " " S_IDEOSPACE };
+    size_t len = strlen(s), nchars = gen_utf8_count(s);
+    uint32_t kind = gen_rng_below(rng, 5);
+    const char *pad = kind == 4 ? pad2[gen_rng_below(rng, 3)] : pad1[gen_rng_below(rng, 2)];
+    size_t at;
+    if (split > 0 && split < len)
+        at = split;
+    else
+        at = nchars > 1 ? s_char_offset(s, 1 + gen_rng_below(rng, (uint32_t) (nchars - 1))) : 0;
+
+    char tmp[512];
+    size_t plen = strlen(pad);
+    if (len + 2 * plen + 1 > sizeof tmp || len + 2 * plen + 1 > cap)
+        return;
+    switch (kind) {
+    case 0:   /* leading */
+        snprintf(tmp, sizeof tmp, "%s%s", pad, s);
+        break;
+    case 1:   /* trailing */
+        snprintf(tmp, sizeof tmp, "%s%s", s, pad);
+        break;
+    case 2:   /* both */
+        snprintf(tmp, sizeof tmp, "%s%s%s", pad, s, pad);
+        break;
+    default:  /* inner, single (3) or doubled (4) */
+        if (at == 0)
+            at = len;   /* one character: trailing then */
+        snprintf(tmp, sizeof tmp, "%.*s%s%s", (int) at, s, pad, s + at);
+        break;
+    }
+    gen_strlcpy(s, tmp, cap);
+}
+
+/* ---- traditional script -------------------------------------------------- */
+
+/* Simplified → traditional for the characters the name and address lists
+** use, as pairs. */
+static const char s_trad_pairs[] =
+    "张張陈陳刘劉黄黃龙龍华華东東兴興赵趙吴吳杨楊郑鄭谢謝罗羅邓鄧冯馮萧蕭"
+    "叶葉苏蘇钟鍾卢盧汤湯龚龔万萬钱錢严嚴赖賴陆陸贺賀顾顧孙孫马馬许許温溫"
+    "简簡蓝藍伟偉国國军軍强強杰傑丽麗红紅凤鳳兰蘭荣榮宝寶辉輝贤賢乐樂长長"
+    "庆慶义義云雲丰豐发發进進达達刚剛鹏鵬涛濤轩軒泽澤颖穎悦悅静靜宁寧莲蓮"
+    "桥橋门門区區县縣岩巖号號楼樓园園广廣汉漢阳陽连連炉爐后後环環鸡雞关關"
+    "侨僑晖暉组組腾騰鑫鑫";
+
+/* The traditional form of cp, or 0. */
+static uint32_t
+s_trad_of(uint32_t cp)
+{
+    const char *p = s_trad_pairs;
+    uint32_t simp, trad;
+    for (;;) {
+        size_t n = gen_utf8_decode(p, &simp);
+        if (n == 0)
+            return 0;
+        p += n;
+        p += gen_utf8_decode(p, &trad);
+        if (simp == cp && trad != cp)
+            return trad;
+    }
+}
+
+static bool
+s_trad_one(gen_rng_t *r, char *s, size_t cap)
+{
+    size_t count = 0, off = 0;
+    uint32_t cp;
+    for (size_t n; (n = gen_utf8_decode(s + off, &cp)) > 0; off += n)
+        count += s_trad_of(cp) != 0;
+    if (count == 0)
+        return false;
+    size_t pick = gen_rng_below(r, (uint32_t) count);
+    char tmp[512];
+    size_t o = 0;
+    off = 0;
+    for (size_t n; (n = gen_utf8_decode(s + off, &cp)) > 0; off += n) {
+        uint32_t t = s_trad_of(cp);
+        if (t && pick-- == 0)
+            cp = t;
+        if (o + 5 > sizeof tmp)
+            return false;
+        o += gen_utf8_encode(cp, tmp + o);
+    }
+    tmp[o] = '\0';
+    if (o + 1 > cap)
+        return false;
+    memcpy(s, tmp, o + 1);
+    return true;
+}
+
+void
+gen_mess_trad(gen_noise_t *noise, gen_rng_t *rng, char *a, size_t acap, char *b, size_t bcap)
+{
+    if (!gen_noise_roll(noise, rng, GEN_NOISE_TEXT_TRAD))
+        return;
+    if (gen_rng_chance(rng, 0.5)) {
+        if (!s_trad_one(rng, a, acap))
+            s_trad_one(rng, b, bcap);
+    } else {
+        if (!s_trad_one(rng, b, bcap))
+            s_trad_one(rng, a, acap);
+    }
+}
+
+/* ---- phones and communities ---------------------------------------------- */
+
+void
+gen_mess_phone(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out)
+{
+    out[0] = '\0';
+    if (p->phone_kind == GEN_PHONE_NONE || gen_noise_roll(noise, rng, GEN_NOISE_PHONE_EMPTY))
+        return;
+    const char *d = p->phone;
+    if (p->phone_kind == GEN_PHONE_LANDLINE) {
+        snprintf(out, 32, "%.4s-%s", d, d + 4);
+        return;
+    }
+    if (!gen_noise_roll(noise, rng, GEN_NOISE_PHONE_FORM)) {
+        snprintf(out, 32, "%s", d);
+        return;
+    }
+    switch (gen_rng_below(rng, 3)) {
+    case 0:  snprintf(out, 32, "%.3s-%.4s-%s", d, d + 3, d + 7); break;
+    case 1:  snprintf(out, 32, "+86 %.3s %.4s %s", d, d + 3, d + 7); break;
+    default: snprintf(out, 32, "%.3s %.4s %s", d, d + 3, d + 7); break;
+    }
+}
+
+void
+gen_mess_community(gen_noise_t *noise, gen_rng_t *rng, const gen_community_t *c, char *out)
+{
+    if (!gen_noise_roll(noise, rng, GEN_NOISE_COMMUNITY_FORM)) {
+        snprintf(out, 160, "%s", c->name);
+        return;
+    }
+    switch (gen_rng_below(rng, 3)) {
+    case 0:  snprintf(out, 160, "%s", c->short_name); break;
+    case 1:  snprintf(out, 160, "%s居委会", c->name); break;
+    default: snprintf(out, 160, "%s%s", c->street, c->name); break;
+    }
+}

@@ -1,0 +1,78 @@
+/*
+** gen_mess.h: the mess departments put into their files, applied to clean
+** values from the population as a writer writes them. Each kind of noise has
+** one line in GEN_NOISES: its default probability, which --noise F multiplies
+** (the result is clamped to [0, 1]; --noise 0 writes clean files), and what
+** it does. A writer rolls a kind with gen_noise_roll(), which also counts the
+** hits for --stats. All functions draw from the row's own rng.
+**
+** Probabilities marked "of ..." are conditional on that condition.
+*/
+#ifndef GEN_MESS_H
+#define GEN_MESS_H
+
+#include "gen_pop.h"
+#include "gen_util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define GEN_NOISES(X)                                                                   \
+    X(ID_FULLWIDTH,   0.03,  "identity number typed in full-width digits (and Ｘ)")     \
+    X(ID_LOWER_X,     0.15,  "of identity numbers ending in X: written with a lower-case x") \
+    X(ID_SPACES,      0.03,  "spaces typed inside the identity number: 350802 19800101 123X") \
+    X(ID_15DIGIT,     0.02,  "of people born before 2000: first-generation 15-digit number") \
+    X(ID_MISTYPED,    0.01,  "identity number mistyped: a wrong digit, two adjacent digits swapped or a wrong check character (invalid)") \
+    X(TEXT_SPACES,    0.02,  "leading, trailing, inner or doubled ASCII/U+3000 spaces in a name or an address (per field)") \
+    X(TEXT_TRAD,      0.02,  "one traditional-script character in the name or the registered address") \
+    X(PHONE_FORM,     0.30,  "of mobiles: written 139-0597-1234, +86 139 0597 1234 or 139 0597 1234") \
+    X(PHONE_EMPTY,    0.03,  "a known phone number left empty")                         \
+    X(COMMUNITY_FORM, 0.30,  "community written 北龙, 北龙社区居委会 or 东城街道北龙社区 instead of 北龙社区") \
+    X(RARE_NAME,      0.005, "a person's name holds a character outside GBK (GB18030 only); drawn into the population")
+
+typedef enum {
+#define X(name, p, text) GEN_NOISE_##name,
+    GEN_NOISES(X)
+#undef X
+    GEN_NOISE_COUNT
+} gen_noise_kind_t;
+
+typedef struct {
+    double p[GEN_NOISE_COUNT];            /* scaled probabilities */
+    unsigned long hits[GEN_NOISE_COUNT];  /* times each kind was applied */
+} gen_noise_t;
+
+/* Probabilities are the defaults times scale, clamped to [0, 1]. */
+void gen_noise_init(gen_noise_t *noise, double scale);
+/* True with the kind's probability (always one draw); counts a hit. */
+bool gen_noise_roll(gen_noise_t *noise, gen_rng_t *rng, gen_noise_kind_t kind);
+const char *gen_noise_name(gen_noise_kind_t kind);   /* e.g. "ID_FULLWIDTH" */
+const char *gen_noise_text(gen_noise_kind_t kind);
+
+/* The identity number of p as a clerk typed it, into out (at least 80
+** bytes): maybe 15 digits, mistyped, with a lower-case x, spaces or
+** full-width digits. *invalid is set when the number was mistyped (its check
+** character no longer holds). */
+#define GEN_IDNO_TEXT_MAX 80
+void gen_mess_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out,
+                   bool *invalid);
+
+/* Maybe adds stray spaces to the text s (cap bytes). split is the byte
+** offset of the natural inner gap (after the surname in a name), or 0 to pick
+** one at random. */
+void gen_mess_spaces(gen_noise_t *noise, gen_rng_t *rng, char *s, size_t cap, size_t split);
+
+/* Maybe turns one character of a (or, failing that, of b) into its
+** traditional form; which of the two is tried first is drawn. */
+void gen_mess_trad(gen_noise_t *noise, gen_rng_t *rng, char *a, size_t acap, char *b,
+                   size_t bcap);
+
+/* The phone of p as written, into out (at least 32 bytes): plain digits or
+** one of the spaced and dashed forms, a landline as 0597-2231234, or "". */
+void gen_mess_phone(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out);
+
+/* Community c as written, into out (at least 160 bytes). */
+void gen_mess_community(gen_noise_t *noise, gen_rng_t *rng, const gen_community_t *c,
+                        char *out);
+
+#endif

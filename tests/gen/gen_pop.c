@@ -1,0 +1,769 @@
+/*
+** gen_pop.c: draws the synthetic district's households and persons. See
+** gen_pop.h for what a person holds and how to add an attribute.
+**
+** Stages, each from its own named stream, forked per household or person:
+**   pop.household  composition, names, genders, births, ethnicity, identity
+**                  numbers, household numbers, addresses
+**   pop.contact    landlines and mobiles
+**   pop.events     人员状态, 变动类型/变动日期, 曾用名
+** A later stage may read what an earlier one drew, never the other way.
+*/
+#include "gen_pop.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- names of enum values ------------------------------------------------ */
+
+const char *
+gen_relation_text(gen_relation_t rel)
+{
+    static const char *const text[] = {
+#define X(name, t) t,
+        GEN_RELATIONS(X)
+#undef X
+    };
+    assert((size_t) rel < N_OF(text));
+    return text[rel];
+}
+
+const char *
+gen_status_text(gen_status_t status)
+{
+    static const char *const text[] = {
+#define X(name, t) t,
+        GEN_STATUSES(X)
+#undef X
+    };
+    assert((size_t) status < N_OF(text));
+    return text[status];
+}
+
+const char *
+gen_change_text(gen_change_t change)
+{
+    static const char *const text[] = {
+#define X(name, t) t,
+        GEN_CHANGES(X)
+#undef X
+    };
+    assert((size_t) change < N_OF(text));
+    return text[change];
+}
+
+const char *
+gen_gender_text(gen_gender_t gender)
+{
+    return gender == GEN_MALE ? "男" : "女";
+}
+
+/* ---- built-in lists ------------------------------------------------------ */
+
+/* Region codes for identity numbers and home addresses. 0 is this district;
+** 1..8 are in Fujian (people registered here may carry them too); all
+** non-zero ones are homes of floating people. */
+static const gen_region_t s_regions[] = {
+    { "350802", "福建省龙岩市新罗区" },
+    { "350803", "福建省龙岩市永定区" },
+    { "350821", "福建省龙岩市长汀县" },
+    { "350823", "福建省龙岩市上杭县" },
+    { "350824", "福建省龙岩市武平县" },
+    { "350825", "福建省龙岩市连城县" },
+    { "350881", "福建省漳平市" },
+    { "350102", "福建省福州市鼓楼区" },
+    { "350203", "福建省厦门市思明区" },
+    { "440106", "广东省广州市天河区" },
+    { "441402", "广东省梅州市梅江区" },
+    { "510104", "四川省成都市锦江区" },
+    { "360702", "江西省赣州市章贡区" },
+    { "430102", "湖南省长沙市芙蓉区" },
+    { "420102", "湖北省武汉市江岸区" },
+};
+#define S_REGIONS_FUJIAN 8   /* indices 1..8 */
+/* Weights of the homes of floating households (index 0 unused). */
+static const unsigned s_home_weights[N_OF(s_regions)] = {
+    0, 14, 12, 12, 10, 10, 12, 4, 4, 6, 6, 4, 6, 3, 3
+};
+
+const gen_region_t *
+gen_region(int index)
+{
+    assert(index >= 0 && (size_t) index < N_OF(s_regions));
+    return &s_regions[index];
+}
+
+/* Surnames, repeated by weight (common in western Fujian first). */
+static const char s_surnames[] =
+    "林林林林林陈陈陈陈陈张张张张吴吴吴黄黄黄王王王李李李邱邱罗罗廖廖赖赖"
+    "钟钟郭郭曾曾谢谢刘刘杨赵周徐郑温江游邓范卢简童翁苏何胡朱蓝雷马叶萧"
+    "杨刘郑沈彭魏严龚万钱陆贺顾孙许冯韩汤";
+static const char s_surnames_she[] = "蓝蓝蓝雷雷雷钟钟李";
+static const char s_surnames_hui[] = "马马马丁丁白米";
+
+static const char s_given_male[] =
+    "伟强军华明杰涛斌辉鹏勇俊峰建国平志文荣兴龙海东林清福金春永德宏亮浩宇"
+    "晨轩博泽睿鑫长庆义云丰发进达刚贤乐";
+static const char s_given_female[] =
+    "丽芳娟敏静秀英华玲燕红梅兰霞萍琴婷雪慧颖欣怡佳思涵悦琳晶凤珍美月宁莲";
+
+/* Characters outside GBK but inside GB18030, with the same-sounding
+** character a GBK-only system writes instead. */
+static const struct {
+    const char *rare;
+    const char *gbk;
+} s_rare_chars[] = {
+    { "䶮", "岩" },   /* U+4DAE  yan */
+    { "㛃", "洁" },   /* U+36C3  jie */
+    { "𪚥", "哲" },   /* U+2A6A5 zhe */
+    { "𠀀", "呵" },   /* U+20000 he  */
+    { "㑇", "宙" },   /* U+3447  zhou */
+};
+
+static const char *const s_ethnicities[] = { "汉族", "畲族", "回族", "壮族", "苗族", "土家族" };
+static const unsigned s_ethnicity_weights[] = { 950, 30, 10, 4, 3, 3 };
+
+/* Roads of the urban communities; community i uses three of them. */
+static const char *const s_roads[] = {
+    "龙津路", "中山路", "九一路", "人民路", "和平路", "北环路", "南环路", "西安路",
+    "登高路", "华莲路", "曹溪路", "龙腾路", "莲庭路", "溪南路", "东肖路", "罗龙路",
+    "双龙路", "东宝路", "龙川路", "凤凰路", "兴华路", "长安路", "东兴路", "华侨路",
+};
+static const char *const s_estates[] = {
+    "锦绣花园", "龙腾花园", "阳光城", "华莲新村", "东方名苑", "富丽山庄",
+    "恒宝华城", "金鸡小区", "凤凰苑", "兴龙公寓", "莲花新城", "东兴家园",
+};
+static const char *const s_home_roads[] = {
+    "人民路", "建设路", "解放路", "中山路", "胜利路", "新华路", "文化路", "团结路",
+};
+static const char *const s_mobile_prefixes[] = {
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150",
+    "151", "152", "155", "156", "157", "158", "159", "177", "180", "181",
+    "182", "183", "185", "186", "187", "188", "189", "198", "199",
+};
+
+/* Share of identity numbers whose sequence is picked so the check character
+** is X (on top of the natural 1 in 11), so that X and x matter in tests. */
+#define S_ID_X_SHARE 0.15
+
+/* ---- communities --------------------------------------------------------- */
+
+static void
+s_chomp(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+}
+
+int
+gen_communities_load(gen_district_t *d, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read communities file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    size_t lineno = 0, cap = 0;
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s:%zu: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        s_chomp(line);
+        char *p = line;
+        if (lineno == 1) {
+            if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+                p += 3;
+            if (strncmp(p, "社区代码,社区名称,街道,类型", strlen("社区代码,社区名称,街道,类型")) != 0) {
+                snprintf(err, errlen, "%s:1: header is not 社区代码,社区名称,街道,类型", path);
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        if (*p == '\0')
+            continue;
+        char *field[4];
+        size_t nf = 0;
+        for (char *tok = p;; ) {
+            char *comma = strchr(tok, ',');
+            if (nf < 4)
+                field[nf] = tok;
+            nf++;
+            if (!comma)
+                break;
+            *comma = '\0';
+            tok = comma + 1;
+        }
+        if (nf != 4 || !*field[0] || !*field[1] || !*field[2]
+            || strlen(field[0]) >= 16 || strlen(field[1]) >= 64 || strlen(field[2]) >= 64) {
+            snprintf(err, errlen, "%s:%zu: expected 4 non-empty columns (社区代码,社区名称,街道,类型)",
+                     path, lineno);
+            rc = -1;
+            break;
+        }
+        if (d->ncommunities == cap) {
+            cap = cap ? cap * 2 : 64;
+            d->communities = gen_xrealloc(d->communities, cap * sizeof *d->communities);
+        }
+        gen_community_t *c = &d->communities[d->ncommunities++];
+        memset(c, 0, sizeof *c);
+        gen_strlcpy(c->code, field[0], sizeof c->code);
+        gen_strlcpy(c->name, field[1], sizeof c->name);
+        gen_strlcpy(c->short_name, field[1], sizeof c->short_name);
+        size_t n = strlen(c->short_name), sl = strlen("社区");
+        if (n > sl && strcmp(c->short_name + n - sl, "社区") == 0)
+            c->short_name[n - sl] = '\0';
+        gen_strlcpy(c->street, field[2], sizeof c->street);
+        c->village = strcmp(field[3], "村改居型") == 0;
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "cannot read communities file %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    fclose(f);
+    if (rc == 0 && d->ncommunities == 0) {
+        snprintf(err, errlen, "%s: no communities", path);
+        rc = -1;
+    }
+    return rc;
+}
+
+void
+gen_district_fini(gen_district_t *d)
+{
+    free(d->communities);
+    free(d->households);
+    free(d->persons);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- identity numbers ---------------------------------------------------- */
+
+char
+gen_idno_check(const char *first17)
+{
+    static const int weight[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * weight[i];
+    return "10X98765432"[sum % 11];
+}
+
+bool
+gen_idno_valid18(const char *s)
+{
+    if (strlen(s) != 18)
+        return false;
+    for (int i = 0; i < 17; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return gen_idno_check(s) == s[17];
+}
+
+/* Gives p a unique valid identity number for its region, birth and gender. */
+static void
+s_assign_idno(gen_rng_t *r, gen_set_t *ids, gen_person_t *p)
+{
+    bool want_x = gen_rng_chance(r, S_ID_X_SHARE);
+    for (int attempt = 0;; attempt++) {
+        assert(attempt < 100000);
+        unsigned seq = gen_rng_below(r, 500) * 2 + (p->gender == GEN_MALE ? 1 : 0);
+        if (seq == 0)
+            continue;
+        char body[64];
+        snprintf(body, sizeof body, "%s%08d%03u", gen_region(p->region)->code, p->birth, seq);
+        assert(strlen(body) == 17);
+        char check = gen_idno_check(body);
+        if (want_x && check != 'X' && attempt < 1000)
+            continue;
+        if (!gen_set_add(ids, strtoull(body, NULL, 10) + 1))
+            continue;
+        memcpy(p->idno, body, 17);
+        p->idno[17] = check;
+        p->idno[18] = '\0';
+        return;
+    }
+}
+
+/* ---- names, addresses, phones -------------------------------------------- */
+
+void
+gen_given_name(gen_rng_t *rng, gen_gender_t gender, char *out)
+{
+    const char *pool = gender == GEN_MALE ? s_given_male : s_given_female;
+    char c[5];
+    out[0] = '\0';
+    int len = gen_rng_chance(rng, 0.22) ? 1 : 2;
+    for (int i = 0; i < len; i++) {
+        gen_utf8_pick(rng, pool, c);
+        gen_strlcat(out, c, GEN_NAME_MAX);
+    }
+}
+
+static void
+s_pick_surname(gen_rng_t *r, const char *ethnicity, char *out)
+{
+    const char *pool = s_surnames;
+    if (strcmp(ethnicity, "畲族") == 0 && gen_rng_chance(r, 0.8))
+        pool = s_surnames_she;
+    else if (strcmp(ethnicity, "回族") == 0 && gen_rng_chance(r, 0.8))
+        pool = s_surnames_hui;
+    char c[5];
+    gen_utf8_pick(r, pool, c);
+    gen_strlcpy(out, c, GEN_NAME_MAX);
+}
+
+/* Name of p from surname; with probability rare_rate one character of the
+** given name is one outside GBK. Draws the same count whatever the rate. */
+static void
+s_name_person(gen_rng_t *r, gen_person_t *p, const char *surname, double rare_rate)
+{
+    gen_strlcpy(p->surname, surname, sizeof p->surname);
+    gen_given_name(r, p->gender, p->given);
+    bool rare = gen_rng_chance(r, rare_rate);
+    uint32_t which = gen_rng_below(r, (uint32_t) N_OF(s_rare_chars));
+    uint32_t pos = gen_rng_below(r, (uint32_t) gen_utf8_count(p->given));
+    p->rare_name = rare;
+    if (rare) {
+        char given[GEN_NAME_MAX] = "", c[5];
+        size_t n = gen_utf8_count(p->given);
+        for (size_t i = 0; i < n; i++) {
+            gen_utf8_nth(p->given, i, c);
+            gen_strlcat(given, i == pos ? s_rare_chars[which].rare : c, sizeof given);
+        }
+        gen_strlcpy(p->given, given, sizeof p->given);
+    }
+    snprintf(p->name, sizeof p->name, "%s%s", p->surname, p->given);
+}
+
+void
+gen_name_gbk(const char *name, char *out, size_t cap)
+{
+    char result[4 * GEN_NAME_MAX] = "", c[5];
+    size_t n = gen_utf8_count(name);
+    for (size_t i = 0; i < n; i++) {
+        gen_utf8_nth(name, i, c);
+        const char *put = c;
+        for (size_t k = 0; k < N_OF(s_rare_chars); k++)
+            if (strcmp(c, s_rare_chars[k].rare) == 0)
+                put = s_rare_chars[k].gbk;
+        gen_strlcat(result, put, sizeof result);
+    }
+    gen_strlcpy(out, result, cap);
+}
+
+void
+gen_local_address(gen_rng_t *rng, const gen_district_t *d, int c, char *out, size_t cap)
+{
+    const gen_community_t *cm = &d->communities[c];
+    if (cm->village) {
+        int group = gen_rng_range(rng, 1, 12), num = gen_rng_range(rng, 1, 220);
+        snprintf(out, cap, "%s%s%s%d组%d号", cm->street, cm->name, cm->short_name, group, num);
+        return;
+    }
+    const char *road = s_roads[((size_t) c * 7 + gen_rng_below(rng, 3) * 5) % N_OF(s_roads)];
+    const char *estate = s_estates[gen_rng_below(rng, (uint32_t) N_OF(s_estates))];
+    int num = gen_rng_range(rng, 1, 320), bldg = gen_rng_range(rng, 1, 24);
+    int floor = gen_rng_range(rng, 1, 18), flat = gen_rng_range(rng, 1, 4);
+    uint32_t form = gen_rng_below(rng, 1000);
+    if (form < 50)          /* a comma: needs CSV quoting */
+        snprintf(out, cap, "%s%s%s%d号,%s%d幢%d%02d室", cm->street, cm->name, road, num,
+                 estate, bldg, floor, flat);
+    else if (form < 55)     /* quotes: doubled inside a quoted CSV field */
+        snprintf(out, cap, "%s%s%s%d号\"%s\"%d幢%d%02d室", cm->street, cm->name, road, num,
+                 estate, bldg, floor, flat);
+    else
+        snprintf(out, cap, "%s%s%s%d号%d幢%d%02d室", cm->street, cm->name, road, num, bldg,
+                 floor, flat);
+}
+
+static void
+s_home_address(gen_rng_t *r, int region, char *out, size_t cap)
+{
+    const char *road = s_home_roads[gen_rng_below(r, (uint32_t) N_OF(s_home_roads))];
+    snprintf(out, cap, "%s%s%d号", gen_region(region)->place, road, gen_rng_range(r, 1, 400));
+}
+
+static void
+s_digits(gen_rng_t *r, char *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = (char) ('0' + gen_rng_below(r, 10));
+    out[n] = '\0';
+}
+
+void
+gen_mobile(gen_rng_t *rng, char *out)
+{
+    const char *prefix = s_mobile_prefixes[gen_rng_below(rng, (uint32_t) N_OF(s_mobile_prefixes))];
+    memcpy(out, prefix, 3);
+    s_digits(rng, out + 3, 8);
+}
+
+/* ---- stage pop.household -------------------------------------------------- */
+
+typedef enum { S_SUR_OWN, S_SUR_HEAD, S_SUR_FAMILY } s_surname_src_t;
+
+typedef struct {
+    gen_relation_t rel;
+    gen_gender_t gender;
+    int age;
+    s_surname_src_t surname;
+} s_member_t;
+
+static int
+s_clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Who lives in a household of size members: relations, genders, ages. */
+static void
+s_plan_household(gen_rng_t *r, bool floating, size_t size, s_member_t *m)
+{
+    static const unsigned age_weights[] = { 12, 30, 30, 18, 10 };
+    static const int age_lo[] = { 20, 30, 45, 60, 75 }, age_hi[] = { 29, 44, 59, 74, 95 };
+    int head_age;
+    if (floating) {
+        head_age = gen_rng_range(r, 20, 55);
+    } else {
+        size_t b = gen_rng_weighted(r, age_weights, N_OF(age_weights));
+        head_age = gen_rng_range(r, age_lo[b], age_hi[b]);
+    }
+    gen_gender_t head_gender = gen_rng_chance(r, size == 1 ? 0.55 : 0.75) ? GEN_MALE : GEN_FEMALE;
+    m[0] = (s_member_t) { GEN_REL_HEAD, head_gender, head_age, S_SUR_OWN };
+    size_t n = 1;
+    int parent_age = head_age;
+    if (n < size && gen_rng_chance(r, 0.88)) {
+        int gap = gen_rng_range(r, 0, 5);
+        int age = s_clamp(head_gender == GEN_MALE ? head_age - gap : head_age + gap, 20, 98);
+        gen_gender_t g = head_gender == GEN_MALE ? GEN_FEMALE : GEN_MALE;
+        m[n++] = (s_member_t) { GEN_REL_SPOUSE, g, age, S_SUR_OWN };
+        if (age < parent_age)
+            parent_age = age;
+    }
+    if (size - n >= 2 && head_age <= 55 && gen_rng_chance(r, 0.25)) {
+        int fa = head_age + gen_rng_range(r, 24, 34);
+        if (fa <= 98)
+            m[n++] = (s_member_t) { GEN_REL_FATHER, GEN_MALE, fa, S_SUR_HEAD };
+        int ma = head_age + gen_rng_range(r, 22, 32);
+        if (n < size && ma <= 98 && gen_rng_chance(r, 0.85))
+            m[n++] = (s_member_t) { GEN_REL_MOTHER, GEN_FEMALE, ma, S_SUR_OWN };
+    }
+    int eldest = -1, children = 0;
+    while (n < size) {
+        gen_gender_t g = gen_rng_chance(r, 0.5) ? GEN_MALE : GEN_FEMALE;
+        double u = gen_rng_unit(r);
+        if (u < 0.04) {
+            int age = s_clamp(head_age + gen_rng_range(r, -8, 8), 1, 98);
+            m[n++] = (s_member_t) { g == GEN_MALE ? GEN_REL_BROTHER : GEN_REL_SISTER, g, age,
+                                    S_SUR_HEAD };
+        } else if (u < 0.06) {
+            m[n++] = (s_member_t) { GEN_REL_OTHER, g, gen_rng_range(r, 18, 70), S_SUR_OWN };
+        } else if (eldest >= 22 && children >= 1 && gen_rng_chance(r, 0.6)) {
+            int age = eldest - gen_rng_range(r, 22, 32);
+            if (age < 0)
+                age = gen_rng_range(r, 0, eldest - 20);
+            m[n++] = (s_member_t) { g == GEN_MALE ? GEN_REL_GRANDSON : GEN_REL_GRANDDAUGHTER, g,
+                                    age, S_SUR_FAMILY };
+        } else {
+            int age = parent_age - gen_rng_range(r, 22, 36);
+            if (age < 0)
+                age = gen_rng_range(r, 0, parent_age - 18);
+            m[n++] = (s_member_t) { g == GEN_MALE ? GEN_REL_SON : GEN_REL_DAUGHTER, g, age,
+                                    S_SUR_FAMILY };
+            if (age > eldest)
+                eldest = age;
+            children++;
+        }
+    }
+}
+
+/* A birth date for someone age years old on today (a day number). */
+static int
+s_birth_for_age(gen_rng_t *r, long today, int age)
+{
+    long hi = today - (long) (age * 365.2425);
+    long lo = today - (long) ((age + 1) * 365.2425) + 1;
+    if (lo > hi)
+        lo = hi;
+    return gen_date_from_days(lo + (long) gen_rng_below(r, (uint32_t) (hi - lo + 1)));
+}
+
+static const char *
+s_pick_ethnicity(gen_rng_t *r)
+{
+    return s_ethnicities[gen_rng_weighted(r, s_ethnicity_weights, N_OF(s_ethnicity_weights))];
+}
+
+static int
+s_other_region(gen_rng_t *r, bool fujian_only)
+{
+    if (fujian_only)
+        return gen_rng_range(r, 1, S_REGIONS_FUJIAN);
+    return (int) gen_rng_weighted(r, s_home_weights, N_OF(s_home_weights));
+}
+
+/* The region of a member's identity number. */
+static int
+s_member_region(gen_rng_t *r, const gen_household_t *h, gen_relation_t rel)
+{
+    double local_share;
+    if (h->floating) {
+        if (rel == GEN_REL_SPOUSE || rel == GEN_REL_OTHER)
+            return gen_rng_chance(r, 0.6) ? h->home_region : s_other_region(r, false);
+        return h->home_region;
+    }
+    switch (rel) {
+    case GEN_REL_HEAD:   local_share = 0.85; break;
+    case GEN_REL_SPOUSE: local_share = 0.70; break;
+    case GEN_REL_FATHER:
+    case GEN_REL_MOTHER: local_share = 0.80; break;
+    case GEN_REL_OTHER:  local_share = 0.50; break;
+    default:             local_share = 0.95; break;
+    }
+    return gen_rng_chance(r, local_share) ? GEN_REGION_LOCAL : s_other_region(r, true);
+}
+
+static void
+s_build_household(gen_rng_t *r, gen_district_t *d, gen_household_t *h, gen_set_t *ids,
+                  gen_set_t *hhnos, const gen_pop_params_t *params, long today)
+{
+    for (;;) {
+        uint32_t v = 100000000u + gen_rng_below(r, 900000000u);
+        if (gen_set_add(hhnos, v)) {
+            snprintf(h->number, sizeof h->number, "%09u", (unsigned) (v % 1000000000u));
+            break;
+        }
+    }
+    h->community = (int) gen_rng_below(r, (uint32_t) d->ncommunities);
+    h->home_region = h->floating ? s_other_region(r, false) : GEN_REGION_LOCAL;
+    gen_local_address(r, d, h->community, h->local, sizeof h->local);
+    if (h->floating)
+        s_home_address(r, h->home_region, h->address, sizeof h->address);
+    else
+        gen_strlcpy(h->address, h->local, sizeof h->address);
+
+    s_member_t plan[6];
+    assert(h->size >= 1 && h->size <= 6);
+    s_plan_household(r, h->floating, h->size, plan);
+
+    const char *eth = s_pick_ethnicity(r);
+    char head_surname[GEN_NAME_MAX], family_surname[GEN_NAME_MAX];
+    s_pick_surname(r, eth, head_surname);
+    gen_strlcpy(family_surname, head_surname, sizeof family_surname);
+    for (size_t i = 0; i < h->size; i++) {
+        gen_person_t *p = &d->persons[h->first + i];
+        const s_member_t *m = &plan[i];
+        p->household = (size_t) (h - d->households);
+        p->relation = m->rel;
+        p->gender = m->gender;
+        p->birth = s_birth_for_age(r, today, m->age);
+        p->ethnicity = m->rel == GEN_REL_SPOUSE || m->rel == GEN_REL_MOTHER
+                               || m->rel == GEN_REL_OTHER
+                           ? (gen_rng_chance(r, 0.7) ? eth : s_pick_ethnicity(r))
+                           : eth;
+        char surname[GEN_NAME_MAX];
+        switch (m->surname) {
+        case S_SUR_HEAD:   gen_strlcpy(surname, head_surname, sizeof surname); break;
+        case S_SUR_FAMILY:
+            if (gen_rng_chance(r, 0.9))
+                gen_strlcpy(surname, family_surname, sizeof surname);
+            else
+                s_pick_surname(r, p->ethnicity, surname);
+            break;
+        default:
+            if (m->rel == GEN_REL_HEAD)
+                gen_strlcpy(surname, head_surname, sizeof surname);
+            else
+                s_pick_surname(r, p->ethnicity, surname);
+            break;
+        }
+        /* Children take the father's surname: the head's, or a husband's. */
+        if (m->rel == GEN_REL_SPOUSE && m->gender == GEN_MALE)
+            gen_strlcpy(family_surname, surname, sizeof family_surname);
+        s_name_person(r, p, surname, params->rare_name_rate);
+        p->region = s_member_region(r, h, m->rel);
+        s_assign_idno(r, ids, p);
+        p->floating = h->floating;
+        p->community = h->community;
+        gen_strlcpy(p->reg_address, h->address, sizeof p->reg_address);
+        if (h->floating)
+            gen_strlcpy(p->cur_address, h->local, sizeof p->cur_address);
+        else if (m->age >= 18 && gen_rng_chance(r, 0.06))
+            gen_local_address(r, d, (int) gen_rng_below(r, (uint32_t) d->ncommunities),
+                              p->cur_address, sizeof p->cur_address);
+        else
+            p->cur_address[0] = '\0';
+    }
+}
+
+/* ---- stage pop.contact --------------------------------------------------- */
+
+static void
+s_contact(gen_rng_t *r, gen_district_t *d, gen_household_t *h, int date)
+{
+    if (gen_rng_chance(r, 0.35)) {
+        char digits[8];
+        s_digits(r, digits, 6);
+        snprintf(h->landline, sizeof h->landline, "0597%c%s", "23568"[gen_rng_below(r, 5)],
+                 digits);
+    }
+    for (size_t i = 0; i < h->size; i++) {
+        gen_person_t *p = &d->persons[h->first + i];
+        int age = gen_date_age(p->birth, date);
+        double u = gen_rng_unit(r);
+        gen_phone_kind_t kind;
+        if (age < 12)
+            kind = GEN_PHONE_NONE;
+        else if (age < 18)
+            kind = u < 0.4 ? GEN_PHONE_MOBILE : GEN_PHONE_NONE;
+        else if (age >= 70)
+            kind = u < 0.45 ? GEN_PHONE_MOBILE : u < 0.80 ? GEN_PHONE_LANDLINE : GEN_PHONE_NONE;
+        else
+            kind = u < 0.92 ? GEN_PHONE_MOBILE : u < 0.96 ? GEN_PHONE_LANDLINE : GEN_PHONE_NONE;
+        if (kind == GEN_PHONE_LANDLINE && !h->landline[0])
+            kind = GEN_PHONE_MOBILE;
+        p->phone_kind = kind;
+        if (kind == GEN_PHONE_MOBILE)
+            gen_mobile(r, p->phone);
+        else if (kind == GEN_PHONE_LANDLINE)
+            gen_strlcpy(p->phone, h->landline, sizeof p->phone);
+        else
+            p->phone[0] = '\0';
+    }
+}
+
+/* ---- stage pop.events ---------------------------------------------------- */
+
+/* A day between max(birth, today - back) and today, as YYYYMMDD. */
+static int
+s_recent_date(gen_rng_t *r, int birth, long today, long back)
+{
+    long lo = gen_date_days(birth);
+    if (lo < today - back)
+        lo = today - back;
+    if (lo > today)
+        lo = today;
+    return gen_date_from_days(lo + (long) gen_rng_below(r, (uint32_t) (today - lo + 1)));
+}
+
+static void
+s_events(gen_rng_t *r, gen_person_t *p, int date, long today)
+{
+    int age = gen_date_age(p->birth, date);
+    double pdead = age >= 85 ? 0.10 : age >= 75 ? 0.05 : age >= 60 ? 0.015 : 0.002;
+    p->change = GEN_CHANGE_NONE;
+    p->change_date = 0;
+    if (gen_rng_chance(r, pdead)) {
+        p->status = GEN_STATUS_DEAD;
+        p->change = GEN_CHANGE_DEATH;
+        p->change_date = s_recent_date(r, p->birth, today, 730);
+    } else if (age >= 16 && gen_rng_chance(r, 0.015)) {
+        p->status = GEN_STATUS_MOVED_OUT;
+        p->change = GEN_CHANGE_MOVED_OUT;
+        p->change_date = s_recent_date(r, p->birth, today, 730);
+    } else if (gen_rng_chance(r, 0.002)) {
+        p->status = GEN_STATUS_CANCELLED;
+    } else {
+        p->status = GEN_STATUS_NORMAL;
+        double u = gen_rng_unit(r);
+        if (gen_date_days(p->birth) > today - 365) {
+            p->change = GEN_CHANGE_BIRTH;
+            p->change_date = p->birth;
+        } else if (p->floating) {
+            p->change = u < 0.35 ? GEN_CHANGE_NEW : u < 0.40 ? GEN_CHANGE_UPDATE : GEN_CHANGE_NONE;
+        } else {
+            p->change = u < 0.03   ? GEN_CHANGE_NEW
+                        : u < 0.08 ? GEN_CHANGE_MOVED_IN
+                        : u < 0.12 ? GEN_CHANGE_UPDATE
+                                   : GEN_CHANGE_NONE;
+        }
+        if (p->change != GEN_CHANGE_NONE && p->change != GEN_CHANGE_BIRTH)
+            p->change_date = s_recent_date(r, p->birth, today, 1095);
+    }
+    if (age >= 12 && gen_rng_chance(r, 0.03)) {
+        char given[GEN_NAME_MAX];
+        do
+            gen_given_name(r, p->gender, given);
+        while (strcmp(given, p->given) == 0);
+        snprintf(p->former_name, sizeof p->former_name, "%s%s", p->surname, given);
+    } else {
+        p->former_name[0] = '\0';
+    }
+}
+
+/* ---- the population ------------------------------------------------------- */
+
+void
+gen_population_build(gen_district_t *d, const gen_pop_params_t *params)
+{
+    assert(d->ncommunities > 0);
+    assert(params->people >= 1 && params->people <= GEN_PEOPLE_MAX);
+    long today = gen_date_days(params->date);
+    static const unsigned size_weights[] = { 15, 25, 28, 18, 9, 5 };
+    static const unsigned floating_size_weights[] = { 35, 30, 22, 9, 3, 1 };
+
+    d->persons = gen_xcalloc(params->people, sizeof *d->persons);
+    d->npersons = params->people;
+    size_t hcap = params->people / 2 + 16;
+    d->households = gen_xcalloc(hcap, sizeof *d->households);
+    d->nhouseholds = 0;
+
+    gen_set_t ids, hhnos;
+    gen_set_init(&ids, params->people);
+    gen_set_init(&hhnos, params->people);
+    gen_rng_t layout, hbase;
+    gen_rng_init(&layout, params->seed, "pop.layout");
+    gen_rng_init(&hbase, params->seed, "pop.household");
+    for (size_t placed = 0; placed < params->people; ) {
+        if (d->nhouseholds == hcap) {
+            hcap *= 2;
+            d->households = gen_xrealloc(d->households, hcap * sizeof *d->households);
+        }
+        gen_household_t *h = &d->households[d->nhouseholds];
+        memset(h, 0, sizeof *h);
+        h->floating = gen_rng_chance(&layout, 0.12);
+        h->size = 1 + gen_rng_weighted(&layout, h->floating ? floating_size_weights : size_weights,
+                                       6);
+        if (h->size > params->people - placed)
+            h->size = params->people - placed;
+        h->first = placed;
+        gen_rng_t r = gen_rng_fork(&hbase, d->nhouseholds);
+        d->nhouseholds++;
+        s_build_household(&r, d, h, &ids, &hhnos, params, today);
+        placed += h->size;
+    }
+    for (size_t i = 0; i < d->npersons; i++) {
+        char pid[32];
+        snprintf(pid, sizeof pid, "P%06zu", i + 1);
+        gen_strlcpy(d->persons[i].pid, pid, sizeof d->persons[i].pid);
+    }
+    gen_set_fini(&ids);
+    gen_set_fini(&hhnos);
+
+    gen_rng_t cbase;
+    gen_rng_init(&cbase, params->seed, "pop.contact");
+    for (size_t h = 0; h < d->nhouseholds; h++) {
+        gen_rng_t r = gen_rng_fork(&cbase, h);
+        s_contact(&r, d, &d->households[h], params->date);
+    }
+
+    gen_rng_t ebase;
+    gen_rng_init(&ebase, params->seed, "pop.events");
+    for (size_t i = 0; i < d->npersons; i++) {
+        gen_rng_t r = gen_rng_fork(&ebase, i);
+        s_events(&r, &d->persons[i], params->date, today);
+    }
+}

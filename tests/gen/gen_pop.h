@@ -1,0 +1,182 @@
+/*
+** gen_pop.h: the synthetic district's population, the "truth" that every
+** department file is a messy view of. Communities come from the district's
+** communities.csv; households and persons are drawn from seeded streams.
+** Every value here is clean and canonical: the mess belongs to the writers
+** (gen_mess.h), so that one population can be written by many departments.
+**
+** Extending: a new attribute (education, employment, allowances …) gets its
+** own stage in gen_pop.c drawing from its own named stream ("pop.NAME",
+** forked per person), so adding it leaves every existing value, and hence
+** every existing file, byte-identical.
+**
+** Limits: at most GEN_PEOPLE_MAX persons (person ids are P + 6 digits).
+** Identity numbers are valid but synthetic; phone numbers are random.
+*/
+#ifndef GEN_POP_H
+#define GEN_POP_H
+
+#include "gen_util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GEN_PEOPLE_MAX 999999
+#define GEN_NAME_MAX   48    /* bytes, UTF-8, NUL included */
+#define GEN_ADDR_MAX   192
+
+typedef enum { GEN_MALE = 1, GEN_FEMALE = 2 } gen_gender_t;
+
+/* Relation to the head of household, as the police register spells it. */
+#define GEN_RELATIONS(X)            \
+    X(HEAD,          "户主")        \
+    X(SPOUSE,        "配偶")        \
+    X(SON,           "子")          \
+    X(DAUGHTER,      "女")          \
+    X(FATHER,        "父亲")        \
+    X(MOTHER,        "母亲")        \
+    X(GRANDSON,      "孙子")        \
+    X(GRANDDAUGHTER, "孙女")        \
+    X(BROTHER,       "兄弟")        \
+    X(SISTER,        "姐妹")        \
+    X(OTHER,         "其他")
+typedef enum {
+#define X(name, text) GEN_REL_##name,
+    GEN_RELATIONS(X)
+#undef X
+} gen_relation_t;
+
+/* 人员状态 */
+#define GEN_STATUSES(X)          \
+    X(NORMAL,    "正常")         \
+    X(DEAD,      "死亡")         \
+    X(MOVED_OUT, "迁出")         \
+    X(CANCELLED, "注销")
+typedef enum {
+#define X(name, text) GEN_STATUS_##name,
+    GEN_STATUSES(X)
+#undef X
+} gen_status_t;
+
+/* 变动类型: the last change the register recorded ("" for none). */
+#define GEN_CHANGES(X)           \
+    X(NONE,      "")             \
+    X(NEW,       "新增")         \
+    X(BIRTH,     "出生")         \
+    X(MOVED_IN,  "迁入")         \
+    X(MOVED_OUT, "迁出")         \
+    X(DEATH,     "死亡")         \
+    X(UPDATE,    "变更")
+typedef enum {
+#define X(name, text) GEN_CHANGE_##name,
+    GEN_CHANGES(X)
+#undef X
+} gen_change_t;
+
+typedef enum { GEN_PHONE_NONE, GEN_PHONE_MOBILE, GEN_PHONE_LANDLINE } gen_phone_kind_t;
+
+const char *gen_relation_text(gen_relation_t rel);
+const char *gen_status_text(gen_status_t status);
+const char *gen_change_text(gen_change_t change);
+const char *gen_gender_text(gen_gender_t gender);   /* 男 / 女 */
+
+/* One row of communities.csv. */
+typedef struct {
+    char code[16];         /* 社区代码, 12 digits */
+    char name[64];         /* 社区名称, e.g. 北龙社区 */
+    char short_name[64];   /* the name without 社区, e.g. 北龙 */
+    char street[64];       /* 街道, e.g. 东城街道 */
+    bool village;          /* 类型 村改居型 */
+} gen_community_t;
+
+/* An identity-number region: code and the place it names. */
+typedef struct {
+    const char *code;      /* 6 digits */
+    const char *place;     /* e.g. 福建省龙岩市永定区 */
+} gen_region_t;
+
+#define GEN_REGION_LOCAL 0   /* gen_region(0) is this district, 350802 */
+const gen_region_t *gen_region(int index);
+
+typedef struct {
+    char number[10];              /* 户号, 9 digits, unique */
+    int community;                /* where the household lives */
+    bool floating;                /* 流动人口: registered elsewhere */
+    int home_region;              /* region of a floating household's home */
+    char address[GEN_ADDR_MAX];   /* 户籍地址 (home address when floating) */
+    char local[GEN_ADDR_MAX];     /* the flat they live in, in the district */
+    char landline[16];            /* digits, e.g. 05972231234, or "" */
+    size_t first;                 /* persons[first .. first + size) */
+    size_t size;
+} gen_household_t;
+
+typedef struct {
+    char pid[8];                  /* P000001 */
+    size_t household;
+    gen_relation_t relation;
+    char surname[GEN_NAME_MAX];
+    char given[GEN_NAME_MAX];
+    char name[GEN_NAME_MAX];      /* surname + given */
+    char former_name[GEN_NAME_MAX]; /* 曾用名, "" for none */
+    bool rare_name;               /* name holds a character outside GBK */
+    gen_gender_t gender;
+    int birth;                    /* YYYYMMDD */
+    const char *ethnicity;        /* 汉族 … */
+    int region;                   /* index for gen_region() */
+    char idno[19];                /* canonical 18 characters */
+    bool floating;                /* 人员类别 流动人口 */
+    int community;                /* index into communities */
+    char reg_address[GEN_ADDR_MAX]; /* 户籍地址 */
+    char cur_address[GEN_ADDR_MAX]; /* 现住址, "" when the registered one */
+    gen_phone_kind_t phone_kind;
+    char phone[16];               /* digits: 13905971234 or 05972231234 */
+    gen_status_t status;
+    gen_change_t change;
+    int change_date;              /* YYYYMMDD, 0 with GEN_CHANGE_NONE */
+} gen_person_t;
+
+typedef struct {
+    gen_community_t *communities;
+    size_t ncommunities;
+    gen_household_t *households;
+    size_t nhouseholds;
+    gen_person_t *persons;
+    size_t npersons;
+} gen_district_t;
+
+typedef struct {
+    uint64_t seed;
+    size_t people;          /* 1 .. GEN_PEOPLE_MAX */
+    int date;               /* the register's date, YYYYMMDD */
+    double rare_name_rate;  /* share of names with a non-GBK character */
+} gen_pop_params_t;
+
+/* Loads communities.csv (UTF-8, optional BOM, header 社区代码,社区名称,街道,类型)
+** into d, which must be zeroed. Returns 0, or -1 with the reason (file and
+** line) in err. */
+int gen_communities_load(gen_district_t *d, const char *path, char *err, size_t errlen);
+
+/* Draws households and persons into d (communities loaded first). */
+void gen_population_build(gen_district_t *d, const gen_pop_params_t *params);
+
+/* Frees everything in d and zeroes it; safe twice. */
+void gen_district_fini(gen_district_t *d);
+
+/* Identity numbers (GB 11643): the ISO 7064 MOD 11-2 check character for 17
+** ASCII digits, and whether s is an 18-character number whose check holds. */
+char gen_idno_check(const char *first17);
+bool gen_idno_valid18(const char *s);
+
+/* A fresh address in community c of d (as households get), into out. */
+void gen_local_address(gen_rng_t *rng, const gen_district_t *d, int c, char *out, size_t cap);
+/* A fresh mobile number (11 digits) into out (at least 12 bytes). */
+void gen_mobile(gen_rng_t *rng, char *out);
+/* A new given name for gender, into out (GEN_NAME_MAX). */
+void gen_given_name(gen_rng_t *rng, gen_gender_t gender, char *out);
+
+/* The name as a GBK-only system writes it: each character outside GBK
+** replaced by a same-sounding one. For the GBK writers (civil affairs). */
+void gen_name_gbk(const char *name, char *out, size_t cap);
+
+#endif
