@@ -61,9 +61,9 @@ $(BIN)/hubctl: $(call OBJ,hub/ctl.c) $(LIBHUB)
 $(BIN)/adapter-%: $(call OBJ,adapters/%.c) $(LIBADP) $(LIBHUB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
-$(BIN)/gen-district: $(call OBJ,$(GEN_SRC))
+$(BIN)/gen-district: $(call OBJ,$(GEN_SRC) hub/normalize.c)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) $^ -o $@
+	$(CC) $(LDFLAGS) $^ -lm -o $@
 $(BIN)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBADP) $(LIBHUB)
 	@mkdir -p $(BIN)/tests
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -lcmocka -o $@

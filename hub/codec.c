@@ -105,6 +105,7 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
         return HUB_EPROTO;
     }
     out->pb = m;
+    crypto_generichash(out->digest, DIGEST_LEN, data, size, NULL, 0);
     if (!m->env || !m->env->sender || !m->env->has_seq || !m->env->has_schema_version) {
         snprintf(why, whycap, "envelope missing or incomplete (sender, seq, schema_version)");
         return HUB_EPROTO;

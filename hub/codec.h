@@ -31,6 +31,7 @@ typedef struct {
     rec_t *recs;               /* MSG_BATCH */
     size_t nrecs;
     query_t query;             /* MSG_QUERY */
+    uint8_t digest[DIGEST_LEN];   /* of the whole frame */
     void *pb;
 } msg_t;
 

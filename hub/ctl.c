@@ -3,6 +3,7 @@
 **   hubctl --home DIR get --idno N | --resident ID
 **   hubctl --home DIR stats
 **   hubctl --home DIR export-links
+**   hubctl keygen FILE
 ** Talks to hubd's query endpoint as principal `admin` (or --principal).
 ** Exit status: 0 done, 1 the hub answered no (not found, refused),
 ** 2 bad usage, 3 the hub did not answer in time.
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "keys.h"
 
 static const char *s_dept[] = {"unknown", "police", "familyplanning", "labour", "civilaffairs"};
 
@@ -34,7 +36,9 @@ s_usage(FILE *f)
             "                         source record and where it came from\n"
             "  get --resident ID      the same, by resident id\n"
             "  stats                  residents, source records by department, quarantine, rate\n"
-            "  export-links           CSV: source,source_key,origin_file,origin_row,resident_id\n");
+            "  export-links           CSV: source,source_key,origin_file,origin_row,resident_id\n"
+            "  keygen FILE            make a CURVE key pair in FILE (secret) and print the public\n"
+            "                         key, for a new line in the hub's principals file\n");
     return f == stderr ? 2 : 0;
 }
 
@@ -278,6 +282,16 @@ main(int argc, char **argv)
     if (i >= argc)
         return s_usage(stderr);
     const char *cmd = argv[i++];
+    if (strcmp(cmd, "keygen") == 0) {
+        keypair_t kp;
+        if (i + 1 != argc || keys_generate(&kp) != HUB_OK
+            || keys_save(&kp, argv[i], "principal key pair made by hubctl keygen", true) != HUB_OK) {
+            fprintf(stderr, "hubctl: keygen needs one FILE that does not exist yet and can be written\n");
+            return 2;
+        }
+        printf("%s\n", kp.public_);
+        return 0;
+    }
     const char *idno = NULL;
     long long resident = 0;
     if (strcmp(cmd, "get") == 0) {

@@ -111,7 +111,7 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
 static hub_err_t
 s_batch(ingest_t *self, const principal_t *who, const msg_t *m, int64_t now_ms, ingest_reply_t *reply)
 {
-    hub_err_t err = store_batch_ack(self->store, who->name, m->seq, &reply->frame, &reply->len);
+    hub_err_t err = store_batch_ack(self->store, who->name, m->seq, m->digest, &reply->frame, &reply->len);
     if (err == HUB_OK) {  /* delivered again: the same answer as the first time */
         log_info("HUB-INGEST-REPLAY", LOG_S("principal", who->name), LOG_I("seq", m->seq));
         return HUB_OK;
@@ -131,7 +131,7 @@ s_batch(ingest_t *self, const principal_t *who, const msg_t *m, int64_t now_ms, 
     if (err == HUB_ENOTFOUND) {
         ack_t ack = {.seq = m->seq, .status = ACK_OK, .results = results, .n = m->nrecs};
         codec_encode_ack(&ack, ++self->out_seq, &reply->frame, &reply->len);
-        err = store_batch_put(self->store, who->name, m->seq, now_ms, c, reply->frame, reply->len);
+        err = store_batch_put(self->store, who->name, m->seq, now_ms, c, m->digest, reply->frame, reply->len);
         log_debug("HUB-INGEST-BATCH", LOG_S("principal", who->name), LOG_I("seq", m->seq),
                   LOG_I("records", c[0]), LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]),
                   LOG_I("rejected", c[3]));

@@ -44,6 +44,7 @@ static const char *s_migrations[] = {
     "  received_ms INTEGER NOT NULL,"
     "  records INTEGER NOT NULL, accepted INTEGER NOT NULL,"
     "  duplicates INTEGER NOT NULL, rejected INTEGER NOT NULL,"
+    "  digest BLOB NOT NULL,"                /* of the frame: a replay is the same bytes */
     "  ack BLOB NOT NULL,"
     "  PRIMARY KEY(sender, seq)) WITHOUT ROWID;"
     "CREATE TABLE quarantine("
@@ -73,9 +74,9 @@ static const char *s_sql[Q_N] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
-    [Q_BATCH_GET] = "SELECT ack FROM batches WHERE sender=?1 AND seq=?2",
-    [Q_BATCH_PUT] = "INSERT OR IGNORE INTO batches(sender,seq,received_ms,records,accepted,duplicates,rejected,ack)"
-                    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_BATCH_GET] = "SELECT ack FROM batches WHERE sender=?1 AND seq=?2 AND digest=?3",
+    [Q_BATCH_PUT] = "INSERT OR REPLACE INTO batches(sender,seq,received_ms,records,accepted,duplicates,rejected,"
+                    "digest,ack) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [Q_REC_SEEN] = "SELECT id, resident_id FROM source_records WHERE source=?1 AND source_key=?2 AND digest=?3",
     [Q_REC_TOUCH] = "UPDATE source_records SET origin_file=?2, origin_row=?3"
                     " WHERE id=?1 AND (origin_file IS NOT ?2 OR origin_row IS NOT ?3)",
@@ -256,11 +257,13 @@ s_bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 hub_err_t
-store_batch_ack(store_t *self, const char *sender, uint64_t seq, uint8_t **ack, size_t *len)
+store_batch_ack(store_t *self, const char *sender, uint64_t seq, const uint8_t digest[DIGEST_LEN],
+                uint8_t **ack, size_t *len)
 {
     sqlite3_stmt *st = s_stmt(self, Q_BATCH_GET);
     s_bind_text(st, 1, sender);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    sqlite3_bind_blob(st, 3, digest, DIGEST_LEN, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *len = (size_t)sqlite3_column_bytes(st, 0);
@@ -273,7 +276,7 @@ store_batch_ack(store_t *self, const char *sender, uint64_t seq, uint8_t **ack, 
 
 hub_err_t
 store_batch_put(store_t *self, const char *sender, uint64_t seq, int64_t received_ms,
-                const int counts[4], const uint8_t *ack, size_t len)
+                const int counts[4], const uint8_t digest[DIGEST_LEN], const uint8_t *ack, size_t len)
 {
     sqlite3_stmt *st = s_stmt(self, Q_BATCH_PUT);
     s_bind_text(st, 1, sender);
@@ -281,7 +284,8 @@ store_batch_put(store_t *self, const char *sender, uint64_t seq, int64_t receive
     sqlite3_bind_int64(st, 3, received_ms);
     for (int i = 0; i < 4; i++)
         sqlite3_bind_int(st, 4 + i, counts[i]);
-    sqlite3_bind_blob(st, 8, ack, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, digest, DIGEST_LEN, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, ack, (int)len, SQLITE_STATIC);
     return s_exec(self, Q_BATCH_PUT);
 }
 

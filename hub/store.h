@@ -25,10 +25,12 @@ hub_err_t store_begin(store_t *self);
 hub_err_t store_commit(store_t *self);   /* durable when it returns HUB_OK */
 void store_rollback(store_t *self);
 
-/* Batches already processed, with the ack that was sent. */
-hub_err_t store_batch_ack(store_t *self, const char *sender, uint64_t seq, uint8_t **ack, size_t *len);
+/* Batches already processed, with the ack that was sent: found only when
+** (sender, seq) and the digest of the frame all match (a true replay). */
+hub_err_t store_batch_ack(store_t *self, const char *sender, uint64_t seq, const uint8_t digest[DIGEST_LEN],
+                          uint8_t **ack, size_t *len);
 hub_err_t store_batch_put(store_t *self, const char *sender, uint64_t seq, int64_t received_ms,
-                          const int counts[4], const uint8_t *ack, size_t len);
+                          const int counts[4], const uint8_t digest[DIGEST_LEN], const uint8_t *ack, size_t len);
 
 /* The stored record with this exact content, if any. */
 hub_err_t store_record_seen(store_t *self, const rec_t *rec, record_id_t *id, resident_id_t *resident);

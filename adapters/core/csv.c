@@ -843,6 +843,9 @@ adp_csv_open(const char *path, const adp_csv_opts_t *opts, char *errbuf, size_t 
     self->in = S_CHECK(malloc(self->in_cap));
     self->line = 1;
     self->finished = ADP_CSV_ROW;
+    s_reserve(&self->raw, 256);   /* never NULL, even for empty fields */
+    s_reserve(&self->val, 256);
+    s_reserve(&self->out, 256);
 
     /* a UTF-8 byte-order mark is not part of the first line */
     unsigned char bom[3];

@@ -32,9 +32,13 @@
 ** Limits:
 **   - The encoding must be ASCII-compatible and non-stateful (GB18030, GBK,
 **     UTF-8, ...): the bytes of ',', '\t', '"', CR and LF must never occur
-**     inside a multi-byte character. UTF-16/32 and ISO-2022 are refused.
-**   - Memory is bounded by the read buffer plus about three times the
-**     longest row (max_row_bytes), never by the size of the file.
+**     inside a multi-byte character. UTF-16/32 are refused at open; stateful
+**     7-bit ones (ISO-2022-*) must not be used.
+**   - The file must be seekable (a regular file): recovering from a quote
+**     that never closes reads part of the file again.
+**   - Memory is bounded by the read buffer plus a small multiple (about six)
+**     of max_row_bytes, never by the size of the file.
+**   - Row and line numbers count records and LFs; a lone CR is data.
 **   - Data fields are not trimmed or normalised; header names are trimmed of
 **     spaces (ASCII, U+3000) and U+FEFF at both ends.
 **   - One reader is used by one thread at a time.
@@ -51,7 +55,7 @@
 #define ADP_CSV_MAX_ROW_DEFAULT  (1024u * 1024u)
 
 typedef struct {
-    const char *encoding;  /* iconv name of the file's encoding: "GB18030", "GBK", "UTF-8" */
+    const char *encoding;  /* iconv name of the file's encoding: "GB18030", "GBK", "UTF-8"; NULL = UTF-8 */
     char separator;        /* ',' or '\t' */
     bool quoting;          /* RFC 4180 quoting applies (CSV: true; the TSV: false) */
     size_t buffer_size;    /* read buffer; 0 = ADP_CSV_BUFFER_DEFAULT (tests use tiny ones) */
@@ -99,7 +103,10 @@ typedef struct {
     adp_csv_problem_t problem;
     size_t column;               /* 1-based offending column; 0 when none applies */
     const char *column_name;     /* header name of that column; NULL when none */
-    const char *reason;          /* plain words, UTF-8, e.g. "row has 14 fields, header has 16" */
+    const char *reason;          /* plain words, UTF-8, e.g. "row has 14 fields, header has 16",
+                                 ** "bytes are not valid GB18030 at byte 3 of column 2 (姓名): FF FF";
+                                 ** a byte counts from 1 in the field's value (encoding, NUL) or in
+                                 ** the field as written, opening quote included (quoting) */
 
     /* ADP_CSV_ROW and ADP_CSV_BAD: the row's bytes as in the file, embedded
     ** line ends kept, without its final line end; NUL-terminated for

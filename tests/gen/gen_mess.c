@@ -176,7 +176,7 @@ gen_mess_spaces(gen_noise_t *noise, gen_rng_t *rng, char *s, size_t cap, size_t 
     if (!*s || !gen_noise_roll(noise, rng, GEN_NOISE_TEXT_SPACES))
         return;
     static const char *const pad1[] = { " ", S_IDEOSPACE };
-    static const char *const pad2[] = { "  ", S_IDEOSPACE S_IDEOSPACE, " " S_IDEOSPACE };
+    static const char *const pad2[] = { "  ", "\xE3\x80\x80\xE3\x80\x80", " \xE3\x80\x80" };
     size_t len = strlen(s), nchars = gen_utf8_count(s);
     uint32_t kind = gen_rng_below(rng, 5);
     const char *pad = kind == 4 ? pad2[gen_rng_below(rng, 3)] : pad1[gen_rng_below(rng, 2)];

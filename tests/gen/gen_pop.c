@@ -344,7 +344,8 @@ s_name_person(gen_rng_t *r, gen_person_t *p, const char *surname, double rare_ra
         }
         gen_strlcpy(p->given, given, sizeof p->given);
     }
-    snprintf(p->name, sizeof p->name, "%s%s", p->surname, p->given);
+    gen_strlcpy(p->name, p->surname, sizeof p->name);
+    gen_strlcat(p->name, p->given, sizeof p->name);
 }
 
 void
@@ -636,12 +637,24 @@ s_contact(gen_rng_t *r, gen_district_t *d, gen_household_t *h, int date)
         if (kind == GEN_PHONE_LANDLINE && !h->landline[0])
             kind = GEN_PHONE_MOBILE;
         p->phone_kind = kind;
+        p->phone[0] = '\0';
         if (kind == GEN_PHONE_MOBILE)
             gen_mobile(r, p->phone);
         else if (kind == GEN_PHONE_LANDLINE)
             gen_strlcpy(p->phone, h->landline, sizeof p->phone);
-        else
-            p->phone[0] = '\0';
+        /* A minor without a phone is often reached on the household's:
+        ** the first member before them who has one (head, then spouse …). */
+        bool share = gen_rng_chance(r, 0.6);
+        if (kind == GEN_PHONE_NONE && age < 18 && share) {
+            for (size_t j = 0; j < i; j++) {
+                const gen_person_t *o = &d->persons[h->first + j];
+                if (o->phone_kind != GEN_PHONE_NONE) {
+                    p->phone_kind = o->phone_kind;
+                    gen_strlcpy(p->phone, o->phone, sizeof p->phone);
+                    break;
+                }
+            }
+        }
     }
 }
 
@@ -698,7 +711,8 @@ s_events(gen_rng_t *r, gen_person_t *p, int date, long today)
         do
             gen_given_name(r, p->gender, given);
         while (strcmp(given, p->given) == 0);
-        snprintf(p->former_name, sizeof p->former_name, "%s%s", p->surname, given);
+        gen_strlcpy(p->former_name, p->surname, sizeof p->former_name);
+        gen_strlcat(p->former_name, given, sizeof p->former_name);
     } else {
         p->former_name[0] = '\0';
     }

@@ -564,6 +564,23 @@ test_blank_lines_skipped(void **state)
     adp_csv_destroy(&csv);
 }
 
+static void
+test_all_fields_empty(void **state)
+{
+    (void) state;
+    /* nothing but separators: no field byte is ever stored */
+    const char *path = FIXTURE("empty_fields.csv", ",\r\n,\r\n");
+    adp_csv_t *csv = s_open(path, "GB18030", ',', true);
+    adp_csv_row_t row;
+    assert_int_equal(adp_csv_ncolumns(csv), 2);
+    assert_string_equal(adp_csv_column_name(csv, 0), "");
+    assert_int_equal(adp_csv_column(csv, ""), 0);
+    s_expect_row(csv, &row, 1, 2, 2, "", "");
+    EXPECT_RAW(&row, ",");
+    s_expect_eof(csv);
+    adp_csv_destroy(&csv);
+}
+
 /* Row i's fields, as UTF-8, for the streaming test. */
 static void
 s_big_row(size_t i, char *name, size_t name_cap, char *note, size_t note_cap)
@@ -778,6 +795,7 @@ main(void)
         cmocka_unit_test(test_unterminated_quote),
         cmocka_unit_test(test_row_longer_than_limit),
         cmocka_unit_test(test_blank_lines_skipped),
+        cmocka_unit_test(test_all_fields_empty),
         cmocka_unit_test(test_large_file_streaming),
         cmocka_unit_test(test_tiny_buffers_give_same_result),
         cmocka_unit_test(test_open_errors),

@@ -1,0 +1,31 @@
+/*
+** fields.h: build hub.Field values from cells as read: the raw value
+** exactly as received (decoded to UTF-8) with the normal form beside it,
+** and flags for what failed validation. Nothing is altered that cannot be
+** undone. Every constructor returns NULL for an empty cell (the field is
+** then absent) and a malloc'd Field otherwise, freed with the record that
+** holds it (hub__record__free_unpacked).
+*/
+#ifndef ADP_FIELDS_H
+#define ADP_FIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "proto/hub.pb-c.h"
+
+Hub__Field *adp_field(const char *raw, const char *norm, uint32_t flags);
+Hub__Field *adp_field_text(const char *raw);    /* spaces and full-width forms tidied */
+Hub__Field *adp_field_idno(const char *raw);    /* canonical 18 characters, or FIELD_INVALID */
+Hub__Field *adp_field_date(const char *raw);    /* YYYY-MM-DD, or FIELD_INVALID */
+Hub__Field *adp_field_phone(const char *raw);   /* digits, or FIELD_INVALID */
+Hub__Field *adp_field_gender(const char *raw);  /* M / F, or FIELD_INVALID */
+
+/* Seconds since the epoch of midnight, China Standard Time (UTC+8), of a
+** "YYYY-MM-DD" date; 0 when the text is not one. */
+int64_t adp_day_epoch(const char *ymd);
+
+/* malloc'd copy / block, aborting when memory runs out. */
+char *adp_strdup(const char *s);
+void *adp_alloc(size_t size);
+
+#endif

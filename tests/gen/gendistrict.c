@@ -1,0 +1,271 @@
+/*
+** gendistrict.c: gen-district, a deterministic synthetic district for tests,
+** demos and benchmarks of the hub and its adapters.
+**
+** It draws a population of persons with all their true attributes (gen_pop.h:
+** person id P000001…, name, gender, birth date, ethnicity, a valid 18-digit
+** identity number, household of 1-6 with its 9-digit number and relations,
+** community from communities.csv, addresses, phone, 户籍人口/流动人口, status
+** and last change), then lets each department writer export its view of it,
+** with the departments' mess (gen_mess.h), exactly as
+** shared/formats/README.md describes the files. Same arguments give
+** byte-identical files: every draw comes from a splitmix64 stream named for
+** its purpose and forked per household, person or row (gen_util.h).
+**
+** Usage:
+**   gen-district --out DIR [--seed N] [--people N] [--date YYYYMMDD]
+**                [--noise F] [--communities PATH] [--police-delta N] [--stats]
+** Defaults: seed 1, 2000 people, date 20261101, noise 1.0 (multiplies every
+** noise probability; 0 writes clean files), deploy/communities.csv, no delta.
+** Prints one line to stdout at the end; exits 2 on bad arguments, 1 when the
+** communities file cannot be read or DIR cannot be written.
+**
+** Files written into DIR:
+**   hukou_YYYYMMDD.csv        police register snapshot (GB18030, CRLF)
+**   hukou_YYYYMMDD_delta.csv  with --police-delta N: N changes dated the day
+**                             after --date
+**   truth.csv                 the answer key (below)
+**
+** truth.csv: UTF-8, LF, RFC 4180, header
+**   person_id,source,source_key,file,row
+** one line per data row written by any writer: the person the row is about,
+** the source (police, …), the row's key in that source exactly as written in
+** the file (for police the identity number with its mess: full-width, spaces,
+** lower-case x, 15 digits or mistyped), the file name, and the 1-based data
+** row (the header is row 0). Scoring matching: every row with the same
+** person_id is the same person; a mistyped number (invalid check) must not be
+** trusted, yet the row still belongs to its person.
+**
+** Adding a department writer (family planning wis_YYYYMMDD.tsv, labour
+** jyzt_YYYYMMDD.jsonl, civil affairs mz_roster_YYYYMM.csv, facilities.csv):
+**   1. write tests/gen/gen_<dept>.c with int gen_<dept>_write(gen_ctx_t *,
+**      char *err, size_t errlen), following the contract in gen_writers.h
+**      (own rng streams "<dept>.*", forked per row; gen_table_t or gen_buf_t;
+**      gen_file_write() with the file's encoding; gen_truth_add() per row);
+**   2. declare it in gen_writers.h and add a line to s_writers[] below;
+**   3. attributes the population lacks (education, allowances, …) go into
+**      gen_person_t as a new stage in gen_pop.c with its own stream, and new
+**      kinds of mess into GEN_NOISES in gen_mess.h.
+** Writers never change the population, and each draws only from its own
+** streams, so adding one leaves every existing file byte-identical.
+*/
+#define _POSIX_C_SOURCE 200809L
+
+#include "gen_mess.h"
+#include "gen_out.h"
+#include "gen_pop.h"
+#include "gen_writers.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The department writers, run in this order. */
+static const gen_writer_t s_writers[] = {
+    { "police", "hukou_YYYYMMDD.csv [hukou_YYYYMMDD_delta.csv]", gen_police_write },
+    /* { "family_planning", "wis_YYYYMMDD.tsv",     gen_wis_write },      later */
+    /* { "labour",          "jyzt_YYYYMMDD.jsonl",  gen_labour_write },   later */
+    /* { "civil_affairs",   "mz_roster_YYYYMM.csv", gen_civil_write },    later */
+};
+
+typedef struct {
+    const char *out;
+    uint64_t seed;
+    size_t people;
+    int date;
+    double noise;
+    const char *communities;
+    size_t police_delta;
+    bool stats;
+} s_args_t;
+
+static void
+s_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: gen-district --out DIR [--seed N] [--people N] [--date YYYYMMDD]\n"
+            "                    [--noise F] [--communities PATH] [--police-delta N] [--stats]\n"
+            "  --out DIR           output directory (created if missing)\n"
+            "  --seed N            PRNG seed, 0..2^64-1 (default 1)\n"
+            "  --people N          persons, 1..%d (default 2000)\n"
+            "  --date YYYYMMDD     export date, years 2000..2099 (default 20261101)\n"
+            "  --noise F           multiplies every noise probability, 0..100 (default 1.0)\n"
+            "  --communities PATH  communities.csv (default deploy/communities.csv)\n"
+            "  --police-delta N    also write hukou_<date+1>_delta.csv with N changes (default 0)\n"
+            "  --stats             print the noise applied, per kind, to stderr\n"
+            "writers:\n",
+            GEN_PEOPLE_MAX);
+    for (size_t i = 0; i < sizeof s_writers / sizeof s_writers[0]; i++)
+        fprintf(f, "  %-16s %s\n", s_writers[i].source, s_writers[i].files);
+    fprintf(f, "noise kinds (default probability):\n");
+    for (int k = 0; k < GEN_NOISE_COUNT; k++) {
+        gen_noise_t n;
+        gen_noise_init(&n, 1.0);
+        fprintf(f, "  %-15s %.3f  %s\n", gen_noise_name((gen_noise_kind_t) k), n.p[k],
+                gen_noise_text((gen_noise_kind_t) k));
+    }
+}
+
+static int
+s_bad(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "gen-district: ");
+    fprintf(stderr, fmt, a, b);
+    fprintf(stderr, "\n(try gen-district --help)\n");
+    return 2;
+}
+
+static bool
+s_parse_u64(const char *s, uint64_t *out)
+{
+    if (!*s || strspn(s, "0123456789") != strlen(s))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Parses argv into a; returns 0, 2 on a bad argument, or -1 for --help. */
+static int
+s_parse(int argc, char **argv, s_args_t *a)
+{
+    *a = (s_args_t) { NULL, 1, 2000, 20261101, 1.0, "deploy/communities.csv", 0, false };
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+            return -1;
+        if (strcmp(arg, "--stats") == 0) {
+            a->stats = true;
+            continue;
+        }
+        if (strncmp(arg, "--", 2) != 0)
+            return s_bad("unexpected argument '%s'%s", arg, "");
+        char opt[64];
+        const char *val;
+        const char *eq = strchr(arg, '=');
+        if (eq) {
+            size_t n = (size_t) (eq - arg);
+            if (n >= sizeof opt)
+                return s_bad("unknown option '%s'%s", arg, "");
+            memcpy(opt, arg, n);
+            opt[n] = '\0';
+            val = eq + 1;
+        } else {
+            gen_strlcpy(opt, arg, sizeof opt);
+            if (i + 1 >= argc)
+                return s_bad("option %s needs a value%s", arg, "");
+            val = argv[++i];
+        }
+        uint64_t u;
+        if (strcmp(opt, "--out") == 0) {
+            if (!*val)
+                return s_bad("--out needs a directory%s%s", "", "");
+            a->out = val;
+        } else if (strcmp(opt, "--seed") == 0) {
+            if (!s_parse_u64(val, &u))
+                return s_bad("--seed '%s' is not a number 0..2^64-1%s", val, "");
+            a->seed = u;
+        } else if (strcmp(opt, "--people") == 0) {
+            if (!s_parse_u64(val, &u) || u < 1 || u > GEN_PEOPLE_MAX)
+                return s_bad("--people '%s' is not a number 1..999999%s", val, "");
+            a->people = (size_t) u;
+        } else if (strcmp(opt, "--date") == 0) {
+            if (strlen(val) != 8 || !s_parse_u64(val, &u) || !gen_date_valid((int) u)
+                || u < 20000101 || u > 20991231)
+                return s_bad("--date '%s' is not a real date YYYYMMDD in 2000..2099%s", val, "");
+            a->date = (int) u;
+        } else if (strcmp(opt, "--noise") == 0) {
+            char *end;
+            errno = 0;
+            double f = strtod(val, &end);
+            if (!*val || *end || errno || !isfinite(f) || f < 0 || f > 100)
+                return s_bad("--noise '%s' is not a number 0..100%s", val, "");
+            a->noise = f;
+        } else if (strcmp(opt, "--communities") == 0) {
+            if (!*val)
+                return s_bad("--communities needs a path%s%s", "", "");
+            a->communities = val;
+        } else if (strcmp(opt, "--police-delta") == 0) {
+            if (!s_parse_u64(val, &u) || u > GEN_PEOPLE_MAX)
+                return s_bad("--police-delta '%s' is not a number 0..999999%s", val, "");
+            a->police_delta = (size_t) u;
+        } else {
+            return s_bad("unknown option '%s'%s", opt, "");
+        }
+    }
+    if (!a->out)
+        return s_bad("--out DIR is required%s%s", "", "");
+    return 0;
+}
+
+static void
+s_print_stats(const gen_district_t *d, const gen_noise_t *noise)
+{
+    fprintf(stderr, "gen-district: %zu households, %zu persons\n", d->nhouseholds, d->npersons);
+    for (int k = 0; k < GEN_NOISE_COUNT; k++)
+        fprintf(stderr, "gen-district: noise %-15s p=%.4f hits=%lu\n",
+                gen_noise_name((gen_noise_kind_t) k), noise->p[k], noise->hits[k]);
+}
+
+int
+main(int argc, char **argv)
+{
+    s_args_t a;
+    int rc = s_parse(argc, argv, &a);
+    if (rc == -1) {
+        s_usage(stdout);
+        return 0;
+    }
+    if (rc != 0)
+        return rc;
+
+    char err[512];
+    gen_district_t d;
+    memset(&d, 0, sizeof d);
+    if (gen_communities_load(&d, a.communities, err, sizeof err) != 0) {
+        fprintf(stderr, "gen-district: %s\n", err);
+        return 1;
+    }
+    if (gen_mkdirs(a.out, err, sizeof err) != 0) {
+        fprintf(stderr, "gen-district: %s\n", err);
+        gen_district_fini(&d);
+        return 1;
+    }
+
+    gen_noise_t noise;
+    gen_noise_init(&noise, a.noise);
+    gen_pop_params_t params = { a.seed, a.people, a.date, noise.p[GEN_NOISE_RARE_NAME] };
+    gen_population_build(&d, &params);
+    for (size_t i = 0; i < d.npersons; i++)
+        noise.hits[GEN_NOISE_RARE_NAME] += d.persons[i].rare_name;
+
+    gen_truth_t truth;
+    gen_truth_init(&truth);
+    gen_buf_t summary;
+    gen_buf_init(&summary);
+    gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary };
+    rc = 0;
+    for (size_t i = 0; i < sizeof s_writers / sizeof s_writers[0] && rc == 0; i++)
+        if (s_writers[i].write(&ctx, err, sizeof err) != 0)
+            rc = 1;
+    if (rc == 0 && gen_truth_write(&truth, a.out, err, sizeof err) != 0)
+        rc = 1;
+    if (rc != 0)
+        fprintf(stderr, "gen-district: %s\n", err);
+    else
+        printf("gen-district: %zu people%s -> %s\n", d.npersons, summary.data ? summary.data : "",
+               a.out);
+    if (a.stats)
+        s_print_stats(&d, &noise);
+
+    gen_buf_fini(&summary);
+    gen_truth_fini(&truth);
+    gen_district_fini(&d);
+    return rc;
+}
