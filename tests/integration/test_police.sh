@@ -62,6 +62,13 @@ check "short row rejected with its reason" grep -q '^hukou_20261103.csv,4,曾用
 check "empty key rejected with its column" grep -q "^hukou_20261103.csv,5,公民身份号码,identity number (the record's key) is empty" "$REJ"
 check "bad byte sequence rejected with row and column, kept with the bytes escaped" \
     grep -q '^hukou_20261103.csv,6,姓名,.*not valid GB18030.*,350802199001012345,\\xFF\\xFE,,女,汉族,' "$REJ"
+printf '%s\n' '公民身份号码,曾用名,性别,民族,出生日期,户号,所属社区,人员状态' '350802198001011231,,男,汉族,19800101,900000001,北龙,正常' \
+  | enc > "$T_TMP/hukou_20261104.csv"
+before=$(sql "$H" "SELECT count(*) FROM source_records")
+msg=$("$BIN/adapter-police" --home "$H" "$T_TMP/hukou_20261104.csv" 2>&1 >/dev/null); rc=$?
+check_eq "a missing required column: exit 1" 1 "$rc"
+check "a missing required column: says which" grep -q "hukou_20261104.csv: required column 姓名 is missing from the header; nothing of this file was sent" <<<"$msg"
+check_eq "a missing required column: nothing sent" "$before" "$(sql "$H" "SELECT count(*) FROM source_records")"
 check "hub log has no names or numbers" bash -c "! grep -qE '350802|林晓' '$H/hub.log'"
 
 # --- the same file again: nothing new ---

@@ -249,7 +249,7 @@ test_idno_bad_region(void **state)
                                     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
     int valid = 0;
     for (int code = 0; code < 100; code++) {
-        char first17[18], id[19], out[NORM_IDNO_SIZE];
+        char first17[32], id[19], out[NORM_IDNO_SIZE];
         snprintf(first17, sizeof first17, "%02d0802198001011%02d", code, 23);
         s_make_idno(first17, id);
         norm_idno_status_t st = norm_idno(id, out);
