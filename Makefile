@@ -8,7 +8,7 @@ CC      ?= gcc
 OPT     ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic -Werror $(OPT) $(SAN)
 LDFLAGS += $(SAN)
-PKGS     = libzmq libprotobuf-c sqlite3 libsodium
+PKGS     = libzmq libprotobuf-c sqlite3 libsodium jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 BUILD   ?= build
@@ -20,13 +20,15 @@ CPPFLAGS += -I$(BUILD)/gen -Ihub -Iadapters/core $(PKG_CFLAGS)
 
 # hub/ modules, less the two programs
 HUB_SRC  = $(filter-out hub/main.c hub/ctl.c,$(wildcard hub/*.c))
-ADP_SRC  = $(wildcard adapters/core/*.c)
+ADP_SRC  = $(wildcard adapters/core/*.c) $(COMM_C)
+COMM_C   = $(BUILD)/gen/communities_data.c
 GEN_SRC  = $(wildcard tests/gen/*.c)
 OBJ      = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIBHUB   = $(BUILD)/libhub.a
 LIBADP   = $(BUILD)/libadp.a
-PROGS    = $(BIN)/hubd $(BIN)/hubctl $(BIN)/adapter-police $(BIN)/gen-district
+ADAPTERS = $(patsubst adapters/%.c,$(BIN)/adapter-%,$(wildcard adapters/*.c))
+PROGS    = $(BIN)/hubd $(BIN)/hubctl $(ADAPTERS) $(BIN)/gen-district
 UNIT     = $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BIN)/tests/%,$(wildcard tests/tools/*.c))
 
@@ -40,6 +42,12 @@ $(GEN): proto/hub.proto
 	@mkdir -p $(BUILD)/gen
 	protoc-c --c_out=$(BUILD)/gen $<
 $(GEN_H): $(GEN)
+
+# the district's communities, built into the adapters
+$(COMM_C): deploy/communities.csv
+	@mkdir -p $(dir $@)
+	{ echo 'const char adp_communities_builtin[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/\r$$//; s/.*/    "&\\n"/' $<; echo ';'; } > $@
 
 $(BUILD)/obj/%.o: %.c $(GEN_H)
 	@mkdir -p $(dir $@)

@@ -38,7 +38,7 @@ static const struct {
 };
 
 static Hub__Record *
-s_record(const char *const v[NCOLS], const char *file, uint32_t row)
+s_record(adp_t *a, const char *const v[NCOLS], const char *file, uint32_t row)
 {
     Hub__PoliceRecord *p = adp_alloc(sizeof *p);
     hub__police_record__init(p);
@@ -52,7 +52,7 @@ s_record(const char *const v[NCOLS], const char *file, uint32_t row)
     p->relation = adp_field_text(v[C_RELATION]);
     p->registered_address = adp_field_text(v[C_REG_ADDR]);
     p->current_address = adp_field_text(v[C_CUR_ADDR]);
-    p->community = adp_field_text(v[C_COMMUNITY]);
+    p->community = adp_field_community(adp_communities(a), v[C_COMMUNITY]);
     p->category = adp_field_text(v[C_CATEGORY]);
     p->status = adp_field_text(v[C_STATUS]);
     p->change_type = adp_field_text(v[C_CHANGE_TYPE]);
@@ -122,7 +122,7 @@ s_read_file(adp_t *a, const char *path)
                        row.raw_len);
             continue;
         }
-        adp_emit(a, n, s_record(v, adp_file_name(a), n), row.raw, row.raw_len);
+        adp_emit(a, n, s_record(a, v, adp_file_name(a), n), row.raw, row.raw_len);
     }
     if (st == ADP_CSV_ERROR)
         adp_file_error(a, adp_csv_error(csv));

@@ -47,6 +47,7 @@ struct adp {
     const adp_mapping_t *map;
     client_t *client;
     adp_state_t *state;
+    adp_communities_t *communities;
     FILE *rejects;
     char rejects_path[1200];
     char file_key[600];
@@ -346,6 +347,12 @@ adp_row_done(const adp_t *a, uint32_t row)
     return adp_state_row_done(a->state, row);
 }
 
+const adp_communities_t *
+adp_communities(const adp_t *a)
+{
+    return a->communities;
+}
+
 const char *
 adp_file_name(const adp_t *a)
 {
@@ -398,6 +405,7 @@ s_usage(const adp_mapping_t *map, FILE *f)
             "  --hub-key FILE    the hub's public key file (deployment)\n"
             "  --principal NAME  principal name (default %s)\n"
             "  --state DIR       where progress and rejects.csv are kept\n"
+            "  --communities F   the district's community list (default: built in)\n"
             "  --batch N         records per batch (default %d)\n"
             "  --window N        unacknowledged batches in flight (default %d)\n"
             "  --ack-timeout MS  resend after this much silence, doubling (default %d)\n",
@@ -418,7 +426,7 @@ int
 adp_main(int argc, char **argv, const adp_mapping_t *map)
 {
     client_opts_t o = {.principal = map->name, .port = CLIENT_INGEST};
-    const char *state_dir = NULL;
+    const char *state_dir = NULL, *communities = NULL;
     long batch = DEFAULT_BATCH, window = DEFAULT_WINDOW, ack_timeout = DEFAULT_ACK_TIMEOUT_MS;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -438,6 +446,7 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
         else if (strcmp(opt, "--hub-key") == 0) o.hub_key_file = v;
         else if (strcmp(opt, "--principal") == 0) o.principal = v;
         else if (strcmp(opt, "--state") == 0) state_dir = v;
+        else if (strcmp(opt, "--communities") == 0) communities = v;
         else if (strcmp(opt, "--batch") == 0 && (batch = s_positive(v, 100000)) > 0) ;
         else if (strcmp(opt, "--window") == 0 && (window = s_positive(v, 1024)) > 0) ;
         else if (strcmp(opt, "--ack-timeout") == 0 && (ack_timeout = s_positive(v, 600000)) > 0) ;
@@ -472,9 +481,11 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     adp_t a = {.map = map, .batch_size = (size_t)batch, .window = (size_t)window,
                .ack_timeout_ms = (int)ack_timeout, .wait_ms = (int)ack_timeout};
     a.inflight = HUB_CHECK_ALLOC(calloc((size_t)window, sizeof *a.inflight));
-    if (!(a.state = adp_state_open(state_dir, err, sizeof err)) || !(a.client = client_new(&o, err, sizeof err))) {
+    if (!(a.communities = adp_communities_load(communities, err, sizeof err))
+        || !(a.state = adp_state_open(state_dir, err, sizeof err)) || !(a.client = client_new(&o, err, sizeof err))) {
         fprintf(stderr, "adapter-%s: %s\n", map->name, err);
         adp_state_close(&a.state);
+        adp_communities_destroy(&a.communities);
         free(a.inflight);
         return 1;
     }
@@ -517,5 +528,6 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     fclose(a.rejects);
     client_destroy(&a.client);
     adp_state_close(&a.state);
+    adp_communities_destroy(&a.communities);
     return rc;
 }

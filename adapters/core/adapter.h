@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "community.h"
 #include "proto/hub.pb-c.h"
 
 typedef struct adp adp_t;
@@ -56,6 +57,9 @@ void adp_reject(adp_t *a, uint32_t row, const char *column, const char *reason, 
 /* The file cannot be used at all (unreadable, a required column missing):
 ** nothing of it is sent; the reason is printed and logged. */
 void adp_file_error(adp_t *a, const char *reason);
+
+/* The district's communities, for adp_field_community. */
+const adp_communities_t *adp_communities(const adp_t *a);
 
 /* Base name of the file being read. */
 const char *adp_file_name(const adp_t *a);

@@ -91,6 +91,38 @@ adp_field_gender(const char *raw)
     return adp_field(raw, ok ? mf : NULL, ok ? 0 : HUB__FIELD_FLAG__FIELD_INVALID);
 }
 
+Hub__Field *
+adp_field_community(const adp_communities_t *list, const char *raw)
+{
+    if (!raw || !*raw)
+        return NULL;
+    size_t cap = strlen(raw) * 2 + 32;
+    char *codes = HUB_CHECK_ALLOC(calloc(1, cap)), *copy = adp_strdup(raw);
+    bool unmapped = false;
+    const char *sep = "、";
+    char *part = copy;
+    for (;;) {
+        char *next = strstr(part, sep);
+        if (next)
+            *next = 0;
+        const char *code = adp_community_code(list, part);
+        if (code) {
+            if (*codes)
+                strcat(codes, ",");
+            strcat(codes, code);
+        } else {
+            unmapped = true;
+        }
+        if (!next)
+            break;
+        part = next + strlen(sep);
+    }
+    Hub__Field *f = adp_field(raw, codes, unmapped ? HUB__FIELD_FLAG__FIELD_UNMAPPED : 0);
+    free(codes);
+    free(copy);
+    return f;
+}
+
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's
 ** days_from_civil). */
 static int64_t

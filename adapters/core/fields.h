@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "community.h"
 #include "proto/hub.pb-c.h"
 
 Hub__Field *adp_field(const char *raw, const char *norm, uint32_t flags);
@@ -19,6 +20,10 @@ Hub__Field *adp_field_idno(const char *raw);    /* canonical 18 characters, or F
 Hub__Field *adp_field_date(const char *raw);    /* YYYY-MM-DD, or FIELD_INVALID */
 Hub__Field *adp_field_phone(const char *raw);   /* digits, or FIELD_INVALID */
 Hub__Field *adp_field_gender(const char *raw);  /* M / F, or FIELD_INVALID */
+/* Community: norm = 12-digit code, or FIELD_UNMAPPED. With several names
+** separated by `、` (facilities), norm = the codes found, joined by ',', and
+** FIELD_UNMAPPED when any one is unknown (never guessed). */
+Hub__Field *adp_field_community(const adp_communities_t *list, const char *raw);
 
 /* Seconds since the epoch of midnight, China Standard Time (UTC+8), of a
 ** "YYYY-MM-DD" date; 0 when the text is not one. */

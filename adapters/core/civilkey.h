@@ -1,0 +1,26 @@
+/*
+** civilkey.h: the civil-affairs roster has no record key (序号 is only the
+** row number of one export), so the adapter derives one that stays the same
+** from one monthly export to the next:
+**
+**   key = "MZ-" + 16 hex digits of BLAKE2b-64 over
+**         "id:" + the canonical identity number            (when it is valid)
+**         "nm:" + name + "|" + community + "|" + address   (otherwise)
+**         then "|" + category (类别)
+**
+** where name, address and category are tidied by norm_text with every space
+** removed, and community is the community's code when it maps, else its
+** tidied text. One person has one record per category. The generator uses
+** the same function for its ground truth.
+*/
+#ifndef ADP_CIVILKEY_H
+#define ADP_CIVILKEY_H
+
+#define ADP_CIVIL_KEY_SIZE 20
+
+/* community_code may be NULL (then community_raw is used). */
+void adp_civil_key(const char *idno_raw, const char *name, const char *community_code,
+                   const char *community_raw, const char *address, const char *category,
+                   char out[ADP_CIVIL_KEY_SIZE]);
+
+#endif
