@@ -69,9 +69,9 @@ $(BIN)/hubctl: $(call OBJ,hub/ctl.c) $(LIBHUB)
 $(BIN)/adapter-%: $(call OBJ,adapters/%.c) $(LIBADP) $(LIBHUB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
-$(BIN)/gen-district: $(call OBJ,$(GEN_SRC) hub/normalize.c)
+$(BIN)/gen-district: $(call OBJ,$(GEN_SRC) hub/normalize.c adapters/core/civilkey.c)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) $^ -lm -o $@
+	$(CC) $(LDFLAGS) $^ -lsodium -lm -o $@
 $(BIN)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBADP) $(LIBHUB)
 	@mkdir -p $(BIN)/tests
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -lcmocka -o $@

@@ -530,3 +530,16 @@ norm_gender(const char *raw, char *out_mf)
         *out_mf = 'F';
     return *out_mf != '\0';
 }
+
+size_t
+norm_key(const char *raw, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    size_t n = norm_text(raw, out, cap), k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out[i] != ' ')
+            out[k++] = out[i];
+    out[k] = 0;
+    return k;
+}

@@ -95,4 +95,9 @@ bool norm_date(const char *raw, char out[11]);
 ** false. raw may be NULL. */
 bool norm_gender(const char *raw, char *out_mf);
 
+/* A department's record key as the adapters use it: norm_text, then every
+** space removed ("JS 2019000123" and "ＪＳ2019000123" are "JS2019000123").
+** Returns the length written (NUL-terminated, truncated safely to cap). */
+size_t norm_key(const char *raw, char *out, size_t cap);
+
 #endif

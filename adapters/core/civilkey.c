@@ -7,17 +7,10 @@
 
 #include "normalize.h"
 
-/* norm_text, then without any space. */
 static void
 s_tidy(const char *raw, char *out, size_t cap)
 {
-    char t[512];
-    norm_text(raw ? raw : "", t, sizeof t);
-    size_t k = 0;
-    for (const char *p = t; *p && k + 1 < cap; p++)
-        if (*p != ' ')
-            out[k++] = *p;
-    out[k] = 0;
+    norm_key(raw ? raw : "", out, cap);
 }
 
 void

@@ -8,8 +8,8 @@
 **         "nm:" + name + "|" + community + "|" + address   (otherwise)
 **         then "|" + category (类别)
 **
-** where name, address and category are tidied by norm_text with every space
-** removed, and community is the community's code when it maps, else its
+** where name, address and category are tidied by norm_key (norm_text with
+** every space removed), and community is the community's code when it maps, else its
 ** tidied text. One person has one record per category. The generator uses
 ** the same function for its ground truth.
 */
