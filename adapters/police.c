@@ -7,26 +7,20 @@
 ** same number is the same record), else as typed without spaces, with
 ** full-width folded and x upper-cased. The field keeps the raw value.
 */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "adapter.h"
-#include "csv.h"
 #include "fields.h"
 #include "normalize.h"
+#include "table.h"
 
-/* Every column of the format, in the file's usual order. */
 enum {
     C_IDNO, C_NAME, C_FORMER_NAME, C_GENDER, C_ETHNICITY, C_BIRTH, C_HOUSEHOLD, C_RELATION,
     C_REG_ADDR, C_CUR_ADDR, C_COMMUNITY, C_CATEGORY, C_STATUS, C_CHANGE_TYPE, C_CHANGE_DATE,
     C_PHONE, NCOLS
 };
 
-static const struct {
-    const char *name;
-    bool required;
-} s_cols[NCOLS] = {
+static const adp_column_t s_cols[NCOLS] = {
     [C_IDNO] = {"公民身份号码", true},   [C_NAME] = {"姓名", true},
     [C_FORMER_NAME] = {"曾用名", false}, [C_GENDER] = {"性别", true},
     [C_ETHNICITY] = {"民族", false},     [C_BIRTH] = {"出生日期", true},
@@ -37,9 +31,14 @@ static const struct {
     [C_CHANGE_DATE] = {"变动日期", false}, [C_PHONE] = {"联系电话", false},
 };
 
-static Hub__Record *
-s_record(adp_t *a, const char *const v[NCOLS], const char *file, uint32_t row)
+static void
+s_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, size_t raw_len)
 {
+    char key[NORM_IDNO_SIZE];
+    if (norm_idno(v[C_IDNO], key) == NORM_IDNO_EMPTY) {
+        adp_reject(a, row, s_cols[C_IDNO].name, "identity number (the record's key) is empty", raw, raw_len);
+        return;
+    }
     Hub__PoliceRecord *p = adp_alloc(sizeof *p);
     hub__police_record__init(p);
     p->idno = adp_field_idno(v[C_IDNO]);
@@ -58,77 +57,25 @@ s_record(adp_t *a, const char *const v[NCOLS], const char *file, uint32_t row)
     p->change_type = adp_field_text(v[C_CHANGE_TYPE]);
     p->change_date = adp_field_date(v[C_CHANGE_DATE]);
     p->phone = adp_field_phone(v[C_PHONE]);
-    if (strstr(file, "_delta")) {
+    if (strstr(adp_file_name(a), "_delta")) {
         p->has_delta = 1;
         p->delta = 1;
     }
-    Hub__Record *r = adp_alloc(sizeof *r);
-    hub__record__init(r);
-    r->has_source = 1;
-    r->source = HUB__DEPARTMENT__POLICE;
-    char key[NORM_IDNO_SIZE];
-    norm_idno(v[C_IDNO], key);
-    r->source_key = adp_strdup(key);
-    r->origin = adp_alloc(sizeof *r->origin);
-    hub__origin__init(r->origin);
-    r->origin->file = adp_strdup(file);
-    r->origin->has_row = 1;
-    r->origin->row = row;
-    if (p->change_date && p->change_date->norm) {
-        r->has_changed_at = 1;
-        r->changed_at = adp_day_epoch(p->change_date->norm);
-    }
+    int64_t changed = p->change_date && p->change_date->norm ? adp_day_epoch(p->change_date->norm) : 0;
+    Hub__Record *r = adp_record_new(a, HUB__DEPARTMENT__POLICE, key, row, changed);
     r->payload_case = HUB__RECORD__PAYLOAD_POLICE;
     r->police = p;
-    return r;
+    adp_emit(a, row, r, raw, raw_len);
 }
 
 static int
 s_read_file(adp_t *a, const char *path)
 {
-    char err[512];
     adp_csv_opts_t opts = {.encoding = "GB18030", .separator = ',', .quoting = true};
-    adp_csv_t *csv = adp_csv_open(path, &opts, err, sizeof err);
-    if (!csv) {
-        adp_file_error(a, err);
-        return -1;
-    }
-    int col[NCOLS];
-    for (int c = 0; c < NCOLS; c++) {
-        col[c] = adp_csv_column(csv, s_cols[c].name);
-        if (col[c] < 0 && s_cols[c].required) {
-            snprintf(err, sizeof err, "required column %s is missing from the header", s_cols[c].name);
-            adp_file_error(a, err);
-            adp_csv_destroy(&csv);
-            return -1;
-        }
-    }
-    adp_csv_row_t row;
-    adp_csv_status_t st;
-    while ((st = adp_csv_next(csv, &row)) == ADP_CSV_ROW || st == ADP_CSV_BAD) {
-        uint32_t n = (uint32_t)row.row;
-        if (adp_row_done(a, n))
-            continue;
-        if (st == ADP_CSV_BAD) {
-            adp_reject(a, n, row.column_name, row.reason, row.raw, row.raw_len);
-            continue;
-        }
-        const char *v[NCOLS];
-        for (int c = 0; c < NCOLS; c++)
-            v[c] = col[c] >= 0 ? row.fields[col[c]] : "";
-        char key[NORM_IDNO_SIZE];
-        if (norm_idno(v[C_IDNO], key) == NORM_IDNO_EMPTY) {
-            adp_reject(a, n, s_cols[C_IDNO].name, "identity number (the record's key) is empty", row.raw,
-                       row.raw_len);
-            continue;
-        }
-        adp_emit(a, n, s_record(a, v, adp_file_name(a), n), row.raw, row.raw_len);
-    }
-    if (st == ADP_CSV_ERROR)
-        adp_file_error(a, adp_csv_error(csv));
-    adp_csv_destroy(&csv);
-    return st == ADP_CSV_ERROR ? -1 : 0;
+    return adp_read_table(a, path, &opts, s_cols, NCOLS, s_row);
 }
+
+static const char *const s_patterns[] = {"hukou_*.csv", NULL};
 
 int
 main(int argc, char **argv)
@@ -138,6 +85,7 @@ main(int argc, char **argv)
         .department = HUB__DEPARTMENT__POLICE,
         .files = "hukou_YYYYMMDD.csv and hukou_YYYYMMDD_delta.csv",
         .encoding = "GB18030",
+        .patterns = s_patterns,
         .read_file = s_read_file,
     };
     return adp_main(argc, argv, &map);

@@ -3,7 +3,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "adapter.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -57,8 +59,12 @@ struct adp {
     size_t ninflight;
     size_t batch_size, window;
     int ack_timeout_ms, wait_ms;
-    long read, accepted, duplicates, rejected, skipped;
+    long read, accepted, duplicates, rejected;
     bool failed;
+    bool check;                /* --check: read and validate only */
+    char (*reading_done)[600]; /* keys of files read whose batches are not all finished */
+    size_t nreading_done;
+    int64_t last_sent;         /* for heartbeats */
 };
 
 static volatile sig_atomic_t s_stop = 0;
@@ -155,6 +161,26 @@ s_add_item(adp_t *a, uint32_t row, const char *raw, size_t raw_len)
     return it;
 }
 
+/* Files read to the end whose batches are all finished are finished. */
+static void
+s_files_finished(adp_t *a)
+{
+    for (size_t i = 0; i < a->nreading_done;) {
+        bool open = strcmp(a->building.file_key, a->reading_done[i]) == 0 && a->building.nitems;
+        for (size_t k = 0; k < a->ninflight && !open; k++)
+            open = strcmp(a->inflight[k].file_key, a->reading_done[i]) == 0;
+        if (open) {
+            i++;
+            continue;
+        }
+        if (!a->check && adp_state_finish_file(a->state, a->reading_done[i]) != 0)
+            s_fatal_state(a);
+        log_info("ADP-FILE-DONE", LOG_S("file", a->reading_done[i]));
+        memmove(&a->reading_done[i], &a->reading_done[i + 1], (a->nreading_done - i - 1) * sizeof *a->reading_done);
+        a->nreading_done--;
+    }
+}
+
 /* A batch is finished: write its rejects, then record its rows durably.
 ** ack is NULL for a batch of local rejects only. */
 static void
@@ -168,6 +194,11 @@ s_complete(adp_t *a, batch_t *b, const Hub__Ack *ack)
             continue;
         }
         const Hub__RecordAck *r = NULL;
+        if (a->check) {   /* --check: a valid row counts as if accepted */
+            a->accepted++;
+            k++;
+            continue;
+        }
         if (ack && ack->status == HUB__ACK_STATUS__ACK_OK)
             for (size_t j = 0; j < ack->n_results; j++)
                 if (ack->results[j]->index == k)
@@ -177,7 +208,7 @@ s_complete(adp_t *a, batch_t *b, const Hub__Ack *ack)
             s_reject_line(a, b->file_name, it, NULL, ack->reason ? ack->reason : "refused by the hub");
         else if (!r)
             s_reject_line(a, b->file_name, it, NULL, "the hub's acknowledgement has no result for this row");
-        else if (r->result == HUB__RECORD_RESULT__ACCEPTED)
+        else if (r->result == HUB__RECORD_RESULT__ACCEPTED || a->check)
             a->accepted++;
         else if (r->result == HUB__RECORD_RESULT__DUPLICATE)
             a->duplicates++;
@@ -187,11 +218,12 @@ s_complete(adp_t *a, batch_t *b, const Hub__Ack *ack)
     if (fflush(a->rejects) != 0 || fsync(fileno(a->rejects)) != 0)
         s_fatal_state(a);
     uint32_t first = b->items[0].row, last = b->items[b->nitems - 1].row;
-    if (adp_state_finish_rows(a->state, b->file_key, first, last) != 0)
+    if (!a->check && adp_state_finish_rows(a->state, b->file_key, first, last) != 0)
         s_fatal_state(a);
     log_debug("ADP-BATCH-DONE", LOG_S("file", b->file_name), LOG_I("seq", b->seq),
               LOG_I("first_row", first), LOG_I("last_row", last));
     s_batch_free(b);
+    s_files_finished(a);
 }
 
 /* Pack the records of the building batch into one message frame. */
@@ -282,6 +314,7 @@ s_pump(adp_t *a, int wait_ms)
             break;   /* no connection yet: keep order, try later */
         b->sent = true;
         b->sent_at = now;
+        a->last_sent = now;
     }
     int64_t oldest = 0;
     bool unsent = false;
@@ -319,7 +352,7 @@ s_flush(adp_t *a)
     batch_t *b = &a->building;
     if (b->nitems == 0)
         return;
-    if (b->nrecs == 0) {
+    if (b->nrecs == 0 || a->check) {   /* nothing to send: finished here */
         batch_t done = *b;
         memset(b, 0, sizeof *b);
         s_complete(a, &done, NULL);
@@ -344,7 +377,27 @@ s_flush(adp_t *a)
 bool
 adp_row_done(const adp_t *a, uint32_t row)
 {
-    return adp_state_row_done(a->state, row);
+    return !a->check && adp_state_row_done(a->state, row);
+}
+
+Hub__Record *
+adp_record_new(const adp_t *a, int source, const char *key, uint32_t row, int64_t changed_at)
+{
+    Hub__Record *r = adp_alloc(sizeof *r);
+    hub__record__init(r);
+    r->has_source = 1;
+    r->source = (Hub__Department)source;
+    r->source_key = adp_strdup(key);
+    r->origin = adp_alloc(sizeof *r->origin);
+    hub__origin__init(r->origin);
+    r->origin->file = adp_strdup(a->file_name);
+    r->origin->has_row = 1;
+    r->origin->row = row;
+    if (changed_at) {
+        r->has_changed_at = 1;
+        r->changed_at = changed_at;
+    }
+    return r;
 }
 
 const adp_communities_t *
@@ -390,11 +443,19 @@ adp_file_error(adp_t *a, const char *reason)
 
 /* ---- the program ---- */
 
+typedef struct {
+    client_opts_t client;
+    const char *state_dir, *communities, *follow;
+    long batch, window, ack_timeout, heartbeat_s, poll_ms;
+    bool check;
+    int first_file;
+} options_t;
+
 static int
 s_usage(const adp_mapping_t *map, FILE *f)
 {
     fprintf(f,
-            "usage: adapter-%s [--home DIR] [options] FILE...\n"
+            "usage: adapter-%s [--home DIR] [options] [FILE...] [--follow DIR]\n"
             "  Sends %s files to the hub. Every row ends accepted, duplicate, or\n"
             "  rejected with a reason in STATE/rejects.csv; a restart resends only\n"
             "  what the hub has not acknowledged.\n"
@@ -406,6 +467,12 @@ s_usage(const adp_mapping_t *map, FILE *f)
             "  --principal NAME  principal name (default %s)\n"
             "  --state DIR       where progress and rejects.csv are kept\n"
             "  --communities F   the district's community list (default: built in)\n"
+            "  --check           read and validate only: print the summary, write the\n"
+            "                    rejects to STATE/check-rejects.csv, send nothing\n"
+            "  --follow DIR      after the FILEs, watch DIR: send each new file once, in\n"
+            "                    name order, as it is renamed into DIR; run until stopped\n"
+            "  --poll MS         how often --follow looks at DIR (default 1000)\n"
+            "  --heartbeat S     tell the hub it is alive after S idle seconds (default 10)\n"
             "  --batch N         records per batch (default %d)\n"
             "  --window N        unacknowledged batches in flight (default %d)\n"
             "  --ack-timeout MS  resend after this much silence, doubling (default %d)\n",
@@ -422,17 +489,24 @@ s_positive(const char *v, long max)
     return *end || n < 1 || n > max ? -1 : n;
 }
 
-int
-adp_main(int argc, char **argv, const adp_mapping_t *map)
+/* Parse argv into o; returns -1 when the program should go on, else the exit status. */
+static int
+s_parse(int argc, char **argv, const adp_mapping_t *map, options_t *o)
 {
-    client_opts_t o = {.principal = map->name, .port = CLIENT_INGEST};
-    const char *state_dir = NULL, *communities = NULL;
-    long batch = DEFAULT_BATCH, window = DEFAULT_WINDOW, ack_timeout = DEFAULT_ACK_TIMEOUT_MS;
+    *o = (options_t){
+        .client = {.principal = map->name, .port = CLIENT_INGEST},
+        .batch = DEFAULT_BATCH, .window = DEFAULT_WINDOW, .ack_timeout = DEFAULT_ACK_TIMEOUT_MS,
+        .heartbeat_s = 10, .poll_ms = 1000,
+    };
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(opt, "--help") == 0)
             return s_usage(map, stdout);
+        if (strcmp(opt, "--check") == 0) {
+            o->check = true;
+            continue;
+        }
         if (strcmp(opt, "--") == 0) {
             i++;
             break;
@@ -440,37 +514,175 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
         if (!v)
             return s_usage(map, stderr);
         i++;
-        if (strcmp(opt, "--home") == 0) o.home = v;
-        else if (strcmp(opt, "--hub") == 0) o.endpoint = v;
-        else if (strcmp(opt, "--key") == 0) o.key_file = v;
-        else if (strcmp(opt, "--hub-key") == 0) o.hub_key_file = v;
-        else if (strcmp(opt, "--principal") == 0) o.principal = v;
-        else if (strcmp(opt, "--state") == 0) state_dir = v;
-        else if (strcmp(opt, "--communities") == 0) communities = v;
-        else if (strcmp(opt, "--batch") == 0 && (batch = s_positive(v, 100000)) > 0) ;
-        else if (strcmp(opt, "--window") == 0 && (window = s_positive(v, 1024)) > 0) ;
-        else if (strcmp(opt, "--ack-timeout") == 0 && (ack_timeout = s_positive(v, 600000)) > 0) ;
+        if (strcmp(opt, "--home") == 0) o->client.home = v;
+        else if (strcmp(opt, "--hub") == 0) o->client.endpoint = v;
+        else if (strcmp(opt, "--key") == 0) o->client.key_file = v;
+        else if (strcmp(opt, "--hub-key") == 0) o->client.hub_key_file = v;
+        else if (strcmp(opt, "--principal") == 0) o->client.principal = v;
+        else if (strcmp(opt, "--state") == 0) o->state_dir = v;
+        else if (strcmp(opt, "--communities") == 0) o->communities = v;
+        else if (strcmp(opt, "--follow") == 0) o->follow = v;
+        else if (strcmp(opt, "--batch") == 0 && (o->batch = s_positive(v, 100000)) > 0) ;
+        else if (strcmp(opt, "--window") == 0 && (o->window = s_positive(v, 1024)) > 0) ;
+        else if (strcmp(opt, "--ack-timeout") == 0 && (o->ack_timeout = s_positive(v, 600000)) > 0) ;
+        else if (strcmp(opt, "--heartbeat") == 0 && (o->heartbeat_s = s_positive(v, 86400)) > 0) ;
+        else if (strcmp(opt, "--poll") == 0 && (o->poll_ms = s_positive(v, 600000)) > 0) ;
         else {
             fprintf(stderr, "adapter-%s: bad option `%s %s`\n", map->name, opt, v);
             return s_usage(map, stderr);
         }
     }
-    if (i >= argc) {
-        fprintf(stderr, "adapter-%s: no files given\n", map->name);
+    o->first_file = i;
+    /* --follow may also come after the files */
+    for (int k = i; k + 1 < argc; k++)
+        if (strcmp(argv[k], "--follow") == 0) {
+            o->follow = argv[k + 1];
+            argc = k;
+        }
+    if (o->first_file >= argc && !o->follow) {
+        fprintf(stderr, "adapter-%s: no files given (and no --follow DIR)\n", map->name);
         return s_usage(map, stderr);
     }
-    char dir[1100], err[1200];
-    if (!state_dir) {
-        if (!o.home) {
-            fprintf(stderr, "adapter-%s: give --home DIR or --state DIR\n", map->name);
-            return 2;
+    if (o->check && o->follow) {
+        fprintf(stderr, "adapter-%s: --check reads the files given; it does not follow a folder\n", map->name);
+        return 2;
+    }
+    if (!o->state_dir && !o->client.home && !o->check) {
+        fprintf(stderr, "adapter-%s: give --home DIR or --state DIR\n", map->name);
+        return 2;
+    }
+    return -1;
+}
+
+/* Read one file and queue its rows; a file already finished is skipped. */
+static void
+s_process(adp_t *a, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    snprintf(a->file_name, sizeof a->file_name, "%s", base ? base + 1 : path);
+    if (adp_state_file_key(path, a->file_key, sizeof a->file_key) != 0) {
+        char err[300];
+        snprintf(err, sizeof err, "cannot read: %s", strerror(errno));
+        adp_file_error(a, err);
+        return;
+    }
+    if (!a->check && adp_state_load_file(a->state, a->file_key) != 0)
+        s_fatal_state(a);
+    long before = a->read;
+    a->map->read_file(a, path);
+    s_flush(a);
+    log_info("ADP-FILE-READ", LOG_S("file", a->file_name), LOG_I("rows", a->read - before));
+    a->reading_done = HUB_CHECK_ALLOC(realloc(a->reading_done, (a->nreading_done + 1) * sizeof *a->reading_done));
+    snprintf(a->reading_done[a->nreading_done++], sizeof *a->reading_done, "%s", a->file_key);
+    s_files_finished(a);
+}
+
+static bool
+s_matches(const adp_mapping_t *map, const char *name)
+{
+    if (name[0] == '.')   /* hidden and temporary names: not yet dropped */
+        return false;
+    for (const char *const *p = map->patterns; p && *p; p++)
+        if (fnmatch(*p, name, 0) == 0)
+            return true;
+    return false;
+}
+
+static int
+s_cmp_names(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Watch dir until stopped: every new file matching the mapping's patterns,
+** in name order, once. Heartbeats while idle. */
+static void
+s_follow(adp_t *a, const char *dir, long poll_ms, long heartbeat_s)
+{
+    char **seen = NULL;
+    size_t nseen = 0;
+    log_notice("ADP-FOLLOW", LOG_S("adapter", a->map->name), LOG_S("dir", dir));
+    while (!s_stop) {
+        DIR *d = opendir(dir);
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            if (!s_matches(a->map, e->d_name))
+                continue;
+            bool known = false;
+            for (size_t k = 0; k < nseen && !known; k++)
+                known = strcmp(seen[k], e->d_name) == 0;
+            if (!known) {
+                names = HUB_CHECK_ALLOC(realloc(names, (n + 1) * sizeof *names));
+                names[n++] = adp_strdup(e->d_name);
+            }
         }
-        snprintf(dir, sizeof dir, "%s/adapters/%s", o.home, map->name);
+        if (d)
+            closedir(d);
+        else
+            log_warn("ADP-FOLLOW-DIR", LOG_S("dir", dir), LOG_S("reason", strerror(errno)));
+        qsort(names, n, sizeof *names, s_cmp_names);
+        for (size_t k = 0; k < n; k++) {
+            char path[2048], key[600];
+            snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+            if (!s_stop && adp_state_file_key(path, key, sizeof key) == 0 && !adp_state_file_finished(a->state, key))
+                s_process(a, path);
+            seen = HUB_CHECK_ALLOC(realloc(seen, (nseen + 1) * sizeof *seen));
+            seen[nseen++] = names[k];
+        }
+        free(names);
+        /* idle: take acks, resend, and say we are alive */
+        int64_t until = client_mono_ms() + poll_ms;
+        while (!s_stop && client_mono_ms() < until) {
+            if (a->ninflight == 0 && client_mono_ms() - a->last_sent >= heartbeat_s * 1000) {
+                Hub__Heartbeat hb = HUB__HEARTBEAT__INIT;
+                Hub__Message m = HUB__MESSAGE__INIT;
+                m.body_case = HUB__MESSAGE__BODY_HEARTBEAT;
+                m.heartbeat = &hb;
+                int64_t seq = adp_state_next_seq(a->state);
+                if (seq >= 0 && client_send(a->client, &m, (uint64_t)seq) == HUB_OK)
+                    log_debug("ADP-HEARTBEAT", LOG_I("seq", seq));
+                a->last_sent = client_mono_ms();
+            }
+            s_pump(a, (int)(until - client_mono_ms() > 0 ? until - client_mono_ms() : 0));
+        }
+    }
+    for (size_t k = 0; k < nseen; k++)
+        free(seen[k]);
+    free(seen);
+}
+
+static FILE *
+s_open_rejects(const char *path, bool truncate)
+{
+    bool fresh = truncate || access(path, F_OK) != 0;
+    FILE *f = fopen(path, truncate ? "w" : "a");
+    if (f && fresh)
+        fputs("file,row,column,reason,raw\n", f);
+    return f;
+}
+
+int
+adp_main(int argc, char **argv, const adp_mapping_t *map)
+{
+    options_t o;
+    int rc = s_parse(argc, argv, map, &o);
+    if (rc >= 0)
+        return rc;
+    int nfiles_end = argc;
+    for (int k = o.first_file; k < argc; k++)
+        if (strcmp(argv[k], "--follow") == 0)
+            nfiles_end = k;
+    char dir[1100], err[1400];
+    const char *state_dir = o.state_dir;
+    if (!state_dir && o.client.home) {
+        snprintf(dir, sizeof dir, "%s/adapters/%s", o.client.home, map->name);
         state_dir = dir;
     }
     if (sodium_init() < 0)
         return 1;
-    log_open(NULL, LOG_WARN, LOG_WARN);
+    log_open(NULL, LOG_WARN, LOG_NOTICE);
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -478,53 +690,44 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    adp_t a = {.map = map, .batch_size = (size_t)batch, .window = (size_t)window,
-               .ack_timeout_ms = (int)ack_timeout, .wait_ms = (int)ack_timeout};
-    a.inflight = HUB_CHECK_ALLOC(calloc((size_t)window, sizeof *a.inflight));
-    if (!(a.communities = adp_communities_load(communities, err, sizeof err))
-        || !(a.state = adp_state_open(state_dir, err, sizeof err)) || !(a.client = client_new(&o, err, sizeof err))) {
+    adp_t a = {.map = map, .batch_size = (size_t)o.batch, .window = (size_t)o.window, .check = o.check,
+               .ack_timeout_ms = (int)o.ack_timeout, .wait_ms = (int)o.ack_timeout};
+    a.inflight = HUB_CHECK_ALLOC(calloc((size_t)o.window, sizeof *a.inflight));
+    bool ok = (a.communities = adp_communities_load(o.communities, err, sizeof err)) != NULL;
+    if (ok && !o.check)
+        ok = (a.state = adp_state_open(state_dir, err, sizeof err)) && (a.client = client_new(&o.client, err, sizeof err));
+    if (ok) {
+        snprintf(a.rejects_path, sizeof a.rejects_path, "%s/%s", state_dir ? state_dir : ".",
+                 o.check ? "check-rejects.csv" : "rejects.csv");
+        if (!(a.rejects = s_open_rejects(a.rejects_path, o.check)))
+            snprintf(err, sizeof err, "%s: %s", a.rejects_path, strerror(errno));
+        ok = a.rejects != NULL;
+    }
+    if (!ok) {
         fprintf(stderr, "adapter-%s: %s\n", map->name, err);
+        client_destroy(&a.client);
         adp_state_close(&a.state);
         adp_communities_destroy(&a.communities);
         free(a.inflight);
         return 1;
     }
-    snprintf(a.rejects_path, sizeof a.rejects_path, "%s/rejects.csv", state_dir);
-    bool fresh = access(a.rejects_path, F_OK) != 0;
-    if (!(a.rejects = fopen(a.rejects_path, "a"))) {
-        fprintf(stderr, "adapter-%s: %s: %s\n", map->name, a.rejects_path, strerror(errno));
-        return 1;
-    }
-    if (fresh)
-        fputs("file,row,column,reason,raw\n", a.rejects);
 
-    for (; i < argc && !s_stop; i++) {
-        const char *path = argv[i];
-        const char *base = strrchr(path, '/');
-        snprintf(a.file_name, sizeof a.file_name, "%s", base ? base + 1 : path);
-        if (adp_state_file_key(path, a.file_key, sizeof a.file_key) != 0) {
-            snprintf(err, sizeof err, "cannot read: %s", strerror(errno));
-            adp_file_error(&a, err);
-            continue;
-        }
-        if (adp_state_load_file(a.state, a.file_key) != 0)
-            s_fatal_state(&a);
-        long before = a.read;
-        map->read_file(&a, path);
-        s_flush(&a);
-        log_info("ADP-FILE-READ", LOG_S("file", a.file_name), LOG_I("rows", a.read - before));
-    }
+    for (int i = o.first_file; i < nfiles_end && !s_stop; i++)
+        s_process(&a, argv[i]);
+    if (o.follow)
+        s_follow(&a, o.follow, o.poll_ms, o.heartbeat_s);
     while (a.ninflight > 0 && !s_stop)
         s_pump(&a, 1000);
 
-    printf("adapter-%s: %ld rows read, %ld accepted, %ld duplicates, %ld rejected%s%s\n", map->name, a.read,
-           a.accepted, a.duplicates, a.rejected, a.rejected ? "; rejects in " : "",
-           a.rejected ? a.rejects_path : "");
-    int rc = a.failed || s_stop ? 1 : 0;
+    printf("adapter-%s%s: %ld rows read, %ld %s, %ld duplicates, %ld rejected%s%s\n", map->name,
+           o.check ? " --check" : "", a.read, a.accepted, o.check ? "valid" : "accepted", a.duplicates,
+           a.rejected, a.rejected ? "; rejects in " : "", a.rejected ? a.rejects_path : "");
+    rc = a.failed || (s_stop && !o.follow) ? 1 : 0;
     for (size_t k = 0; k < a.ninflight; k++)
         s_batch_free(&a.inflight[k]);
     s_batch_free(&a.building);
     free(a.inflight);
+    free(a.reading_done);
     fclose(a.rejects);
     client_destroy(&a.client);
     adp_state_close(&a.state);

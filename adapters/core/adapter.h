@@ -28,6 +28,7 @@ typedef struct {
     int department;           /* Hub__Department of every record it sends */
     const char *files;        /* the files it reads, for --help: "hukou_YYYYMMDD[_delta].csv" */
     const char *encoding;     /* of its files (iconv name), to show rejected rows as UTF-8 */
+    const char *const *patterns; /* fnmatch patterns of its file names, for --follow */
     /* Read the file at path: for every data row call adp_emit or
     ** adp_reject (rows for which adp_row_done is true may be skipped).
     ** Return 0, or -1 after adp_file_error when the file cannot be used. */
@@ -57,6 +58,11 @@ void adp_reject(adp_t *a, uint32_t row, const char *column, const char *reason, 
 /* The file cannot be used at all (unreadable, a required column missing):
 ** nothing of it is sent; the reason is printed and logged. */
 void adp_file_error(adp_t *a, const char *reason);
+
+/* A new record of the file being read: source, key (copied), origin (this
+** file, row) and, when not 0, the department's change time. The caller
+** sets the payload. */
+Hub__Record *adp_record_new(const adp_t *a, int source, const char *key, uint32_t row, int64_t changed_at);
 
 /* The district's communities, for adp_field_community. */
 const adp_communities_t *adp_communities(const adp_t *a);

@@ -137,6 +137,35 @@ s_days(int y, int m, int d)
 }
 
 int64_t
+adp_time_epoch(const char *text)
+{
+    char tidy[64];
+    int y, mo, d, h, mi, s, n = 0;
+    if (!text)
+        return 0;
+    norm_text(text, tidy, sizeof tidy);
+    if (sscanf(tidy, "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
+        return 0;
+    char ymd[11];
+    snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", y, mo, d);
+    if (!norm_date(ymd, ymd) || h > 23 || mi > 59 || s > 60)
+        return 0;
+    const char *z = tidy + n;
+    if (*z == '.')   /* fractional seconds */
+        for (z++; *z >= '0' && *z <= '9'; z++)
+            ;
+    int64_t offset = 8 * 3600;
+    int oh, om;
+    if (*z == 'Z' && !z[1])
+        offset = 0;
+    else if ((*z == '+' || *z == '-') && (sscanf(z + 1, "%2d:%2d", &oh, &om) == 2 || sscanf(z + 1, "%2d%2d", &oh, &om) == 2))
+        offset = (*z == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    else if (*z)
+        return 0;
+    return s_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+}
+
+int64_t
 adp_day_epoch(const char *ymd)
 {
     int y, m, d;

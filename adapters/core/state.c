@@ -69,7 +69,8 @@ adp_state_open(const char *dir, char *errbuf, size_t errcap)
                         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
                         "CREATE TABLE IF NOT EXISTS done(file_key TEXT NOT NULL, first_row INTEGER NOT NULL,"
                         " last_row INTEGER NOT NULL);"
-                        "CREATE INDEX IF NOT EXISTS done_file ON done(file_key);") != 0) {
+                        "CREATE INDEX IF NOT EXISTS done_file ON done(file_key);"
+                        "CREATE TABLE IF NOT EXISTS files(file_key TEXT PRIMARY KEY, finished_ms INTEGER);") != 0) {
         snprintf(errbuf, errcap, "%s: cannot open adapter state: %s", path,
                  self && self->db ? sqlite3_errmsg(self->db) : "out of memory");
         adp_state_close(&self);
@@ -165,6 +166,32 @@ adp_state_finish_rows(adp_state_t *self, const char *file_key, uint32_t first, u
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+adp_state_finish_file(adp_state_t *self, const char *file_key)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "INSERT OR REPLACE INTO files(file_key, finished_ms) VALUES(?1, ?2)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, file_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, s_now_ms());
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+bool
+adp_state_file_finished(adp_state_t *self, const char *file_key)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT 1 FROM files WHERE file_key=?1", -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, file_key, -1, SQLITE_STATIC);
+    bool done = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return done;
 }
 
 int

@@ -31,6 +31,10 @@ bool adp_state_row_done(const adp_state_t *self, uint32_t row);
 /* Durably record rows first..last of file_key as finished. 0 or -1. */
 int adp_state_finish_rows(adp_state_t *self, const char *file_key, uint32_t first, uint32_t last);
 
+/* Durably record that every row of file_key is finished / ask whether so. */
+int adp_state_finish_file(adp_state_t *self, const char *file_key);
+bool adp_state_file_finished(adp_state_t *self, const char *file_key);
+
 /* A stable key for the file at path: "BASENAME#DIGEST". 0 or -1 (errno). */
 int adp_state_file_key(const char *path, char *out, size_t cap);
 

@@ -1,0 +1,52 @@
+/* table.c: delimited exports read by header names (see table.h). */
+#include "table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "err.h"
+
+int
+adp_read_table(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp_column_t *cols, size_t ncols,
+               adp_row_fn fn)
+{
+    char err[512];
+    adp_csv_t *csv = adp_csv_open(path, opts, err, sizeof err);
+    if (!csv) {
+        adp_file_error(a, err);
+        return -1;
+    }
+    int *col = HUB_CHECK_ALLOC(calloc(ncols, sizeof *col));
+    const char **v = HUB_CHECK_ALLOC(calloc(ncols, sizeof *v));
+    for (size_t c = 0; c < ncols; c++) {
+        col[c] = adp_csv_column(csv, cols[c].name);
+        if (col[c] < 0 && cols[c].required) {
+            snprintf(err, sizeof err, "required column %s is missing from the header", cols[c].name);
+            adp_file_error(a, err);
+            adp_csv_destroy(&csv);
+            free(col);
+            free(v);
+            return -1;
+        }
+    }
+    adp_csv_row_t row;
+    adp_csv_status_t st;
+    while ((st = adp_csv_next(csv, &row)) == ADP_CSV_ROW || st == ADP_CSV_BAD) {
+        uint32_t n = (uint32_t)row.row;
+        if (adp_row_done(a, n))
+            continue;
+        if (st == ADP_CSV_BAD) {
+            adp_reject(a, n, row.column_name, row.reason, row.raw, row.raw_len);
+            continue;
+        }
+        for (size_t c = 0; c < ncols; c++)
+            v[c] = col[c] >= 0 ? row.fields[col[c]] : "";
+        fn(a, v, n, row.raw, row.raw_len);
+    }
+    if (st == ADP_CSV_ERROR)
+        adp_file_error(a, adp_csv_error(csv));
+    adp_csv_destroy(&csv);
+    free(col);
+    free(v);
+    return st == ADP_CSV_ERROR ? -1 : 0;
+}
