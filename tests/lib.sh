@@ -68,3 +68,15 @@ t_done() {
     echo "$T_PASS passed, $T_FAIL failed"
     [ "$T_FAIL" = 0 ]
 }
+
+# idno FIRST17: the 18-character synthetic number with its ISO 7064 MOD 11-2 check character
+idno() {
+    awk -v s="$1" 'BEGIN { split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " "); t = 0;
+        for (i = 1; i <= 17; i++) t += substr(s, i, 1) * w[i];
+        printf "%s%s\n", s, substr("10X98765432", t % 11 + 1, 1) }'
+}
+
+# get_field OUTPUT NAME: "raw [norm] flags" of a field in `hubctl get` output (first match)
+get_field() {
+    awk -v k="$2" '$1 == k { sub(/^ *[^ ]+ +/, ""); print; exit }' <<<"$1"
+}

@@ -54,6 +54,7 @@ struct adp {
     char rejects_path[1200];
     char file_key[600];
     char file_name[512];
+    const char *file_encoding;
     batch_t building;
     batch_t *inflight;         /* oldest first */
     size_t ninflight;
@@ -155,7 +156,7 @@ s_add_item(adp_t *a, uint32_t row, const char *raw, size_t raw_len)
     item_t *it = &b->items[b->nitems++];
     memset(it, 0, sizeof *it);
     it->row = row;
-    it->raw = adp_to_utf8_escaped(a->map->encoding, raw ? raw : "", raw ? raw_len : 0);
+    it->raw = adp_to_utf8_escaped(a->file_encoding, raw ? raw : "", raw ? raw_len : 0);
     it->raw_len = strlen(it->raw);
     a->read++;
     return it;
@@ -406,6 +407,12 @@ adp_communities(const adp_t *a)
     return a->communities;
 }
 
+void
+adp_set_file_encoding(adp_t *a, const char *encoding)
+{
+    a->file_encoding = encoding;
+}
+
 const char *
 adp_file_name(const adp_t *a)
 {
@@ -569,6 +576,7 @@ s_process(adp_t *a, const char *path)
     if (!a->check && adp_state_load_file(a->state, a->file_key) != 0)
         s_fatal_state(a);
     long before = a->read;
+    a->file_encoding = a->map->encoding;
     a->map->read_file(a, path);
     s_flush(a);
     log_info("ADP-FILE-READ", LOG_S("file", a->file_name), LOG_I("rows", a->read - before));
@@ -699,7 +707,7 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     if (ok) {
         snprintf(a.rejects_path, sizeof a.rejects_path, "%s/%s", state_dir ? state_dir : ".",
                  o.check ? "check-rejects.csv" : "rejects.csv");
-        if (!(a.rejects = s_open_rejects(a.rejects_path, o.check)))
+        if ((state_dir && adp_mkdirs(state_dir) != 0) || !(a.rejects = s_open_rejects(a.rejects_path, o.check)))
             snprintf(err, sizeof err, "%s: %s", a.rejects_path, strerror(errno));
         ok = a.rejects != NULL;
     }

@@ -67,6 +67,10 @@ Hub__Record *adp_record_new(const adp_t *a, int source, const char *key, uint32_
 /* The district's communities, for adp_field_community. */
 const adp_communities_t *adp_communities(const adp_t *a);
 
+/* The encoding of the file being read, when it is not the mapping's
+** (a department with two registers); reset for each file. */
+void adp_set_file_encoding(adp_t *a, const char *encoding);
+
 /* Base name of the file being read. */
 const char *adp_file_name(const adp_t *a);
 

@@ -146,9 +146,9 @@ adp_time_epoch(const char *text)
     norm_text(text, tidy, sizeof tidy);
     if (sscanf(tidy, "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
         return 0;
-    char ymd[11];
+    char ymd[16], checked[11];
     snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", y, mo, d);
-    if (!norm_date(ymd, ymd) || h > 23 || mi > 59 || s > 60)
+    if (!norm_date(ymd, checked) || h > 23 || mi > 59 || s > 60)
         return 0;
     const char *z = tidy + n;
     if (*z == '.')   /* fractional seconds */

@@ -38,9 +38,8 @@ s_exec(adp_state_t *self, const char *sql)
     return sqlite3_exec(self->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* mkdir -p */
-static int
-s_mkdirs(const char *dir)
+int
+adp_mkdirs(const char *dir)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s", dir);
@@ -57,7 +56,7 @@ s_mkdirs(const char *dir)
 adp_state_t *
 adp_state_open(const char *dir, char *errbuf, size_t errcap)
 {
-    if (s_mkdirs(dir) != 0) {
+    if (adp_mkdirs(dir) != 0) {
         snprintf(errbuf, errcap, "%s: cannot create state directory: %s", dir, strerror(errno));
         return NULL;
     }

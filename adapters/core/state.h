@@ -15,6 +15,9 @@
 
 typedef struct adp_state adp_state_t;
 
+/* mkdir -p dir; 0 or -1 (errno). */
+int adp_mkdirs(const char *dir);
+
 /* Open or create the state in dir (created if missing). NULL + reason on failure. */
 adp_state_t *adp_state_open(const char *dir, char *errbuf, size_t errcap);
 void adp_state_close(adp_state_t **self_p);

@@ -11,6 +11,7 @@ adp_read_table(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp
                adp_row_fn fn)
 {
     char err[512];
+    adp_set_file_encoding(a, opts->encoding);
     adp_csv_t *csv = adp_csv_open(path, opts, err, sizeof err);
     if (!csv) {
         adp_file_error(a, err);
