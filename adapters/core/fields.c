@@ -136,33 +136,78 @@ s_days(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Exactly n ASCII digits at p into *out. */
+static bool
+s_digits(const char *p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* YYYY-MM-DDTHH:MM[:SS[.fff]] then Z or an offset +HH:MM, +HHMM or +HH
+** (or -); without one, China Standard Time (the district's). 'T' may be
+** 't' or a space. False when the text is not one. */
+static bool
+s_instant(const char *s, int64_t *out)
+{
+    int y, mo, d, h, mi, sec = 0, sign = 1, oh = 8, om = 0;
+    if (!s || !s_digits(s, 4, &y) || s[4] != '-' || !s_digits(s + 5, 2, &mo) || s[7] != '-'
+        || !s_digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+        || !s_digits(s + 11, 2, &h) || s[13] != ':' || !s_digits(s + 14, 2, &mi))
+        return false;
+    const char *p = s + 16;
+    if (*p == ':') {
+        if (!s_digits(p + 1, 2, &sec))
+            return false;
+        p += 3;
+        if (*p == '.' || *p == ',') {
+            if (*++p < '0' || *p > '9')
+                return false;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    if (*p == 'Z' || *p == 'z') {
+        oh = 0;
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p++ == '+' ? 1 : -1;
+        if (!s_digits(p, 2, &oh))
+            return false;
+        p += 2;
+        if (*p == ':')
+            p++;
+        if (*p) {
+            if (!s_digits(p, 2, &om))
+                return false;
+            p += 2;
+        }
+    }
+    char ymd[11], check[11];
+    memcpy(ymd, s, 10);
+    ymd[10] = '\0';
+    if (*p || h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59 || !norm_date(ymd, check))
+        return false;
+    int64_t utc_midnight = adp_day_epoch(ymd) + 8 * 3600;
+    *out = utc_midnight + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+    return true;
+}
+
 int64_t
 adp_time_epoch(const char *text)
 {
     char tidy[64];
-    int y, mo, d, h, mi, s, n = 0;
+    int64_t when;
     if (!text)
         return 0;
     norm_text(text, tidy, sizeof tidy);
-    if (sscanf(tidy, "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
-        return 0;
-    char ymd[16], checked[11];
-    snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", y, mo, d);
-    if (!norm_date(ymd, checked) || h > 23 || mi > 59 || s > 60)
-        return 0;
-    const char *z = tidy + n;
-    if (*z == '.')   /* fractional seconds */
-        for (z++; *z >= '0' && *z <= '9'; z++)
-            ;
-    int64_t offset = 8 * 3600;
-    int oh, om;
-    if (*z == 'Z' && !z[1])
-        offset = 0;
-    else if ((*z == '+' || *z == '-') && (sscanf(z + 1, "%2d:%2d", &oh, &om) == 2 || sscanf(z + 1, "%2d%2d", &oh, &om) == 2))
-        offset = (*z == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-    else if (*z)
-        return 0;
-    return s_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    return s_instant(tidy, &when) ? when : 0;
 }
 
 int64_t

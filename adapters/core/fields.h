@@ -29,9 +29,9 @@ Hub__Field *adp_field_community(const adp_communities_t *list, const char *raw);
 ** "YYYY-MM-DD" date; 0 when the text is not one. */
 int64_t adp_day_epoch(const char *ymd);
 
-/* Seconds since the epoch of a department's time stamp: "YYYY-MM-DD
-** HH:MM:SS" (China time), or ISO 8601 "YYYY-MM-DDTHH:MM:SS" with "+08:00",
-** "+0800" or "Z" (no offset: China time); 0 when the text is not one. */
+/* Seconds since the epoch of a department's time stamp, tidied first:
+** YYYY-MM-DD[T or space]HH:MM[:SS[.fff]] then Z or an offset +HH:MM, +HHMM
+** or +HH (or -); without one, China Standard Time. 0 when not one. */
 int64_t adp_time_epoch(const char *text);
 
 /* malloc'd copy / block, aborting when memory runs out. */
