@@ -317,3 +317,47 @@ gen_mess_community(gen_noise_t *noise, gen_rng_t *rng, const gen_community_t *c,
     default: snprintf(out, 160, "%s%s", c->street, c->name); break;
     }
 }
+
+/* ---- record numbers and dates ------------------------------------------- */
+
+void
+gen_mess_key(gen_noise_t *noise, gen_rng_t *rng, const char *key, char *out)
+{
+    if (!gen_noise_roll(noise, rng, GEN_NOISE_KEY_FORM)) {
+        gen_strlcpy(out, key, GEN_KEY_TEXT_MAX);
+        return;
+    }
+    size_t letters = strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    switch (gen_rng_below(rng, 4)) {
+    case 0:   /* JS 2019000123 */
+        snprintf(out, GEN_KEY_TEXT_MAX, "%.*s %s", (int) letters, key, key + letters);
+        break;
+    case 1: {   /* a leading or trailing space, ASCII or U+3000 */
+        bool lead = gen_rng_chance(rng, 0.5);
+        const char *pad = gen_rng_chance(rng, 0.5) ? " " : S_IDEOSPACE;
+        snprintf(out, GEN_KEY_TEXT_MAX, "%s%s%s", lead ? pad : "", key, lead ? "" : pad);
+        break;
+    }
+    default: {   /* full-width, letters and digits */
+        size_t o = 0;
+        for (const char *c = key; *c && o + 4 < GEN_KEY_TEXT_MAX; c++) {
+            uint32_t cp = (unsigned char) *c;
+            if (cp > 0x20 && cp < 0x7F)
+                cp = cp - 0x21 + 0xFF01;
+            o += gen_utf8_encode(cp, out + o);
+        }
+        out[o] = '\0';
+        break;
+    }
+    }
+}
+
+void
+gen_mess_date(gen_noise_t *noise, gen_rng_t *rng, int ymd, const gen_date_form_t *alts,
+              size_t nalts, char *out)
+{
+    gen_date_form_t form = GEN_DATE_ISO;
+    if (nalts > 0 && gen_noise_roll(noise, rng, GEN_NOISE_DATE_FORM))
+        form = alts[gen_rng_below(rng, (uint32_t) nalts)];
+    gen_date_text(ymd, form, out);
+}

@@ -24,11 +24,18 @@
     X(ID_15DIGIT,     0.02,  "of people born before 2000: first-generation 15-digit number") \
     X(ID_MISTYPED,    0.01,  "identity number mistyped: a wrong digit, two adjacent digits swapped or a wrong check character (invalid)") \
     X(TEXT_SPACES,    0.02,  "leading, trailing, inner or doubled ASCII/U+3000 spaces in a name or an address (per field)") \
-    X(TEXT_TRAD,      0.02,  "one traditional-script character in the name or the registered address") \
+    X(TEXT_TRAD,      0.02,  "one traditional-script character in the name or the (registered or current) address") \
     X(PHONE_FORM,     0.30,  "of mobiles: written 139-0597-1234, +86 139 0597 1234 or 139 0597 1234") \
     X(PHONE_EMPTY,    0.03,  "a known phone number left empty")                         \
     X(COMMUNITY_FORM, 0.30,  "community written 北龙, 北龙社区居委会 or 东城街道北龙社区 instead of 北龙社区") \
-    X(RARE_NAME,      0.005, "a person's name holds a character outside GBK (GB18030 only); drawn into the population")
+    X(RARE_NAME,      0.005, "a person's name holds a character outside GBK (GB18030 only); drawn into the population") \
+    X(ID_EMPTY,       0.02,  "a known identity number left empty (family planning, civil affairs)") \
+    X(CHILD_NO_ID,    0.60,  "of children under 16 in family planning: 身份证号 left empty") \
+    X(KEY_FORM,       0.01,  "a record number (记录编号, 关联记录编号, djbh) typed with a space or in full-width") \
+    X(DATE_FORM,      0.40,  "a date in the file's other form: YYYY/M/D or YYYY.MM.DD (family planning), 2019年3月1日 (civil affairs)") \
+    X(AMOUNT_FORM,    0.50,  "a civil-affairs amount written 570元 or 570.00 instead of 570") \
+    X(VALUE_NULL,     0.04,  "of optional labour values (mz, lxdh): null")               \
+    X(EXTRA_KEY,      0.20,  "a labour line carries keys the format does not list (bz, czy)")
 
 typedef enum {
 #define X(name, p, text) GEN_NOISE_##name,
@@ -74,5 +81,16 @@ void gen_mess_phone(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, c
 /* Community c as written, into out (at least 160 bytes). */
 void gen_mess_community(gen_noise_t *noise, gen_rng_t *rng, const gen_community_t *c,
                         char *out);
+
+/* A record number such as JS2019000123 as typed, into out (at least
+** GEN_KEY_TEXT_MAX bytes): as it is, or (KEY_FORM) with a space after its
+** letters or at either end, or in full-width. norm_key() undoes all of them. */
+#define GEN_KEY_TEXT_MAX 96
+void gen_mess_key(gen_noise_t *noise, gen_rng_t *rng, const char *key, char *out);
+
+/* The date ymd as written, into out (GEN_DATE_TEXT_MAX): YYYY-MM-DD, or
+** (DATE_FORM) one of the nalts forms in alts. */
+void gen_mess_date(gen_noise_t *noise, gen_rng_t *rng, int ymd, const gen_date_form_t *alts,
+                   size_t nalts, char *out);
 
 #endif

@@ -52,6 +52,35 @@ gen_buf_puts(gen_buf_t *buf, const char *s)
     gen_buf_put(buf, s, strlen(s));
 }
 
+void
+gen_buf_json_str(gen_buf_t *buf, const char *s)
+{
+    if (!s) {
+        gen_buf_puts(buf, "null");
+        return;
+    }
+    gen_buf_put(buf, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        char esc[8];
+        switch (*p) {
+        case '"':  gen_buf_puts(buf, "\\\""); break;
+        case '\\': gen_buf_puts(buf, "\\\\"); break;
+        case '\n': gen_buf_puts(buf, "\\n"); break;
+        case '\r': gen_buf_puts(buf, "\\r"); break;
+        case '\t': gen_buf_puts(buf, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", *p);
+                gen_buf_puts(buf, esc);
+            } else {
+                gen_buf_put(buf, p, 1);
+            }
+            break;
+        }
+    }
+    gen_buf_put(buf, "\"", 1);
+}
+
 /* ---- tables ------------------------------------------------------------- */
 
 void

@@ -26,6 +26,9 @@ void gen_buf_init(gen_buf_t *buf);
 void gen_buf_fini(gen_buf_t *buf);
 void gen_buf_put(gen_buf_t *buf, const void *data, size_t size);
 void gen_buf_puts(gen_buf_t *buf, const char *s);
+/* Appends s as a JSON string, quoted, with ", \\ and control characters
+** escaped (other UTF-8 bytes as they are); NULL appends null. */
+void gen_buf_json_str(gen_buf_t *buf, const char *s);
 
 /* A delimited table built row by row. */
 typedef struct {

@@ -7,6 +7,7 @@
 **                  numbers, household numbers, addresses
 **   pop.contact    landlines and mobiles
 **   pop.events     人员状态, 变动类型/变动日期, 曾用名
+**   pop.social     婚姻状况, education, disability (category and level)
 ** A later stage may read what an earlier one drew, never the other way.
 */
 #include "gen_pop.h"
@@ -61,6 +62,18 @@ const char *
 gen_gender_text(gen_gender_t gender)
 {
     return gender == GEN_MALE ? "男" : "女";
+}
+
+const char *
+gen_marital_text(gen_marital_t marital)
+{
+    static const char *const text[] = {
+#define X(name, t) t,
+        GEN_MARITALS(X)
+#undef X
+    };
+    assert((size_t) marital < N_OF(text));
+    return text[marital];
 }
 
 /* ---- built-in lists ------------------------------------------------------ */
@@ -718,6 +731,89 @@ s_events(gen_rng_t *r, gen_person_t *p, int date, long today)
     }
 }
 
+/* ---- stage pop.social ---------------------------------------------------- */
+
+static const char *const s_education[] = { "小学", "初中", "高中", "中专", "大专", "本科",
+                                           "硕士研究生" };
+
+/* Married (初婚, sometimes 再婚). */
+static gen_marital_t
+s_married(gen_rng_t *r)
+{
+    return gen_rng_chance(r, 0.88) ? GEN_MARITAL_MARRIED : GEN_MARITAL_REMARRIED;
+}
+
+/* 婚姻状况 of someone whose spouse is not in the household, by age. */
+static gen_marital_t
+s_marital_alone(gen_rng_t *r, int age)
+{
+    /* 未婚 初婚 再婚 离婚 丧偶 */
+    static const unsigned w20[] = { 75, 15, 2, 8, 0 }, w30[] = { 25, 25, 7, 35, 8 },
+                          w50[] = { 8, 15, 5, 27, 45 }, w70[] = { 4, 8, 2, 8, 78 };
+    if (age < 20)
+        return GEN_MARITAL_SINGLE;
+    const unsigned *w = age < 30 ? w20 : age < 50 ? w30 : age < 70 ? w50 : w70;
+    return (gen_marital_t) gen_rng_weighted(r, w, 5);
+}
+
+static const char *
+s_pick_education(gen_rng_t *r, int birth_year, int age)
+{
+    /* 小学 初中 高中 中专 大专 本科 硕士研究生 */
+    static const unsigned teen[] = { 0, 40, 45, 15, 0, 0, 0 },
+                          young[] = { 0, 15, 15, 15, 25, 27, 3 },
+                          middle[] = { 10, 35, 20, 12, 13, 9, 1 },
+                          old[] = { 40, 35, 15, 5, 3, 2, 0 };
+    if (age < 7)
+        return "";
+    if (age < 13)
+        return s_education[0];
+    if (age < 16)
+        return s_education[1];
+    const unsigned *w = age < 19 ? teen : birth_year >= 1985 ? young
+                                         : birth_year >= 1965 ? middle : old;
+    return s_education[gen_rng_weighted(r, w, N_OF(s_education))];
+}
+
+static void
+s_social(gen_rng_t *r, gen_district_t *d, const gen_household_t *h, int date)
+{
+    bool has[GEN_REL_OTHER + 1] = { false };
+    for (size_t i = 0; i < h->size; i++)
+        has[d->persons[h->first + i].relation] = true;
+    for (size_t i = 0; i < h->size; i++) {
+        gen_person_t *p = &d->persons[h->first + i];
+        int age = gen_date_age(p->birth, date);
+        switch (p->relation) {
+        case GEN_REL_HEAD:
+        case GEN_REL_SPOUSE:
+            p->marital = has[GEN_REL_HEAD] && has[GEN_REL_SPOUSE] ? s_married(r)
+                                                                 : s_marital_alone(r, age);
+            break;
+        case GEN_REL_FATHER:
+        case GEN_REL_MOTHER:
+            if (has[GEN_REL_FATHER] && has[GEN_REL_MOTHER])
+                p->marital = s_married(r);
+            else
+                p->marital = gen_rng_chance(r, 0.75) ? GEN_MARITAL_WIDOWED
+                                                     : GEN_MARITAL_DIVORCED;
+            break;
+        default:
+            p->marital = s_marital_alone(r, age);
+            break;
+        }
+        p->education = s_pick_education(r, p->birth / 10000, age);
+        double pdis = age < 18 ? 0.008 : age < 60 ? 0.02 : age < 80 ? 0.06 : 0.12;
+        static const unsigned kinds[] = { 12, 18, 2, 45, 8, 10, 5 }, levels[] = { 10, 20, 30, 40 };
+        p->disability = 0;
+        p->disability_level = 0;
+        if (gen_rng_chance(r, pdis)) {
+            p->disability = 1 + (int) gen_rng_weighted(r, kinds, N_OF(kinds));
+            p->disability_level = 1 + (int) gen_rng_weighted(r, levels, N_OF(levels));
+        }
+    }
+}
+
 /* ---- the population ------------------------------------------------------- */
 
 void
@@ -779,5 +875,12 @@ gen_population_build(gen_district_t *d, const gen_pop_params_t *params)
     for (size_t i = 0; i < d->npersons; i++) {
         gen_rng_t r = gen_rng_fork(&ebase, i);
         s_events(&r, &d->persons[i], params->date, today);
+    }
+
+    gen_rng_t sbase;
+    gen_rng_init(&sbase, params->seed, "pop.social");
+    for (size_t h = 0; h < d->nhouseholds; h++) {
+        gen_rng_t r = gen_rng_fork(&sbase, h);
+        s_social(&r, d, &d->households[h], params->date);
     }
 }

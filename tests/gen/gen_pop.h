@@ -76,10 +76,24 @@ typedef enum {
 
 typedef enum { GEN_PHONE_NONE, GEN_PHONE_MOBILE, GEN_PHONE_LANDLINE } gen_phone_kind_t;
 
+/* 婚姻状况, as the family-planning system spells it. */
+#define GEN_MARITALS(X)          \
+    X(SINGLE,    "未婚")         \
+    X(MARRIED,   "初婚")         \
+    X(REMARRIED, "再婚")         \
+    X(DIVORCED,  "离婚")         \
+    X(WIDOWED,   "丧偶")
+typedef enum {
+#define X(name, text) GEN_MARITAL_##name,
+    GEN_MARITALS(X)
+#undef X
+} gen_marital_t;
+
 const char *gen_relation_text(gen_relation_t rel);
 const char *gen_status_text(gen_status_t status);
 const char *gen_change_text(gen_change_t change);
 const char *gen_gender_text(gen_gender_t gender);   /* 男 / 女 */
+const char *gen_marital_text(gen_marital_t marital);
 
 /* One row of communities.csv. */
 typedef struct {
@@ -134,6 +148,11 @@ typedef struct {
     gen_status_t status;
     gen_change_t change;
     int change_date;              /* YYYYMMDD, 0 with GEN_CHANGE_NONE */
+    /* stage pop.social */
+    gen_marital_t marital;        /* married when the spouse is in the household */
+    const char *education;        /* 小学 … 硕士研究生 (highest level reached so far) */
+    int disability;               /* 0 none, else category 1-7 (视力 … 多重) */
+    int disability_level;         /* 1-4 when disability, else 0 */
 } gen_person_t;
 
 typedef struct {

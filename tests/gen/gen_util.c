@@ -206,6 +206,29 @@ gen_date_age(int birth, int on)
     return (on - birth) / 10000;
 }
 
+int
+gen_date_add_months(int ymd, int months)
+{
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    int total = y * 12 + (m - 1) + months;
+    y = total / 12;
+    m = total % 12 + 1;
+    int last = s_days_in_month(y, m);
+    return y * 10000 + m * 100 + (d > last ? last : d);
+}
+
+void
+gen_date_text(int ymd, gen_date_form_t form, char *out)
+{
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    switch (form) {
+    case GEN_DATE_SLASH: snprintf(out, GEN_DATE_TEXT_MAX, "%04d/%d/%d", y, m, d); break;
+    case GEN_DATE_DOT:   snprintf(out, GEN_DATE_TEXT_MAX, "%04d.%02d.%02d", y, m, d); break;
+    case GEN_DATE_CN:    snprintf(out, GEN_DATE_TEXT_MAX, "%04d年%d月%d日", y, m, d); break;
+    default:             snprintf(out, GEN_DATE_TEXT_MAX, "%04d-%02d-%02d", y, m, d); break;
+    }
+}
+
 /* ---- UTF-8 -------------------------------------------------------------- */
 
 size_t

@@ -59,6 +59,19 @@ long gen_date_days(int ymd);
 int gen_date_from_days(long days);
 /* Whole years from birth to on (both YYYYMMDD), as an age is counted. */
 int gen_date_age(int birth, int on);
+/* Whole months added to ymd, the day clamped to the month's last. */
+int gen_date_add_months(int ymd, int months);
+
+/* How a date is written. */
+typedef enum {
+    GEN_DATE_ISO,     /* 2019-03-01 */
+    GEN_DATE_SLASH,   /* 2019/3/1 */
+    GEN_DATE_DOT,     /* 2019.03.01 */
+    GEN_DATE_CN,      /* 2019年3月1日 */
+} gen_date_form_t;
+#define GEN_DATE_TEXT_MAX 32
+/* ymd written in form, into out (GEN_DATE_TEXT_MAX bytes). */
+void gen_date_text(int ymd, gen_date_form_t form, char *out);
 
 /* ---- UTF-8 of our own, well-formed strings ------------------------------ */
 /* Decodes one character at s into *cp; returns its length (0 at the NUL). */

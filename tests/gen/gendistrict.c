@@ -17,35 +17,61 @@
 **                [--noise F] [--communities PATH] [--police-delta N] [--stats]
 ** Defaults: seed 1, 2000 people, date 20261101, noise 1.0 (multiplies every
 ** noise probability; 0 writes clean files), deploy/communities.csv, no delta.
-** Prints one line to stdout at the end; exits 2 on bad arguments, 1 when the
-** communities file cannot be read or DIR cannot be written.
+** Prints one line to stdout at the end, with the rows written per file;
+** exits 2 on bad arguments, 1 when the communities file cannot be read or DIR
+** cannot be written.
 **
-** Files written into DIR:
-**   hukou_YYYYMMDD.csv        police register snapshot (GB18030, CRLF)
-**   hukou_YYYYMMDD_delta.csv  with --police-delta N: N changes dated the day
+** Files written into DIR (D is --date, M its month, M-1 the month before):
+**   hukou_D.csv               police register snapshot (GB18030, CRLF)
+**   hukou_<D+1>_delta.csv     with --police-delta N: N changes dated the day
 **                             after --date
-**   truth.csv                 the answer key (below)
+**   wis_D.tsv                 family planning: women 15-49, spouses, children
+**                             (UTF-8 with BOM, LF, tabs)
+**   jyzt_D.jsonl              labour: unemployment/re-employment register, a
+**                             subset of people 16-64 (UTF-8, JSON Lines)
+**   mz_roster_<M-1>.csv       civil affairs roster of the previous month and
+**   mz_roster_<M>.csv         of --date's month (GBK, CRLF); one row per
+**                             person and category
+**   facilities.csv            community service facilities (UTF-8, LF)
+**   facilities_truth.csv      facility_no,community_codes: the communities each
+**                             facility serves, codes joined by ';' (owner first)
+**   truth.csv                 the answer key for persons (below)
+** All person files are views of one population, so one person appears in
+** several departments' files: that is what the hub has to link.
 **
 ** truth.csv: UTF-8, LF, RFC 4180, header
 **   person_id,source,source_key,file,row
-** one line per data row written by any writer: the person the row is about,
-** the source (police, …), the row's key in that source exactly as written in
-** the file (for police the identity number with its mess: full-width, spaces,
-** lower-case x, 15 digits or mistyped), the file name, and the 1-based data
-** row (the header is row 0). Scoring matching: every row with the same
-** person_id is the same person; a mistyped number (invalid check) must not be
-** trusted, yet the row still belongs to its person.
+** one line per data row of every person file (not facilities): the person
+** the row is about, the source, the key the source's adapter reports for the
+** row, computed from the values exactly as written in the file, the file
+** name, and the 1-based data row (the header, if any, is row 0; for JSON
+** Lines the line number). source and source_key:
+**   police          norm_idno(公民身份号码): canonical 18 characters when
+**                   valid, else as typed without spaces, full-width folded,
+**                   x upper-cased (mistyped numbers stay mistyped)
+**   familyplanning  norm_key(记录编号)
+**   labour          norm_key(djbh)
+**   civilaffairs    adp_civil_key(证件号码, 姓名, the person's community
+**                   code, NULL, 住址, 类别): a person-and-category on both
+**                   monthly rosters has the same key in both
+** Lines come in writer order (police, familyplanning, labour, civilaffairs
+** previous month then current), each in file order. Scoring matching: every
+** row with the same person_id is the same person; a mistyped number (invalid
+** check) must not be trusted, yet the row still belongs to its person.
 **
-** Adding a department writer (family planning wis_YYYYMMDD.tsv, labour
-** jyzt_YYYYMMDD.jsonl, civil affairs mz_roster_YYYYMM.csv, facilities.csv):
+** Adding a writer (a new file or department):
 **   1. write tests/gen/gen_<dept>.c with int gen_<dept>_write(gen_ctx_t *,
 **      char *err, size_t errlen), following the contract in gen_writers.h
 **      (own rng streams "<dept>.*", forked per row; gen_table_t or gen_buf_t;
 **      gen_file_write() with the file's encoding; gen_truth_add() per row);
+**      gen_police.c, gen_wis.c (blocks of related rows), gen_labour.c (JSON
+**      Lines) and gen_civil.c (two exports with stable per-row mess) are
+**      models;
 **   2. declare it in gen_writers.h and add a line to s_writers[] below;
-**   3. attributes the population lacks (education, allowances, …) go into
-**      gen_person_t as a new stage in gen_pop.c with its own stream, and new
-**      kinds of mess into GEN_NOISES in gen_mess.h.
+**   3. attributes the population lacks go into gen_person_t as a new stage
+**      in gen_pop.c with its own stream (pop.social holds 婚姻状况,
+**      education, disability), and new kinds of mess at the end of
+**      GEN_NOISES in gen_mess.h.
 ** Writers never change the population, and each draws only from its own
 ** streams, so adding one leaves every existing file byte-identical.
 */
@@ -65,9 +91,12 @@
 /* The department writers, run in this order. */
 static const gen_writer_t s_writers[] = {
     { "police", "hukou_YYYYMMDD.csv [hukou_YYYYMMDD_delta.csv]", gen_police_write },
-    /* { "family_planning", "wis_YYYYMMDD.tsv",     gen_wis_write },      later */
-    /* { "labour",          "jyzt_YYYYMMDD.jsonl",  gen_labour_write },   later */
-    /* { "civil_affairs",   "mz_roster_YYYYMM.csv", gen_civil_write },    later */
+    { "familyplanning", "wis_YYYYMMDD.tsv", gen_wis_write },
+    { "labour", "jyzt_YYYYMMDD.jsonl", gen_labour_write },
+    { "civilaffairs", "mz_roster_YYYYMM.csv for the month before --date's and for --date's",
+      gen_civil_write },
+    { "facilities", "facilities.csv, facilities_truth.csv (not in truth.csv)",
+      gen_facilities_write },
 };
 
 typedef struct {
@@ -99,6 +128,15 @@ s_usage(FILE *f)
             GEN_PEOPLE_MAX);
     for (size_t i = 0; i < sizeof s_writers / sizeof s_writers[0]; i++)
         fprintf(f, "  %-16s %s\n", s_writers[i].source, s_writers[i].files);
+    fprintf(f,
+            "truth.csv (person_id,source,source_key,file,row), one line per person row;\n"
+            "source_key is the key the source's adapter reports, from the row as written:\n"
+            "  police           norm_idno(公民身份号码)\n"
+            "  familyplanning   norm_key(记录编号)\n"
+            "  labour           norm_key(djbh)\n"
+            "  civilaffairs     adp_civil_key(证件号码, 姓名, community code, NULL, 住址, 类别),\n"
+            "                   equal in both months for one person and category\n"
+            "facilities_truth.csv (facility_no,community_codes): codes joined by ';'\n");
     fprintf(f, "noise kinds (default probability):\n");
     for (int k = 0; k < GEN_NOISE_COUNT; k++) {
         gen_noise_t n;
