@@ -19,9 +19,11 @@ GEN_H   = $(GEN:.c=.h)
 CPPFLAGS += -I$(BUILD)/gen -Ihub -Iadapters/core $(PKG_CFLAGS)
 
 # hub/ modules, less the two programs
-HUB_SRC  = $(filter-out hub/main.c hub/ctl.c,$(wildcard hub/*.c))
+HUB_SRC  = $(filter-out hub/main.c hub/ctl.c,$(wildcard hub/*.c)) $(UNIHAN_C)
 ADP_SRC  = $(wildcard adapters/core/*.c) $(COMM_C)
 COMM_C   = $(BUILD)/gen/communities_data.c
+UNIHAN_C = $(BUILD)/gen/unihan_data.c
+UNIHAN_TXT = /usr/share/unicode/Unihan_Variants.txt.bz2 /usr/share/unicode/Unihan_Readings.txt.bz2
 GEN_SRC  = $(wildcard tests/gen/*.c)
 OBJ      = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -48,6 +50,14 @@ $(COMM_C): deploy/communities.csv
 	@mkdir -p $(dir $@)
 	{ echo 'const char adp_communities_builtin[] ='; \
 	  sed 's/\\/\\\\/g; s/"/\\"/g; s/\r$$//; s/.*/    "&\\n"/' $<; echo ';'; } > $@
+
+# Chinese script and pinyin tables (hub/unihan.h), from Debian's unicode-data
+$(UNIHAN_C): deploy/gen-unihan.sh $(UNIHAN_TXT)
+	@mkdir -p $(dir $@)
+	sh deploy/gen-unihan.sh $(UNIHAN_TXT) > $@.tmp
+	mv $@.tmp $@
+# gen-district links hub/normalize.c, which looks names up in these tables
+$(BIN)/gen-district: $(call OBJ,$(UNIHAN_C))
 
 $(BUILD)/obj/%.o: %.c $(GEN_H)
 	@mkdir -p $(dir $@)

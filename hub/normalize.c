@@ -1,13 +1,15 @@
 /*
 ** normalize.c: pure normalisers for values as departments type them:
 ** resident identity numbers (GB 11643-1999, 15 and 18 characters), free
-** text, phone numbers, dates and gender codes.
+** text, phone numbers, dates, gender codes, and personal names (simplified
+** script, spacing, the middle dot, toneless pinyin, homophone matching).
 **
 ** Input is UTF-8 (adapters transcode GBK and GB18030 before calling).
 ** Bytes that are not well-formed UTF-8 are carried through unchanged, and
 ** nothing is read past a string's terminating NUL.
 **
-** Limits: no I/O, no allocation, no global state. Only full-width ASCII
+** Limits: no I/O, no allocation, no global state (the Unihan tables of
+** unihan.h are read-only data generated at build time). Only full-width ASCII
 ** (U+FF01..U+FF5E) and the ideographic space U+3000 are folded; other
 ** Unicode look-alikes (no-break space, other scripts' digits) are left as
 ** they are. A region code is checked at province level only. "Today", the
@@ -18,6 +20,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "normalize.h"
+#include "unihan.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -542,4 +545,321 @@ norm_key(const char *raw, char *out, size_t cap)
             out[k++] = out[i];
     out[k] = 0;
     return k;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Names and pinyin                                                        */
+
+#define S_MIDDLE_DOT   0x00B7u      /* U+00B7 MIDDLE DOT, the canonical one */
+
+/* What a character of a name is, for spacing and dots. */
+typedef enum {
+    S_NAME_START,   /* nothing given out yet */
+    S_NAME_HAN,     /* a Han character */
+    S_NAME_DOT,     /* the middle dot */
+    S_NAME_OTHER    /* anything else: Latin, digits, punctuation, bad bytes */
+} s_name_class_t;
+
+/* One character of a normalised name. */
+typedef struct {
+    uint32_t cp;             /* code point, S_INVALID_CP for a stray byte */
+    char bytes[4];           /* its UTF-8 (the stray byte itself) */
+    size_t len;              /* bytes used, 1..4 */
+    s_name_class_t cls;
+    bool space_before;       /* norm_name keeps a space before it */
+} s_name_char_t;
+
+/* Reads a raw name as the characters of its norm_name form. */
+typedef struct {
+    const unsigned char *p;  /* next raw byte */
+    s_name_class_t prev;     /* class of the last character given out */
+} s_name_t;
+
+/* A Han ideograph (the ranges norm_name's contract names). */
+static bool
+s_is_han(uint32_t cp)
+{
+    return cp == 0x3007u || (cp >= 0x3400u && cp <= 0x4DBFu)
+        || (cp >= 0x4E00u && cp <= 0x9FFFu) || (cp >= 0xF900u && cp <= 0xFAFFu)
+        || (cp >= 0x20000u && cp <= 0x3FFFFu);
+}
+
+/* A character that stands for the middle dot wherever it is. */
+static bool
+s_is_dot(uint32_t cp)
+{
+    switch (cp) {
+    case 0x00B7u:   /* MIDDLE DOT */
+    case 0x0387u:   /* GREEK ANO TELEIA, canonically equivalent to U+00B7 */
+    case 0x2022u:   /* BULLET */
+    case 0x2027u:   /* HYPHENATION POINT */
+    case 0x2219u:   /* BULLET OPERATOR */
+    case 0x22C5u:   /* DOT OPERATOR */
+    case 0x2E31u:   /* WORD SEPARATOR MIDDLE DOT */
+    case 0x30FBu:   /* KATAKANA MIDDLE DOT */
+    case 0xFF65u:   /* HALFWIDTH KATAKANA MIDDLE DOT */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* True when the first character at p that is not a space, a dot or '.' is
+** a Han character. */
+static bool
+s_han_follows(const unsigned char *p)
+{
+    while (*p != '\0') {
+        uint32_t cp;
+        p += s_decode(p, &cp);
+        cp = s_fold(cp);
+        if (!s_is_space(cp) && !s_is_dot(cp) && cp != '.')
+            return s_is_han(cp);
+    }
+    return false;
+}
+
+/* UTF-8 for a valid code point; returns its length. */
+static size_t
+s_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80u) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800u) {
+        out[0] = (char)(0xC0u | (cp >> 6));
+        out[1] = (char)(0x80u | (cp & 0x3Fu));
+        return 2;
+    }
+    if (cp < 0x10000u) {
+        out[0] = (char)(0xE0u | (cp >> 12));
+        out[1] = (char)(0x80u | ((cp >> 6) & 0x3Fu));
+        out[2] = (char)(0x80u | (cp & 0x3Fu));
+        return 3;
+    }
+    out[0] = (char)(0xF0u | (cp >> 18));
+    out[1] = (char)(0x80u | ((cp >> 12) & 0x3Fu));
+    out[2] = (char)(0x80u | ((cp >> 6) & 0x3Fu));
+    out[3] = (char)(0x80u | (cp & 0x3Fu));
+    return 4;
+}
+
+static void
+s_name_init(s_name_t *self, const char *raw)
+{
+    self->p = (const unsigned char *)(raw != NULL ? raw : "");
+    self->prev = S_NAME_START;
+}
+
+/* The next character of the name's norm_name form into *c; false at the
+** end. */
+static bool
+s_name_next(s_name_t *self, s_name_char_t *c)
+{
+    bool spaced = false;
+    while (*self->p != '\0') {
+        const unsigned char *src = self->p;
+        uint32_t cp;
+        self->p += s_decode(src, &cp);
+        if (s_is_space(cp)) {
+            spaced = true;
+            continue;
+        }
+        cp = s_fold(cp);
+        if (s_is_dot(cp)
+            || (cp == '.' && (self->prev == S_NAME_HAN || self->prev == S_NAME_DOT)
+                && s_han_follows(self->p))) {
+            if (self->prev == S_NAME_DOT)
+                continue;       /* a run of dots is one */
+            cp = S_MIDDLE_DOT;
+            c->cls = S_NAME_DOT;
+        } else if (s_is_han(cp)) {
+            cp = unihan_simplified(cp);
+            c->cls = S_NAME_HAN;
+        } else {
+            c->cls = S_NAME_OTHER;
+        }
+        c->cp = cp;
+        if (cp == S_INVALID_CP) {
+            c->bytes[0] = (char)src[0];
+            c->len = 1;
+        } else {
+            c->len = s_encode(cp, c->bytes);
+        }
+        c->space_before = spaced && self->prev == S_NAME_OTHER
+                          && c->cls == S_NAME_OTHER;
+        self->prev = c->cls;
+        return true;
+    }
+    return false;
+}
+
+/* Append a space (when space) and len bytes at s to out, all or nothing:
+** once something has not fitted (*full), nothing more is written. */
+static void
+s_put(char *out, size_t cap, size_t *written, bool *full, bool space,
+      const char *s, size_t len)
+{
+    size_t add = len + (space ? 1 : 0);
+    if (*full || *written + add >= cap) {
+        *full = true;
+        return;
+    }
+    if (space)
+        out[(*written)++] = ' ';
+    memcpy(out + *written, s, len);
+    *written += len;
+}
+
+size_t
+norm_name(const char *raw, char *out, size_t cap)
+{
+    assert(out != NULL || cap == 0);
+    s_name_t name;
+    s_name_char_t c;
+    size_t written = 0;
+    bool full = false;
+
+    s_name_init(&name, raw);
+    while (s_name_next(&name, &c))
+        s_put(out, cap, &written, &full, c.space_before, c.bytes, c.len);
+    if (cap > 0)
+        out[written] = '\0';
+    return written;
+}
+
+/* Punctuation and symbols that norm_pinyin drops (c is not Han). */
+static bool
+s_is_punct(uint32_t cp)
+{
+    if (cp < 0x80u)
+        return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z')
+                 || (cp >= 'A' && cp <= 'Z'));
+    return cp == S_INVALID_CP
+        || cp <= 0xBFu                            /* C1 controls, Latin-1 symbols */
+        || cp == 0xD7u || cp == 0xF7u             /* × ÷ */
+        || (cp >= 0x2000u && cp <= 0x206Fu)       /* General Punctuation */
+        || (cp >= 0x2190u && cp <= 0x23FFu)       /* arrows, maths, technical */
+        || (cp >= 0x2E00u && cp <= 0x2E7Fu)       /* Supplemental Punctuation */
+        || (cp >= 0x3000u && cp <= 0x303Fu)       /* CJK Symbols and Punctuation */
+        || (cp >= 0x30FBu && cp <= 0x30FCu)       /* katakana dot, long sound mark */
+        || (cp >= 0xFE10u && cp <= 0xFE1Fu)       /* vertical forms */
+        || (cp >= 0xFE30u && cp <= 0xFE6Fu)       /* CJK compatibility, small forms */
+        || (cp >= 0xFF00u && cp <= 0xFF65u)       /* full-width left after folding */
+        || (cp >= 0xFFE0u && cp <= 0xFFEEu);      /* full-width signs */
+}
+
+size_t
+norm_pinyin(const char *name, char *out, size_t cap)
+{
+    assert(out != NULL || cap == 0);
+    s_name_t cursor;
+    s_name_char_t c;
+    size_t written = 0;
+    bool full = false;
+    bool word_ended = false;    /* the next letter starts a new word */
+
+    s_name_init(&cursor, name);
+    while (s_name_next(&cursor, &c)) {
+        if (c.cls == S_NAME_HAN) {
+            const char *reading = unihan_pinyin(c.cp);
+            const char *s = c.bytes;
+            size_t len = c.len;
+            if (reading != NULL) {
+                const char *end = strchr(reading, ' ');
+                s = reading;
+                len = end != NULL ? (size_t)(end - reading) : strlen(reading);
+            }
+            s_put(out, cap, &written, &full, written > 0, s, len);
+            word_ended = true;
+        } else if (c.cls == S_NAME_DOT) {
+            word_ended = true;
+        } else if (!s_is_punct(c.cp)) {
+            char letter = c.bytes[0];
+            if (c.cp >= 'A' && c.cp <= 'Z')
+                letter = (char)(c.cp - 'A' + 'a');
+            bool space = written > 0 && (word_ended || c.space_before);
+            s_put(out, cap, &written, &full, space,
+                  c.len == 1 ? &letter : c.bytes, c.len);
+            word_ended = false;
+        }
+    }
+    if (cap > 0)
+        out[written] = '\0';
+    return written;
+}
+
+/* True when the space-separated list of readings has the word w (len
+** bytes) in it. */
+static bool
+s_has_reading(const char *list, const char *w, size_t len)
+{
+    while (*list != '\0') {
+        const char *end = strchr(list, ' ');
+        size_t n = end != NULL ? (size_t)(end - list) : strlen(list);
+        if (n == len && memcmp(list, w, len) == 0)
+            return true;
+        list += n;
+        while (*list == ' ')
+            list++;
+    }
+    return false;
+}
+
+/* True when two Han characters share a reading. */
+static bool
+s_share_reading(uint32_t a, uint32_t b)
+{
+    const char *ra = unihan_pinyin(a), *rb = unihan_pinyin(b);
+    if (ra == NULL || rb == NULL)
+        return false;
+    while (*ra != '\0') {
+        const char *end = strchr(ra, ' ');
+        size_t n = end != NULL ? (size_t)(end - ra) : strlen(ra);
+        if (s_has_reading(rb, ra, n))
+            return true;
+        ra += n;
+        while (*ra == ' ')
+            ra++;
+    }
+    return false;
+}
+
+/* True when two characters of normalised names sound alike. */
+static bool
+s_sound_alike(const s_name_char_t *a, const s_name_char_t *b)
+{
+    if (a->space_before != b->space_before)
+        return false;
+    if (a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0)
+        return true;
+    if (a->cls == S_NAME_HAN && b->cls == S_NAME_HAN)
+        return s_share_reading(a->cp, b->cp);
+    if (a->cp < 0x80u && b->cp < 0x80u) {
+        uint32_t la = a->cp >= 'A' && a->cp <= 'Z' ? a->cp - 'A' + 'a' : a->cp;
+        uint32_t lb = b->cp >= 'A' && b->cp <= 'Z' ? b->cp - 'A' + 'a' : b->cp;
+        return la == lb;
+    }
+    return false;
+}
+
+bool
+norm_pinyin_match(const char *name_a, const char *name_b)
+{
+    s_name_t a, b;
+    s_name_char_t ca, cb;
+    size_t count = 0;
+
+    s_name_init(&a, name_a);
+    s_name_init(&b, name_b);
+    for (;;) {
+        bool more_a = s_name_next(&a, &ca);
+        bool more_b = s_name_next(&b, &cb);
+        if (!more_a || !more_b)
+            return more_a == more_b && count > 0;
+        if (!s_sound_alike(&ca, &cb))
+            return false;
+        count++;
+    }
 }

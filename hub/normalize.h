@@ -100,4 +100,48 @@ bool norm_gender(const char *raw, char *out_mf);
 ** Returns the length written (NUL-terminated, truncated safely to cap). */
 size_t norm_key(const char *raw, char *out, size_t cap);
 
+/* A person's name in the canonical form for comparing names: norm_text,
+** then
+**  - every Han character to its simplified form (unihan_simplified:
+**    張偉 -> 张伟, 龍巖 -> 龙岩);
+**  - the ethnic-name middle dot unified to U+00B7 "·": U+00B7, U+0387,
+**    U+2022, U+2027, U+2219, U+22C5, U+2E31, U+30FB and U+FF65 anywhere,
+**    and '.' (also the full-width U+FF0E norm_text folds to it) after a Han
+**    character or dot and before one; a run of dots is one dot;
+**  - spaces (ASCII whitespace, U+3000) dropped unless the characters on
+**    both sides are neither Han nor the dot: a Chinese name has no spaces
+**    ("张 伟", "阿依 · 买买提"), only Latin words keep one between them
+**    ("Ali Khan").
+** Han characters are U+3007, U+3400..U+4DBF, U+4E00..U+9FFF,
+** U+F900..U+FAFF and U+20000..U+3FFFF. Latin case is kept; ill-formed
+** UTF-8 bytes are copied unchanged. Writes at most cap - 1 bytes and a NUL
+** (nothing when cap is 0), cut at a character boundary when the result does
+** not fit; returns the number of bytes written before the NUL. raw may be
+** NULL (treated as ""). Idempotent. */
+size_t norm_name(const char *raw, char *out, size_t cap);
+
+/* The toneless pinyin of a name: the name goes through norm_name, then each
+** Han character gives its first reading (unihan_pinyin: kMandarin, the
+** usual one; 张伟 -> "zhang wei", 吕 -> "lv", 曾 -> "ceng") as a word of
+** its own; a Han character without a reading in Unihan gives itself. A run
+** of other letters and digits gives one word, ASCII lower-cased, other
+** scripts unchanged ("Ali Khan" -> "ali khan"). Punctuation (ASCII, Latin-1
+** symbols, General Punctuation, CJK symbols, full-width and small forms) and
+** ill-formed bytes are dropped; the middle dot is dropped and ends a word
+** (阿依·买买提 -> "a yi mai mai ti"). Words are separated by one space.
+** Writes at most cap - 1 bytes and a NUL (nothing when cap is 0), cut at a
+** word boundary when the result does not fit; returns the number of bytes
+** written before the NUL. name may be NULL (treated as ""). */
+size_t norm_pinyin(const char *name, char *out, size_t cap);
+
+/* True when two names may be one name written with homophones: after
+** norm_name both have the same number of characters (a kept space counts),
+** at least one, and at each position the two characters are equal, or are
+** both Han and share at least one reading (any of unihan_pinyin, not only
+** the first: 丽/莉 li, 单/善 shan, 曾/增 zeng), or are the same ASCII letter
+** in either case. 张伟/张玮 match, 张伟/李伟 and 张伟/张伟明 do not. A Han
+** character without readings matches only itself. NULL is treated as "";
+** two empty names do not match. */
+bool norm_pinyin_match(const char *name_a, const char *name_b);
+
 #endif
