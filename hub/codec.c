@@ -1,4 +1,5 @@
-/* codec.c: hub.Message <-> hub structs (see codec.h). */
+/* codec.c: hub.Message <-> hub structs, and a record's facts (see codec.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "codec.h"
 
 #include <sodium.h>
@@ -6,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
+#include "normalize.h"
 #include "proto/hub.pb-c.h"
 
 _Static_assert((int)RESULT_ACCEPTED == (int)HUB__RECORD_RESULT__ACCEPTED, "enum mirror");
@@ -83,16 +86,39 @@ s_decode_record(Hub__Record *r, rec_t *rec)
         s_reject(rec, "record payload is missing or not of its department");
         return;
     }
+    rec->person = r->payload_case != HUB__RECORD__PAYLOAD_FACILITY;
 
-    /* The body is the record without its origin: the same content from
-    ** another file is the same record, seen again. */
+    /* The digest leaves out what says where the record was, not what it
+    ** says: its origin, and the roster's 序号 (a row number of one export).
+    ** The same content from another file is the same record, seen again. */
+    Hub__Origin *origin = r->origin;
+    r->origin = NULL;
+    Hub__Field *serial = NULL;
+    if (r->payload_case == HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS) {
+        serial = r->civil_affairs->serial_no;
+        r->civil_affairs->serial_no = NULL;
+    }
+    size_t len = hub__record__get_packed_size(r);
+    uint8_t *buf = HUB_CHECK_ALLOC(malloc(len ? len : 1));
+    hub__record__pack(r, buf);
+    crypto_generichash(rec->digest, DIGEST_LEN, buf, len, NULL, 0);
+    free(buf);
+    if (r->payload_case == HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS)
+        r->civil_affairs->serial_no = serial;
+    r->origin = origin;
+}
+
+/* The record as received, without its origin (kept in columns): what the
+** store keeps, and what quarantine keeps of a rejected record. */
+static void
+s_pack_body(Hub__Record *r, rec_t *rec)
+{
     Hub__Origin *origin = r->origin;
     r->origin = NULL;
     rec->body_len = hub__record__get_packed_size(r);
     rec->body = HUB_CHECK_ALLOC(malloc(rec->body_len ? rec->body_len : 1));
     hub__record__pack(r, rec->body);
     r->origin = origin;
-    crypto_generichash(rec->digest, DIGEST_LEN, rec->body, rec->body_len, NULL, 0);
 }
 
 hub_err_t
@@ -119,8 +145,10 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
         out->kind = MSG_BATCH;
         out->nrecs = m->batch->n_records;
         out->recs = HUB_CHECK_ALLOC(calloc(out->nrecs ? out->nrecs : 1, sizeof *out->recs));
-        for (size_t i = 0; i < out->nrecs; i++)
+        for (size_t i = 0; i < out->nrecs; i++) {
             s_decode_record(m->batch->records[i], &out->recs[i]);
+            s_pack_body(m->batch->records[i], &out->recs[i]);
+        }
         return HUB_OK;
     case HUB__MESSAGE__BODY_HEARTBEAT:
         out->kind = MSG_HEARTBEAT;
@@ -141,6 +169,10 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.kind = QUERY_EXPORT_LINKS;
             out->query.after = q->export_links->has_after ? q->export_links->after : 0;
             out->query.limit = q->export_links->has_limit ? q->export_links->limit : 0;
+            return HUB_OK;
+        case HUB__QUERY__Q_FACILITIES:
+            out->query.kind = QUERY_FACILITIES;
+            out->query.community = q->facilities->community;
             return HUB_OK;
         default:
             snprintf(why, whycap, "query of an unknown kind");
@@ -378,4 +410,367 @@ codec_encode_links(const link_row_t *rows, size_t n, int64_t next_after, bool do
     s_pack(&m, out_seq, out, len);
     free(lp);
     free(links);
+}
+
+void
+codec_encode_facilities(const facility_row_t *rows, size_t n, bool done, uint64_t out_seq,
+                        uint8_t **out, size_t *len)
+{
+    Hub__Facility *fac = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *fac));
+    Hub__Facility **fp = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *fp));
+    char **copies = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *copies));
+    for (size_t i = 0; i < n; i++) {
+        const facility_row_t *r = &rows[i];
+        Hub__Facility *f = &fac[i];
+        hub__facility__init(f);
+        f->has_record_id = 1;
+        f->record_id = r->record.v;
+        f->facility_no = r->facility_no;
+        f->name = r->name;
+        f->type = r->type;
+        f->address = r->address;
+        f->has_floor_area = r->has_floor_area;
+        f->floor_area = r->floor_area;
+        f->authority = r->authority;
+        f->status = r->status;
+        if (r->communities && *r->communities) {   /* "a,b,c" -> repeated string, in place in a copy */
+            copies[i] = HUB_CHECK_ALLOC(strdup(r->communities));
+            size_t k = 1;
+            for (const char *c = copies[i]; *c; c++)
+                k += *c == ',';
+            f->communities = HUB_CHECK_ALLOC(calloc(k, sizeof *f->communities));
+            for (char *c = copies[i], *next; c; c = next) {
+                next = strchr(c, ',');
+                if (next)
+                    *next++ = 0;
+                f->communities[f->n_communities++] = c;
+            }
+        }
+        fp[i] = f;
+    }
+    Hub__Answer a = HUB__ANSWER__INIT;
+    a.has_status = 1;
+    a.status = HUB_OK;
+    a.n_facilities = n;
+    a.facilities = fp;
+    a.has_done = 1;
+    a.done = done;
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.body_case = HUB__MESSAGE__BODY_ANSWER;
+    m.answer = &a;
+    s_pack(&m, out_seq, out, len);
+    for (size_t i = 0; i < n; i++) {
+        free(fac[i].communities);
+        free(copies[i]);
+    }
+    free(copies);
+    free(fp);
+    free(fac);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Facts: every value re-normalised by the hub (adapters' norms are not     */
+/* trusted, except a community code that is not flagged unmapped).         */
+
+/* Tidied text (norm_text), or NULL when absent or blank. */
+static const char *
+s_fact_text(facts_t *f, const Hub__Field *v)
+{
+    const char *raw = s_raw(v);
+    if (!raw)
+        return NULL;
+    size_t cap = strlen(raw) + 1;
+    char *out = facts_strbuf(f, cap);
+    return norm_text(raw, out, cap) ? out : NULL;
+}
+
+/* A department's key or document number (norm_key: tidied, no spaces). */
+static const char *
+s_fact_key(facts_t *f, const Hub__Field *v)
+{
+    const char *raw = s_raw(v);
+    if (!raw)
+        return NULL;
+    size_t cap = strlen(raw) + 1;
+    char *out = facts_strbuf(f, cap);
+    return norm_key(raw, out, cap) ? out : NULL;
+}
+
+/* A present value that did not normalise: keep its tidied raw text. */
+static void
+s_fact_bad(facts_t *f, const char *name, const Hub__Field *v)
+{
+    const char *t = s_fact_text(f, v);
+    if (t)
+        facts_add_raw(f, name, t);
+}
+
+static const char *
+s_fact_date(facts_t *f, const char *name, const Hub__Field *v)
+{
+    char ymd[11];
+    if (!s_raw(v))
+        return NULL;
+    if (norm_date(v->raw, ymd))
+        return facts_strndup(f, ymd, 10);
+    s_fact_bad(f, name, v);
+    return NULL;
+}
+
+static const char *
+s_fact_phone(facts_t *f, const char *name, const Hub__Field *v)
+{
+    char digits[32];
+    if (!s_raw(v))
+        return NULL;
+    if (norm_phone(v->raw, digits, sizeof digits))
+        return facts_strndup(f, digits, strlen(digits));
+    s_fact_bad(f, name, v);
+    return NULL;
+}
+
+static const char *
+s_fact_gender(facts_t *f, const char *name, const Hub__Field *v)
+{
+    char mf;
+    if (!s_raw(v))
+        return NULL;
+    if (norm_gender(v->raw, &mf))
+        return mf == 'M' ? "M" : "F";
+    s_fact_bad(f, name, v);
+    return NULL;
+}
+
+static void
+s_fact_count(facts_t *f, const char *name, const Hub__Field *v, int64_t max, fact_int_t *out)
+{
+    if (!s_raw(v))
+        return;
+    out->set = facts_count(v->raw, max, &out->v);
+    if (!out->set)
+        s_fact_bad(f, name, v);
+}
+
+static void
+s_fact_amount(facts_t *f, const char *name, const Hub__Field *v, fact_int_t *out)
+{
+    if (!s_raw(v))
+        return;
+    out->set = facts_amount_fen(v->raw, &out->v);
+    if (!out->set)
+        s_fact_bad(f, name, v);
+}
+
+static bool
+s_unmapped(const Hub__Field *v)
+{
+    return v->has_flags && (v->flags & HUB__FIELD_FLAG__FIELD_UNMAPPED);
+}
+
+/* The adapter's code (or the raw text, when the adapter sent no norm
+** because it equals the raw) when it is a 12-digit code and not flagged
+** unmapped: the hub has no community list of its own yet. */
+static const char *
+s_fact_community(facts_t *f, const char *name, const Hub__Field *v)
+{
+    if (!s_raw(v))
+        return NULL;
+    const char *code = v->norm ? v->norm : s_fact_text(f, v);
+    if (!s_unmapped(v) && facts_is_community_code(code))
+        return facts_strndup(f, code, 12);
+    s_fact_bad(f, name, v);
+    return NULL;
+}
+
+/* A facility's communities: every 12-digit code of the adapter's
+** comma-separated norm. Unlike a person's single community, the codes
+** found are kept even when the field is flagged unmapped (one name of
+** several was not found); the raw text is then kept as well. */
+static void
+s_fact_communities(facts_t *f, const char *name, const Hub__Field *v)
+{
+    if (!s_raw(v))
+        return;
+    const char *codes = v->norm ? v->norm : s_fact_text(f, v);
+    bool bad = s_unmapped(v) || !codes;
+    for (const char *c = codes; c && *c;) {
+        const char *end = strchr(c, ',');
+        size_t n = end ? (size_t)(end - c) : strlen(c);
+        char *part = facts_strndup(f, c, n);
+        if (facts_is_community_code(part))
+            facts_add_community(f, part);
+        else
+            bad = true;
+        c = end ? end + 1 : c + n;
+    }
+    if (bad || f->facility.ncommunities == 0)
+        s_fact_bad(f, name, v);
+}
+
+static void
+s_facts_police(const Hub__PoliceRecord *p, facts_t *f)
+{
+    person_facts_t *pe = &f->person;
+    police_facts_t *po = &f->police;
+    pe->name = s_fact_text(f, p->name);
+    pe->gender = s_fact_gender(f, "gender", p->gender);
+    pe->birth_date = s_fact_date(f, "birth_date", p->birth_date);
+    pe->ethnicity = s_fact_text(f, p->ethnicity);
+    pe->community_code = s_fact_community(f, "community", p->community);
+    pe->phone = s_fact_phone(f, "phone", p->phone);
+    po->household_no = s_fact_key(f, p->household_no);
+    po->relation = s_fact_text(f, p->relation);
+    po->category = s_fact_text(f, p->category);
+    po->status = s_fact_text(f, p->status);
+    po->change_type = s_fact_text(f, p->change_type);
+    po->change_date = s_fact_date(f, "change_date", p->change_date);
+    po->registered_address = s_fact_text(f, p->registered_address);
+    po->current_address = s_fact_text(f, p->current_address);
+    po->former_name = s_fact_text(f, p->former_name);
+    /* 现住址 is empty when the person lives at the registered address */
+    pe->address = po->current_address ? po->current_address : po->registered_address;
+}
+
+static void
+s_facts_family_planning(const Hub__FamilyPlanningRecord *p, facts_t *f)
+{
+    person_facts_t *pe = &f->person;
+    fp_facts_t *fp = &f->fp;
+    pe->name = s_fact_text(f, p->name);
+    pe->gender = s_fact_gender(f, "gender", p->gender);
+    pe->birth_date = s_fact_date(f, "birth_date", p->birth_date);
+    pe->community_code = s_fact_community(f, "community", p->community);
+    pe->address = s_fact_text(f, p->address);
+    pe->phone = s_fact_phone(f, "phone", p->phone);
+    fp->record_no = s_fact_key(f, p->record_no);
+    fp->person_type = s_fact_text(f, p->person_type);
+    fp->linked_record_no = s_fact_key(f, p->linked_record_no);
+    fp->marital_status = s_fact_text(f, p->marital_status);
+    s_fact_count(f, "children_count", p->children_count, 30, &fp->children_count);
+    fp->certificate_no = s_fact_key(f, p->certificate_no);
+    fp->contraception = s_fact_text(f, p->contraception);   /* text: never in raws */
+}
+
+static void
+s_facts_labour(const Hub__LabourRecord *p, facts_t *f)
+{
+    person_facts_t *pe = &f->person;
+    labour_facts_t *l = &f->labour;
+    pe->name = s_fact_text(f, p->name);
+    pe->gender = s_fact_gender(f, "gender", p->gender);
+    pe->birth_date = s_fact_date(f, "birth_date", p->birth_date);
+    pe->ethnicity = s_fact_text(f, p->ethnicity);
+    pe->community_code = s_fact_community(f, "community", p->community);
+    pe->address = s_fact_text(f, p->address);
+    pe->phone = s_fact_phone(f, "phone", p->phone);
+    l->reg_no = s_fact_key(f, p->reg_no);
+    l->education = s_fact_text(f, p->education);
+    l->employment_status = s_fact_text(f, p->employment_status);
+    l->status_date = s_fact_date(f, "status_date", p->status_date);
+    l->reemployed_date = s_fact_date(f, "reemployed_date", p->reemployed_date);
+    l->unemployment_cert = s_fact_key(f, p->unemployment_cert);
+    for (size_t k = 0; k < p->n_training; k++) {
+        const Hub__Training *t = p->training[k];
+        char name[48];
+        snprintf(name, sizeof name, "training[%zu].end_date", k + 1);
+        training_fact_t *tf = facts_add_training(f);
+        if (!t)
+            continue;
+        tf->course = s_fact_text(f, t->course);
+        tf->end_date = s_fact_date(f, name, t->end_date);
+    }
+}
+
+static void
+s_facts_civil_affairs(const Hub__CivilAffairsRecord *p, facts_t *f)
+{
+    person_facts_t *pe = &f->person;
+    civil_facts_t *c = &f->civil;
+    pe->name = s_fact_text(f, p->name);
+    pe->gender = s_fact_gender(f, "gender", p->gender);
+    s_fact_count(f, "age", p->age, 150, &pe->age);
+    pe->community_code = s_fact_community(f, "community", p->community);
+    pe->address = s_fact_text(f, p->address);
+    pe->phone = s_fact_phone(f, "phone", p->phone);
+    c->street = s_fact_text(f, p->street);
+    c->head_name = s_fact_text(f, p->head_name);
+    c->doc_type = s_fact_text(f, p->doc_type);
+    c->doc_no = s_fact_key(f, p->doc_no);
+    c->category = s_fact_text(f, p->category);
+    s_fact_count(f, "covered_count", p->covered_count, 1000, &c->covered_count);
+    s_fact_amount(f, "monthly_amount", p->monthly_amount, &c->monthly_amount_fen);
+    c->start_date = s_fact_date(f, "start_date", p->start_date);
+    c->status = s_fact_text(f, p->status);
+}
+
+static void
+s_facts_facility(const Hub__FacilityRecord *p, facts_t *f)
+{
+    facility_facts_t *fa = &f->facility;
+    fa->facility_no = s_fact_key(f, p->facility_no);
+    fa->name = s_fact_text(f, p->name);
+    fa->type = s_fact_text(f, p->type);
+    fa->address = s_fact_text(f, p->address);
+    if (s_raw(p->floor_area)) {
+        fa->has_floor_area = facts_area_m2(p->floor_area->raw, &fa->floor_area);
+        if (!fa->has_floor_area)
+            s_fact_bad(f, "floor_area", p->floor_area);
+    }
+    fa->authority = s_fact_text(f, p->authority);
+    fa->status = s_fact_text(f, p->status);
+    s_fact_communities(f, "communities", p->communities);
+}
+
+static void
+s_facts(const Hub__Record *r, facts_t *f)
+{
+    switch (r->payload_case) {
+    case HUB__RECORD__PAYLOAD_POLICE:
+        facts_init(f, FACTS_POLICE);
+        s_facts_police(r->police, f);
+        break;
+    case HUB__RECORD__PAYLOAD_FAMILY_PLANNING:
+        facts_init(f, FACTS_FAMILY_PLANNING);
+        s_facts_family_planning(r->family_planning, f);
+        break;
+    case HUB__RECORD__PAYLOAD_LABOUR:
+        facts_init(f, FACTS_LABOUR);
+        s_facts_labour(r->labour, f);
+        break;
+    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS:
+        facts_init(f, FACTS_CIVIL_AFFAIRS);
+        s_facts_civil_affairs(r->civil_affairs, f);
+        break;
+    case HUB__RECORD__PAYLOAD_FACILITY:
+        facts_init(f, FACTS_FACILITY);
+        s_facts_facility(r->facility, f);
+        break;
+    default:
+        facts_init(f, FACTS_NONE);
+        break;
+    }
+}
+
+void
+codec_record_facts(const msg_t *m, size_t i, facts_t *out)
+{
+    const Hub__Message *pb = m->pb;
+    if (!pb || pb->body_case != HUB__MESSAGE__BODY_BATCH || i >= pb->batch->n_records) {
+        facts_init(out, FACTS_NONE);
+        return;
+    }
+    s_facts(pb->batch->records[i], out);
+}
+
+hub_err_t
+codec_body_facts(const uint8_t *body, size_t len, facts_t *out)
+{
+    Hub__Record *r = hub__record__unpack(NULL, len, body);
+    if (!r) {
+        facts_init(out, FACTS_NONE);
+        return HUB_EPROTO;
+    }
+    s_facts(r, out);
+    hub__record__free_unpacked(r, NULL);
+    return HUB_OK;
 }

@@ -11,7 +11,7 @@
 #include "record.h"
 
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
-typedef enum { QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS } query_kind_t;
+typedef enum { QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES } query_kind_t;
 
 typedef struct {
     query_kind_t kind;
@@ -19,6 +19,7 @@ typedef struct {
     int64_t resident_id;       /* QUERY_GET by id, else 0 */
     int64_t after;             /* QUERY_EXPORT_LINKS cursor */
     uint32_t limit;
+    const char *community;     /* QUERY_FACILITIES: as asked (NULL: every facility) */
 } query_t;
 
 /* A decoded message. Strings point into the protobuf message it owns. */
@@ -72,5 +73,18 @@ void codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out
 void codec_encode_stats(const registry_stats_t *stats, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_links(const link_row_t *rows, size_t n, int64_t next_after, bool done,
                         uint64_t out_seq, uint8_t **out, size_t *len);
+/* Facilities, each with the community codes it serves (comma-separated in
+** the row, repeated on the wire); done false when more matched than sent. */
+void codec_encode_facilities(const facility_row_t *rows, size_t n, bool done, uint64_t out_seq,
+                             uint8_t **out, size_t *len);
+
+/* The facts of record i of a decoded batch (m->recs[i].err == HUB_OK), as
+** the hub normalises them (see facts_t in record.h). *out is initialised
+** here; the caller frees it with facts_fini. */
+void codec_record_facts(const msg_t *m, size_t i, facts_t *out);
+/* The same from a stored body (a hub.Record as kept in the registry).
+** HUB_EPROTO when the bytes are not a hub.Record; *out is then empty
+** (facts_fini is still safe). */
+hub_err_t codec_body_facts(const uint8_t *body, size_t len, facts_t *out);
 
 #endif

@@ -3,6 +3,7 @@
 **   hubctl --home DIR get --idno N | --resident ID
 **   hubctl --home DIR stats
 **   hubctl --home DIR export-links
+**   hubctl --home DIR facilities [--community CODE]
 **   hubctl keygen FILE
 ** Talks to hubd's query endpoint as principal `admin` (or --principal).
 ** Exit status: 0 done, 1 the hub answered no (not found, refused),
@@ -37,6 +38,10 @@ s_usage(FILE *f)
             "  get --resident ID      the same, by resident id\n"
             "  stats                  residents, source records by department, quarantine, rate\n"
             "  export-links           CSV: source,source_key,origin_file,origin_row,resident_id\n"
+            "  facilities [--community CODE]\n"
+            "                         community service facilities serving the community with\n"
+            "                         that 12-digit code (all without it), one per line:\n"
+            "                         number, name, type, status, community codes (tab-separated)\n"
             "  keygen FILE            make a CURVE key pair in FILE (secret) and print the public\n"
             "                         key, for a new line in the hub's principals file\n");
     return f == stderr ? 2 : 0;
@@ -256,6 +261,33 @@ s_export_links(client_t *c, int timeout_ms)
     }
 }
 
+static int
+s_facilities(client_t *c, const char *community, int timeout_ms)
+{
+    Hub__FacilitiesQuery fq = HUB__FACILITIES_QUERY__INIT;
+    fq.community = (char *)community;
+    Hub__Query q = HUB__QUERY__INIT;
+    q.q_case = HUB__QUERY__Q_FACILITIES;
+    q.facilities = &fq;
+    Hub__Message *m = s_ask(c, &q, timeout_ms, 1);
+    if (!m)
+        return 3;
+    int rc = s_refused(m->answer);
+    for (size_t i = 0; !rc && i < m->answer->n_facilities; i++) {
+        const Hub__Facility *f = m->answer->facilities[i];
+        printf("%s\t%s\t%s\t%s\t", f->facility_no ? f->facility_no : "", f->name ? f->name : "",
+               f->type ? f->type : "", f->status ? f->status : "");
+        for (size_t k = 0; k < f->n_communities; k++)
+            printf("%s%s", k ? "," : "", f->communities[k]);
+        putchar('\n');
+    }
+    if (!rc && m->answer->has_done && !m->answer->done)
+        fprintf(stderr, "hubctl: more facilities match than one answer holds; these are the first %zu\n",
+                m->answer->n_facilities);
+    hub__message__free_unpacked(m, NULL);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -292,7 +324,7 @@ main(int argc, char **argv)
         printf("%s\n", kp.public_);
         return 0;
     }
-    const char *idno = NULL;
+    const char *idno = NULL, *community = NULL;
     long long resident = 0;
     if (strcmp(cmd, "get") == 0) {
         if (i + 2 == argc && strcmp(argv[i], "--idno") == 0)
@@ -301,6 +333,13 @@ main(int argc, char **argv)
             ;
         else {
             fprintf(stderr, "hubctl: get needs --idno NUMBER or --resident ID\n");
+            return 2;
+        }
+    } else if (strcmp(cmd, "facilities") == 0) {
+        if (i + 2 == argc && strcmp(argv[i], "--community") == 0)
+            community = argv[i + 1];
+        else if (i != argc) {
+            fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
     } else if ((strcmp(cmd, "stats") != 0 && strcmp(cmd, "export-links") != 0) || i != argc) {
@@ -313,9 +352,10 @@ main(int argc, char **argv)
         fprintf(stderr, "hubctl: %s\n", err);
         return 2;
     }
-    int rc = strcmp(cmd, "get") == 0 ? s_get(c, idno, resident, timeout_ms)
-             : strcmp(cmd, "stats") == 0 ? s_stats(c, timeout_ms)
-                                        : s_export_links(c, timeout_ms);
+    int rc = strcmp(cmd, "get") == 0          ? s_get(c, idno, resident, timeout_ms)
+             : strcmp(cmd, "stats") == 0      ? s_stats(c, timeout_ms)
+             : strcmp(cmd, "facilities") == 0 ? s_facilities(c, community, timeout_ms)
+                                              : s_export_links(c, timeout_ms);
     client_destroy(&c);
     return rc;
 }

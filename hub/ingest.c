@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "codec.h"
+#include "facts.h"
 #include "log.h"
 #include "resolve.h"
 
 #define RATE_SECONDS 60
+#define BACKFILL_CHUNK 2000
 
 struct ingest {
     store_t *store;
@@ -19,12 +21,56 @@ struct ingest {
     int64_t rate_count[RATE_SECONDS];
 };
 
+/* One transaction of the facts backfill: up to BACKFILL_CHUNK pending
+** records. Sets *n to how many were taken off the list. */
+static hub_err_t
+s_backfill_chunk(ingest_t *self, size_t *n, size_t *unreadable)
+{
+    record_body_t *rows = NULL;
+    *n = 0;
+    hub_err_t err = store_begin(self->store);
+    if (err == HUB_OK)
+        err = store_facts_pending(self->store, BACKFILL_CHUNK, &rows, n);
+    for (size_t i = 0; err == HUB_OK && i < *n; i++) {
+        facts_t facts;
+        if (codec_body_facts(rows[i].body, rows[i].body_len, &facts) == HUB_OK)
+            err = store_facts_put(self->store, rows[i].id, &facts);
+        else
+            ++*unreadable;   /* nothing to extract; the blob stays as it is */
+        facts_fini(&facts);
+        if (err == HUB_OK)
+            err = store_facts_pending_done(self->store, rows[i].id);
+    }
+    store_bodies_free(rows, *n);
+    if (err == HUB_OK)
+        err = store_commit(self->store);
+    if (err != HUB_OK)
+        store_rollback(self->store);
+    return err;
+}
+
+/* Give records stored before the registry kept facts their facts. A
+** failure leaves the rest pending for the next start. */
+static void
+s_backfill(ingest_t *self)
+{
+    size_t total = 0, unreadable = 0, n;
+    hub_err_t err;
+    while ((err = s_backfill_chunk(self, &n, &unreadable)) == HUB_OK && n > 0)
+        total += n;
+    if (err != HUB_OK)
+        log_error("HUB-FACTS-BACKFILL-FAILED", LOG_I("records", total), LOG_S("err", hub_errname(err)));
+    else if (total > 0)
+        log_notice("HUB-FACTS-BACKFILL", LOG_I("records", total), LOG_I("unreadable", unreadable));
+}
+
 ingest_t *
 ingest_new(store_t *writer, long max_message_bytes)
 {
     ingest_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
     self->store = writer;
     self->max_bytes = max_message_bytes;
+    s_backfill(self);
     return self;
 }
 
@@ -87,12 +133,12 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     hub_err_t err = store_record_seen(self->store, rec, &id, &res->resident);
     if (err == HUB_OK) {
         res->result = RESULT_DUPLICATE;
-        return store_record_touch(self->store, id, rec->origin_file, rec->origin_row);
+        return store_record_touch(self->store, id, rec);
     }
     if (err != HUB_ENOTFOUND)
         return err;
-    resolution_t rs;
-    if ((err = resolve_record(self->store, rec, now_ms, &rs)) != HUB_OK)
+    resolution_t rs = {.idno_status = NORM_IDNO_EMPTY};
+    if (rec->person && (err = resolve_record(self->store, rec, now_ms, &rs)) != HUB_OK)
         return err;
     store_put_t put = {
         .rec = rec,
@@ -105,7 +151,13 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     };
     res->result = RESULT_ACCEPTED;
     res->resident = rs.resident;
-    return store_record_put(self->store, &put, &id);
+    if ((err = store_record_put(self->store, &put, &id)) != HUB_OK)
+        return err;
+    facts_t facts;
+    codec_record_facts(m, i, &facts);
+    err = store_facts_put(self->store, id, &facts);
+    facts_fini(&facts);
+    return err;
 }
 
 static hub_err_t

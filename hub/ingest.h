@@ -1,8 +1,9 @@
 /*
 ** ingest.h: one frame from an adapter -> validated records -> resolved ->
-** stored in the writer's open transaction, and the acknowledgement to send
-** once that transaction commits. Bad frames and bad records are kept in
-** quarantine with their reason. Also keeps the accepted-records rate.
+** stored in the writer's open transaction with its facts (structured
+** values, see facts_t), and the acknowledgement to send once that
+** transaction commits. Bad frames and bad records are kept in quarantine
+** with their reason. Also keeps the accepted-records rate.
 */
 #ifndef HUB_INGEST_H
 #define HUB_INGEST_H
@@ -24,6 +25,9 @@ typedef struct {
     int counts[4];     /* records, accepted, duplicates, rejected */
 } ingest_reply_t;
 
+/* Before it returns, records stored before the registry kept facts (an
+** upgraded registry) get their facts, in transactions of their own on
+** writer (none may be open); logged as HUB-FACTS-BACKFILL. */
 ingest_t *ingest_new(store_t *writer, long max_message_bytes);
 void ingest_destroy(ingest_t **self_p);
 

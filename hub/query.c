@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "facts.h"
 #include "log.h"
 #include "normalize.h"
 
@@ -65,6 +66,30 @@ s_links(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, si
     store_links_free(rows, n);
 }
 
+static void
+s_facilities(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    char code[64] = "";
+    if (q->community) {
+        if (strlen(q->community) < sizeof code)
+            norm_key(q->community, code, sizeof code);   /* spaces and full-width digits */
+        if (!facts_is_community_code(code)) {
+            codec_encode_error(HUB_EINVAL, "give the community as its 12-digit code", out_seq, frame, len);
+            return;
+        }
+    }
+    facility_row_t *rows;
+    size_t n;
+    hub_err_t err = store_facilities(reader, q->community ? code : NULL, QUERY_FACILITIES_MAX + 1, &rows, &n);
+    if (err != HUB_OK) {
+        codec_encode_error(err, hub_strerror(err), out_seq, frame, len);
+        return;
+    }
+    bool done = n <= QUERY_FACILITIES_MAX;
+    codec_encode_facilities(rows, done ? n : QUERY_FACILITIES_MAX, done, out_seq, frame, len);
+    store_facilities_free(rows, n);
+}
+
 void
 query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
             const registry_stats_t *live, uint64_t out_seq, uint8_t **frame, size_t *len)
@@ -82,7 +107,7 @@ query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t
         codec_msg_fini(&m);
         return;
     }
-    static const char *kinds[] = {"get", "stats", "export-links"};
+    static const char *kinds[] = {"get", "stats", "export-links", "facilities"};
     log_info("HUB-QUERY", LOG_S("principal", who->name), LOG_S("kind", kinds[m.query.kind]),
              LOG_I("resident", m.query.resident_id));
     switch (m.query.kind) {
@@ -103,6 +128,9 @@ query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t
     }
     case QUERY_EXPORT_LINKS:
         s_links(reader, &m.query, out_seq, frame, len);
+        break;
+    case QUERY_FACILITIES:
+        s_facilities(reader, &m.query, out_seq, frame, len);
         break;
     }
     codec_msg_fini(&m);

@@ -15,6 +15,7 @@
 #define QUERY_MAX_RESIDENTS 20
 #define QUERY_LINKS_PAGE 5000
 #define QUERY_LINKS_MAX 50000
+#define QUERY_FACILITIES_MAX 10000   /* one answer; Answer.done is false beyond */
 
 /* Answer one frame from principal who. Always yields a frame in *frame
 ** (malloc'd), an error answer when the question is bad. live carries what

@@ -1,7 +1,7 @@
 /*
 ** record.h: the hub's own plain structs for what travels between modules:
-** an incoming source record, a stored one, a resident view, a link row and
-** the registry counts. No functions; protobuf-c types stay in codec.c and
+** an incoming source record, a stored one, a resident view, a link row,
+** the facts kept of a record, a facility row and the registry counts. No functions; protobuf-c types stay in codec.c and
 ** SQLite in store.c, and these are what they hand each other.
 */
 #ifndef HUB_RECORD_H
@@ -34,6 +34,7 @@ typedef struct {
     uint8_t *body;             /* the Record packed without its origin (owned by the msg) */
     size_t body_len;
     uint8_t digest[DIGEST_LEN];/* of body: same content, same digest */
+    bool person;               /* about a person (not a facility) */
     hub_err_t err;             /* HUB_OK, or why the record cannot be stored */
     char why[160];
 } rec_t;
@@ -81,6 +82,121 @@ typedef struct {
     resident_id_t resident;
     record_id_t record;
 } link_row_t;
+
+/* ---- facts: the values of a record the hub keeps as structured data ----
+** Filled by codec.c (codec_record_facts, codec_body_facts), stored by
+** store_facts_put, one set per stored record version. Every value is the
+** hub's own normal form of what the department sent (never the adapter's,
+** except community codes): text tidied by norm_text, keys by norm_key,
+** dates YYYY-MM-DD, gender "M"/"F", phones digits, community 12-digit code.
+** NULL (or .set false) when the field was absent or empty; a value that is
+** present but does not normalise is NULL too and is listed in raws with its
+** tidied raw text. Strings are owned by the facts_t (facts_fini frees them).
+** Which fields are sensitive: the catalogue in facts.h. */
+
+typedef enum {
+    FACTS_NONE = 0,           /* no payload the hub knows */
+    FACTS_POLICE = 1,         /* the person kinds equal their proto Department */
+    FACTS_FAMILY_PLANNING = 2,
+    FACTS_LABOUR = 3,
+    FACTS_CIVIL_AFFAIRS = 4,
+    FACTS_FACILITY = 5        /* civil affairs' facilities register */
+} facts_kind_t;
+
+typedef struct {
+    bool set;
+    int64_t v;
+} fact_int_t;
+
+/* What every department says about the person (all kinds but FACILITY). */
+typedef struct {
+    const char *name;
+    const char *gender;           /* "M" / "F" */
+    const char *birth_date;       /* YYYY-MM-DD */
+    fact_int_t age;               /* civil affairs' 年龄 (it keeps no birth date) */
+    const char *ethnicity;
+    const char *community_code;   /* 12 digits */
+    const char *address;          /* where the person lives; police: current, else registered */
+    const char *phone;            /* digits */
+} person_facts_t;
+
+typedef struct {
+    const char *household_no, *relation, *category, *status, *change_type;
+    const char *change_date;      /* YYYY-MM-DD */
+    const char *registered_address, *current_address, *former_name;
+} police_facts_t;
+
+typedef struct {
+    const char *record_no, *person_type, *linked_record_no, *marital_status;
+    fact_int_t children_count;
+    const char *certificate_no;
+    const char *contraception;    /* SENSITIVE: the family-planning department only */
+} fp_facts_t;
+
+typedef struct {
+    const char *course;
+    const char *end_date;         /* YYYY-MM-DD */
+} training_fact_t;
+
+typedef struct {
+    const char *reg_no, *education, *employment_status;
+    const char *status_date, *reemployed_date;   /* YYYY-MM-DD */
+    const char *unemployment_cert;
+    training_fact_t *training;    /* in the order sent */
+    size_t ntraining;
+} labour_facts_t;
+
+typedef struct {
+    const char *street, *head_name, *doc_type, *doc_no, *category;
+    fact_int_t covered_count;
+    fact_int_t monthly_amount_fen;   /* 1/100 yuan; not set for volunteers */
+    const char *start_date;          /* YYYY-MM-DD */
+    const char *status;
+} civil_facts_t;
+
+typedef struct {
+    const char *facility_no, *name, *type, *address;
+    bool has_floor_area;
+    double floor_area;               /* square metres */
+    const char *authority, *status;
+    const char **communities;        /* 12-digit codes it serves */
+    size_t ncommunities;
+} facility_facts_t;
+
+typedef struct {
+    const char *field;               /* payload field name, e.g. "phone", "training[2].end_date" */
+    const char *raw;                 /* as received, tidied */
+} fact_raw_t;
+
+typedef struct {
+    facts_kind_t kind;
+    person_facts_t person;
+    police_facts_t police;
+    fp_facts_t fp;
+    labour_facts_t labour;
+    civil_facts_t civil;
+    facility_facts_t facility;
+    fact_raw_t *raws;                /* values that did not normalise */
+    size_t nraws;
+    size_t cap_training, cap_communities, cap_raws;
+    struct facts_chunk *arena;
+} facts_t;
+
+/* A current facility as read back by store_facilities. Owned strings. */
+typedef struct {
+    record_id_t record;
+    char *facility_no, *name, *type, *address, *authority, *status;
+    bool has_floor_area;
+    double floor_area;
+    char *communities;               /* codes, comma-separated, ascending; NULL when none */
+} facility_row_t;
+
+/* A stored record's body, for work that reads every record (facts backfill). */
+typedef struct {
+    record_id_t id;
+    uint8_t *body;
+    size_t body_len;
+} record_body_t;
 
 typedef struct {
     int64_t residents;

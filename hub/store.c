@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "log.h"
 
 static const char *s_migrations[] = {
@@ -25,7 +26,7 @@ static const char *s_migrations[] = {
     "  source INTEGER NOT NULL,"
     "  source_key TEXT NOT NULL,"
     "  digest BLOB NOT NULL,"
-    "  resident_id INTEGER NOT NULL REFERENCES residents(id),"
+    "  resident_id INTEGER REFERENCES residents(id),"   /* NULL: not a person (a facility) */
     "  changed_at INTEGER NOT NULL,"
     "  current INTEGER NOT NULL,"
     "  idno TEXT,"                         /* canonical when valid */
@@ -56,6 +57,75 @@ static const char *s_migrations[] = {
     "  reason_code INTEGER NOT NULL,"
     "  reason TEXT NOT NULL,"
     "  bytes BLOB NOT NULL);",
+
+    /* 1 -> 2: each department's facts as structured data, one set per
+    ** stored record version (keyed by source_records.id; queries join
+    ** source_records and take current=1). Values are the hub's normal forms
+    ** (facts_t in record.h); a present value that did not normalise is NULL
+    ** in its column and kept in fact_raw. fact_fields is the field catalogue
+    ** of facts.c (which column holds which payload field, and which are
+    ** sensitive), rewritten at every start. Records stored before this
+    ** version are listed in facts_pending; hubd fills their facts at start. */
+    "CREATE TABLE person_facts("
+    "  record_id INTEGER PRIMARY KEY REFERENCES source_records(id),"
+    "  name TEXT,"
+    "  gender TEXT,"                       /* M / F */
+    "  birth_date TEXT,"                   /* YYYY-MM-DD */
+    "  age INTEGER,"                       /* civil affairs only: whole years as written */
+    "  ethnicity TEXT,"
+    "  community_code TEXT,"               /* 12 digits */
+    "  address TEXT,"                      /* where the person lives */
+    "  phone TEXT);"                       /* digits */
+    "CREATE TABLE police_facts("
+    "  record_id INTEGER PRIMARY KEY REFERENCES source_records(id),"
+    "  household_no TEXT, relation TEXT, category TEXT, status TEXT, change_type TEXT,"
+    "  change_date TEXT,"
+    "  registered_address TEXT, current_address TEXT, former_name TEXT);"
+    "CREATE TABLE fp_facts("
+    "  record_id INTEGER PRIMARY KEY REFERENCES source_records(id),"
+    "  record_no TEXT, person_type TEXT, linked_record_no TEXT, marital_status TEXT,"
+    "  children_count INTEGER, certificate_no TEXT,"
+    "  contraception TEXT);"               /* SENSITIVE (fact_fields) */
+    "CREATE TABLE labour_facts("
+    "  record_id INTEGER PRIMARY KEY REFERENCES source_records(id),"
+    "  reg_no TEXT, education TEXT, employment_status TEXT, status_date TEXT, reemployed_date TEXT,"
+    "  unemployment_cert TEXT);"
+    "CREATE TABLE labour_training("
+    "  record_id INTEGER NOT NULL REFERENCES source_records(id),"
+    "  seq INTEGER NOT NULL,"              /* 1-based, in the order sent */
+    "  course TEXT, end_date TEXT,"
+    "  PRIMARY KEY(record_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE civil_entitlements("
+    "  record_id INTEGER PRIMARY KEY REFERENCES source_records(id),"
+    "  street TEXT, head_name TEXT, doc_type TEXT, doc_no TEXT,"
+    "  category TEXT,"                     /* 城市低保 … 社区志愿者 */
+    "  covered_count INTEGER,"
+    "  monthly_amount_fen INTEGER,"        /* 1/100 yuan; NULL for volunteers */
+    "  start_date TEXT, status TEXT);"
+    "CREATE TABLE facilities("
+    "  record_id INTEGER PRIMARY KEY REFERENCES source_records(id),"
+    "  facility_no TEXT, name TEXT, type TEXT, address TEXT,"
+    "  floor_area REAL,"                   /* square metres */
+    "  authority TEXT, status TEXT);"
+    "CREATE TABLE facility_communities("  /* one row per community a facility serves */
+    "  record_id INTEGER NOT NULL REFERENCES source_records(id),"
+    "  community_code TEXT NOT NULL,"
+    "  PRIMARY KEY(record_id, community_code)) WITHOUT ROWID;"
+    "CREATE INDEX facility_communities_code ON facility_communities(community_code);"
+    "CREATE TABLE fact_raw("              /* values present but not normalisable, tidied */
+    "  record_id INTEGER NOT NULL REFERENCES source_records(id),"
+    "  field TEXT NOT NULL,"               /* payload field, e.g. phone, training[2].end_date */
+    "  raw TEXT NOT NULL,"
+    "  PRIMARY KEY(record_id, field)) WITHOUT ROWID;"
+    "CREATE TABLE fact_fields("
+    "  payload TEXT NOT NULL,"             /* police, family_planning, labour, civil_affairs, facility */
+    "  department INTEGER NOT NULL,"
+    "  field TEXT NOT NULL,"               /* as in proto/hub.proto */
+    "  fact_table TEXT, fact_column TEXT," /* NULL: kept in the record's blob only */
+    "  sensitive INTEGER NOT NULL,"        /* 1: readable by the owning department only */
+    "  PRIMARY KEY(payload, field)) WITHOUT ROWID;"
+    "CREATE TABLE facts_pending(record_id INTEGER PRIMARY KEY);"
+    "INSERT INTO facts_pending SELECT id FROM source_records;",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -67,8 +137,16 @@ enum {
     Q_QUAR_PUT,
     Q_VIEW_RES, Q_VIEW_RECS, Q_LINKS,
     Q_COUNT_RES, Q_COUNT_RECS, Q_COUNT_QUAR,
+    Q_F_PERSON, Q_F_POLICE, Q_F_FP, Q_F_LABOUR, Q_F_TRAINING, Q_F_CIVIL, Q_F_FACILITY, Q_F_FAC_COMM,
+    Q_F_RAW, Q_FAC_BY_COMM, Q_FAC_ALL, Q_PENDING, Q_PENDING_DONE, Q_FIELDS_CLEAR, Q_FIELDS_PUT,
     Q_N
 };
+
+/* A facility's columns, then its communities (ascending, comma-separated). */
+#define S_FACILITY_COLS                                                                         \
+    "f.record_id, f.facility_no, f.name, f.type, f.address, f.floor_area, f.authority, f.status," \
+    " (SELECT group_concat(community_code, ',') FROM (SELECT community_code FROM"                  \
+    " facility_communities x WHERE x.record_id=f.record_id ORDER BY community_code))"
 
 static const char *s_sql[Q_N] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -78,8 +156,8 @@ static const char *s_sql[Q_N] = {
     [Q_BATCH_PUT] = "INSERT OR REPLACE INTO batches(sender,seq,received_ms,records,accepted,duplicates,rejected,"
                     "digest,ack) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [Q_REC_SEEN] = "SELECT id, resident_id FROM source_records WHERE source=?1 AND source_key=?2 AND digest=?3",
-    [Q_REC_TOUCH] = "UPDATE source_records SET origin_file=?2, origin_row=?3"
-                    " WHERE id=?1 AND (origin_file IS NOT ?2 OR origin_row IS NOT ?3)",
+    [Q_REC_TOUCH] = "UPDATE source_records SET origin_file=?2, origin_row=?3, body=?4"
+                    " WHERE id=?1 AND (origin_file IS NOT ?2 OR origin_row IS NOT ?3 OR body IS NOT ?4)",
     [Q_REC_LATEST] = "SELECT resident_id, changed_at FROM source_records WHERE source=?1 AND source_key=?2"
                      " ORDER BY changed_at DESC, id DESC LIMIT 1",
     [Q_REC_UNCURRENT] = "UPDATE source_records SET current=0 WHERE source=?1 AND source_key=?2 AND current=1",
@@ -97,10 +175,37 @@ static const char *s_sql[Q_N] = {
     [Q_VIEW_RECS] = "SELECT id, source, source_key, origin_file, origin_row, sender, batch_seq, received_ms,"
                     " current, idno, body FROM source_records WHERE resident_id=?1 ORDER BY source, source_key, id",
     [Q_LINKS] = "SELECT id, source, source_key, origin_file, origin_row, resident_id FROM source_records"
-                " WHERE id>?1 AND current=1 ORDER BY id LIMIT ?2",
+                " WHERE id>?1 AND current=1 AND resident_id IS NOT NULL ORDER BY id LIMIT ?2",
     [Q_COUNT_RES] = "SELECT count(*) FROM residents",
     [Q_COUNT_RECS] = "SELECT source, count(*) FROM source_records WHERE current=1 GROUP BY source",
     [Q_COUNT_QUAR] = "SELECT count(*) FROM quarantine",
+    [Q_F_PERSON] = "INSERT INTO person_facts(record_id,name,gender,birth_date,age,ethnicity,community_code,"
+                   "address,phone) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    [Q_F_POLICE] = "INSERT INTO police_facts(record_id,household_no,relation,category,status,change_type,"
+                   "change_date,registered_address,current_address,former_name)"
+                   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [Q_F_FP] = "INSERT INTO fp_facts(record_id,record_no,person_type,linked_record_no,marital_status,"
+               "children_count,certificate_no,contraception) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_F_LABOUR] = "INSERT INTO labour_facts(record_id,reg_no,education,employment_status,status_date,"
+                   "reemployed_date,unemployment_cert) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    [Q_F_TRAINING] = "INSERT INTO labour_training(record_id,seq,course,end_date) VALUES(?1,?2,?3,?4)",
+    [Q_F_CIVIL] = "INSERT INTO civil_entitlements(record_id,street,head_name,doc_type,doc_no,category,"
+                  "covered_count,monthly_amount_fen,start_date,status) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [Q_F_FACILITY] = "INSERT INTO facilities(record_id,facility_no,name,type,address,floor_area,authority,status)"
+                     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_F_FAC_COMM] = "INSERT OR IGNORE INTO facility_communities(record_id,community_code) VALUES(?1,?2)",
+    [Q_F_RAW] = "INSERT OR REPLACE INTO fact_raw(record_id,field,raw) VALUES(?1,?2,?3)",
+    [Q_FAC_BY_COMM] = "SELECT " S_FACILITY_COLS " FROM facility_communities c"
+                      " JOIN facilities f ON f.record_id=c.record_id JOIN source_records s ON s.id=f.record_id"
+                      " WHERE c.community_code=?1 AND s.current=1 ORDER BY f.facility_no, f.record_id LIMIT ?2",
+    [Q_FAC_ALL] = "SELECT " S_FACILITY_COLS " FROM facilities f JOIN source_records s ON s.id=f.record_id"
+                  " WHERE s.current=1 ORDER BY f.facility_no, f.record_id LIMIT ?2",
+    [Q_PENDING] = "SELECT p.record_id, s.body FROM facts_pending p LEFT JOIN source_records s ON s.id=p.record_id"
+                  " ORDER BY p.record_id LIMIT ?1",
+    [Q_PENDING_DONE] = "DELETE FROM facts_pending WHERE record_id=?1",
+    [Q_FIELDS_CLEAR] = "DELETE FROM fact_fields",
+    [Q_FIELDS_PUT] = "INSERT INTO fact_fields(payload,department,field,fact_table,fact_column,sensitive)"
+                     " VALUES(?1,?2,?3,?4,?5,?6)",
 };
 
 struct store {
@@ -175,6 +280,8 @@ s_migrate(store_t *self, char *errbuf, size_t errcap)
     return HUB_OK;
 }
 
+static hub_err_t s_sync_fields(store_t *self);
+
 store_t *
 store_open(const char *path, long cache_mib, bool readonly, char *errbuf, size_t errcap)
 {
@@ -212,6 +319,11 @@ store_open(const char *path, long cache_mib, bool readonly, char *errbuf, size_t
             store_close(&self);
             return NULL;
         }
+    if (!readonly && s_sync_fields(self) != HUB_OK) {
+        snprintf(errbuf, errcap, "%s: writing the field catalogue: %s", path, sqlite3_errmsg(self->db));
+        store_close(&self);
+        return NULL;
+    }
     return self;
 }
 
@@ -306,12 +418,13 @@ store_record_seen(store_t *self, const rec_t *rec, record_id_t *id, resident_id_
 }
 
 hub_err_t
-store_record_touch(store_t *self, record_id_t id, const char *file, uint32_t row)
+store_record_touch(store_t *self, record_id_t id, const rec_t *rec)
 {
     sqlite3_stmt *st = s_stmt(self, Q_REC_TOUCH);
     sqlite3_bind_int64(st, 1, id.v);
-    s_bind_text(st, 2, file);
-    sqlite3_bind_int64(st, 3, row);
+    s_bind_text(st, 2, rec->origin_file);
+    sqlite3_bind_int64(st, 3, rec->origin_row);
+    sqlite3_bind_blob(st, 4, rec->body, (int)rec->body_len, SQLITE_STATIC);
     return s_exec(self, Q_REC_TOUCH);
 }
 
@@ -359,7 +472,10 @@ store_record_put(store_t *self, const store_put_t *put, record_id_t *id)
     sqlite3_bind_int(st, 1, r->source);
     s_bind_text(st, 2, r->source_key);
     sqlite3_bind_blob(st, 3, r->digest, DIGEST_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, put->resident.v);
+    if (put->resident.v)
+        sqlite3_bind_int64(st, 4, put->resident.v);
+    else
+        sqlite3_bind_null(st, 4);
     sqlite3_bind_int64(st, 5, r->changed_at);
     sqlite3_bind_int(st, 6, current);
     s_bind_text(st, 7, put->idno);
@@ -570,4 +686,263 @@ store_stats(store_t *self, registry_stats_t *out)
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "stats");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Facts                                                                    */
+
+/* Rewrite fact_fields from the catalogue in facts.c, in one transaction. */
+static hub_err_t
+s_sync_fields(store_t *self)
+{
+    hub_err_t err = store_begin(self);
+    if (err != HUB_OK)
+        return err;
+    s_stmt(self, Q_FIELDS_CLEAR);
+    err = s_exec(self, Q_FIELDS_CLEAR);
+    for (size_t i = 0; err == HUB_OK && i < facts_nfields; i++) {
+        const fact_field_t *f = &facts_fields[i];
+        sqlite3_stmt *st = s_stmt(self, Q_FIELDS_PUT);
+        s_bind_text(st, 1, f->payload);
+        sqlite3_bind_int(st, 2, f->department);
+        s_bind_text(st, 3, f->field);
+        s_bind_text(st, 4, f->table);
+        s_bind_text(st, 5, f->column);
+        sqlite3_bind_int(st, 6, f->sensitive);
+        err = s_exec(self, Q_FIELDS_PUT);
+    }
+    if (err == HUB_OK)
+        err = store_commit(self);
+    if (err != HUB_OK)
+        store_rollback(self);
+    return err;
+}
+
+static void
+s_bind_fact_int(sqlite3_stmt *st, int i, fact_int_t v)
+{
+    if (v.set)
+        sqlite3_bind_int64(st, i, v.v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Bind record id to ?1 and texts to ?2.. of q, then run it. */
+static hub_err_t
+s_put_texts(store_t *self, int q, record_id_t id, const char *const *texts, int n)
+{
+    sqlite3_stmt *st = s_stmt(self, q);
+    sqlite3_bind_int64(st, 1, id.v);
+    for (int i = 0; i < n; i++)
+        s_bind_text(st, 2 + i, texts[i]);
+    return s_exec(self, q);
+}
+
+static hub_err_t
+s_put_person(store_t *self, record_id_t id, const person_facts_t *p)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_F_PERSON);
+    sqlite3_bind_int64(st, 1, id.v);
+    s_bind_text(st, 2, p->name);
+    s_bind_text(st, 3, p->gender);
+    s_bind_text(st, 4, p->birth_date);
+    s_bind_fact_int(st, 5, p->age);
+    s_bind_text(st, 6, p->ethnicity);
+    s_bind_text(st, 7, p->community_code);
+    s_bind_text(st, 8, p->address);
+    s_bind_text(st, 9, p->phone);
+    return s_exec(self, Q_F_PERSON);
+}
+
+static hub_err_t
+s_put_department(store_t *self, record_id_t id, const facts_t *f)
+{
+    hub_err_t err = HUB_OK;
+    sqlite3_stmt *st;
+    switch (f->kind) {
+    case FACTS_POLICE: {
+        const police_facts_t *p = &f->police;
+        const char *v[] = {p->household_no, p->relation, p->category, p->status, p->change_type,
+                           p->change_date, p->registered_address, p->current_address, p->former_name};
+        return s_put_texts(self, Q_F_POLICE, id, v, 9);
+    }
+    case FACTS_FAMILY_PLANNING: {
+        const fp_facts_t *p = &f->fp;
+        st = s_stmt(self, Q_F_FP);
+        sqlite3_bind_int64(st, 1, id.v);
+        s_bind_text(st, 2, p->record_no);
+        s_bind_text(st, 3, p->person_type);
+        s_bind_text(st, 4, p->linked_record_no);
+        s_bind_text(st, 5, p->marital_status);
+        s_bind_fact_int(st, 6, p->children_count);
+        s_bind_text(st, 7, p->certificate_no);
+        s_bind_text(st, 8, p->contraception);
+        return s_exec(self, Q_F_FP);
+    }
+    case FACTS_LABOUR: {
+        const labour_facts_t *p = &f->labour;
+        const char *v[] = {p->reg_no, p->education, p->employment_status, p->status_date,
+                           p->reemployed_date, p->unemployment_cert};
+        err = s_put_texts(self, Q_F_LABOUR, id, v, 6);
+        for (size_t k = 0; err == HUB_OK && k < p->ntraining; k++) {
+            st = s_stmt(self, Q_F_TRAINING);
+            sqlite3_bind_int64(st, 1, id.v);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)k + 1);
+            s_bind_text(st, 3, p->training[k].course);
+            s_bind_text(st, 4, p->training[k].end_date);
+            err = s_exec(self, Q_F_TRAINING);
+        }
+        return err;
+    }
+    case FACTS_CIVIL_AFFAIRS: {
+        const civil_facts_t *p = &f->civil;
+        st = s_stmt(self, Q_F_CIVIL);
+        sqlite3_bind_int64(st, 1, id.v);
+        s_bind_text(st, 2, p->street);
+        s_bind_text(st, 3, p->head_name);
+        s_bind_text(st, 4, p->doc_type);
+        s_bind_text(st, 5, p->doc_no);
+        s_bind_text(st, 6, p->category);
+        s_bind_fact_int(st, 7, p->covered_count);
+        s_bind_fact_int(st, 8, p->monthly_amount_fen);
+        s_bind_text(st, 9, p->start_date);
+        s_bind_text(st, 10, p->status);
+        return s_exec(self, Q_F_CIVIL);
+    }
+    case FACTS_FACILITY: {
+        const facility_facts_t *p = &f->facility;
+        st = s_stmt(self, Q_F_FACILITY);
+        sqlite3_bind_int64(st, 1, id.v);
+        s_bind_text(st, 2, p->facility_no);
+        s_bind_text(st, 3, p->name);
+        s_bind_text(st, 4, p->type);
+        s_bind_text(st, 5, p->address);
+        if (p->has_floor_area)
+            sqlite3_bind_double(st, 6, p->floor_area);
+        s_bind_text(st, 7, p->authority);
+        s_bind_text(st, 8, p->status);
+        err = s_exec(self, Q_F_FACILITY);
+        for (size_t k = 0; err == HUB_OK && k < p->ncommunities; k++) {
+            const char *code = p->communities[k];
+            err = s_put_texts(self, Q_F_FAC_COMM, id, &code, 1);
+        }
+        return err;
+    }
+    case FACTS_NONE:
+        break;
+    }
+    return HUB_OK;
+}
+
+hub_err_t
+store_facts_put(store_t *self, record_id_t id, const facts_t *f)
+{
+    hub_err_t err = HUB_OK;
+    if (f->kind >= FACTS_POLICE && f->kind <= FACTS_CIVIL_AFFAIRS)
+        err = s_put_person(self, id, &f->person);
+    if (err == HUB_OK)
+        err = s_put_department(self, id, f);
+    for (size_t i = 0; err == HUB_OK && i < f->nraws; i++) {
+        const char *v[] = {f->raws[i].field, f->raws[i].raw};
+        err = s_put_texts(self, Q_F_RAW, id, v, 2);
+    }
+    return err;
+}
+
+hub_err_t
+store_facilities(store_t *self, const char *community, size_t max, facility_row_t **rows, size_t *n)
+{
+    int q = community ? Q_FAC_BY_COMM : Q_FAC_ALL;
+    sqlite3_stmt *st = s_stmt(self, q);
+    if (community)
+        s_bind_text(st, 1, community);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    *rows = NULL;
+    *n = 0;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *rows = HUB_CHECK_ALLOC(realloc(*rows, cap * sizeof **rows));
+        }
+        facility_row_t *r = &(*rows)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->record.v = sqlite3_column_int64(st, 0);
+        r->facility_no = s_col_dup(st, 1);
+        r->name = s_col_dup(st, 2);
+        r->type = s_col_dup(st, 3);
+        r->address = s_col_dup(st, 4);
+        r->has_floor_area = sqlite3_column_type(st, 5) != SQLITE_NULL;
+        r->floor_area = sqlite3_column_double(st, 5);
+        r->authority = s_col_dup(st, 6);
+        r->status = s_col_dup(st, 7);
+        r->communities = s_col_dup(st, 8);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        store_facilities_free(*rows, *n);
+        *rows = NULL;
+        *n = 0;
+        return s_err(self, rc, "facilities");
+    }
+    return HUB_OK;
+}
+
+void
+store_facilities_free(facility_row_t *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++) {
+        facility_row_t *r = &rows[i];
+        free(r->facility_no);
+        free(r->name);
+        free(r->type);
+        free(r->address);
+        free(r->authority);
+        free(r->status);
+        free(r->communities);
+    }
+    free(rows);
+}
+
+hub_err_t
+store_facts_pending(store_t *self, size_t limit, record_body_t **rows, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_PENDING);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+    *rows = HUB_CHECK_ALLOC(calloc(limit ? limit : 1, sizeof **rows));
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+        record_body_t *r = &(*rows)[(*n)++];
+        r->id.v = sqlite3_column_int64(st, 0);
+        r->body_len = (size_t)sqlite3_column_bytes(st, 1);
+        r->body = HUB_CHECK_ALLOC(malloc(r->body_len ? r->body_len : 1));
+        if (r->body_len)
+            memcpy(r->body, sqlite3_column_blob(st, 1), r->body_len);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        store_bodies_free(*rows, *n);
+        *rows = NULL;
+        *n = 0;
+        return s_err(self, rc, "facts_pending");
+    }
+    return HUB_OK;
+}
+
+void
+store_bodies_free(record_body_t *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++)
+        free(rows[i].body);
+    free(rows);
+}
+
+hub_err_t
+store_facts_pending_done(store_t *self, record_id_t id)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_PENDING_DONE);
+    sqlite3_bind_int64(st, 1, id.v);
+    return s_exec(self, Q_PENDING_DONE);
 }

@@ -1,8 +1,10 @@
 /*
 ** store.h: the registry in SQLite (WAL, synchronous=FULL): residents, their
-** source records with provenance, processed batches and their acks, and
-** quarantined input. The only user of sqlite3. One handle is the writer
-** (owned by the ingest loop); readers open their own read-only handles.
+** source records with provenance, each record's facts as structured rows,
+** processed batches and their acks, and quarantined input. The only user of
+** sqlite3. One handle is the writer (owned by the ingest loop); readers open
+** their own read-only handles. A writable open also rewrites the field
+** catalogue (fact_fields) from facts.c.
 ** Every call returns HUB_OK, HUB_ENOTFOUND where a lookup finds nothing,
 ** HUB_EBUSY when the database is locked, or HUB_EDB (the error is logged).
 */
@@ -34,8 +36,9 @@ hub_err_t store_batch_put(store_t *self, const char *sender, uint64_t seq, int64
 
 /* The stored record with this exact content, if any. */
 hub_err_t store_record_seen(store_t *self, const rec_t *rec, record_id_t *id, resident_id_t *resident);
-/* Move a record's origin to the file and row that delivered it last. */
-hub_err_t store_record_touch(store_t *self, record_id_t id, const char *file, uint32_t row);
+/* The same record delivered again: its origin (and body, which may differ
+** in what the digest leaves out, such as 序号) become the latest ones. */
+hub_err_t store_record_touch(store_t *self, record_id_t id, const rec_t *rec);
 /* The resident of the latest stored version of (source, source_key). */
 hub_err_t store_record_latest(store_t *self, int source, const char *key, resident_id_t *resident);
 /* Store a new record (version); it becomes current unless a stored
@@ -58,5 +61,25 @@ void store_view_free(resident_view_t *v);
 hub_err_t store_links(store_t *self, int64_t after, size_t limit, link_row_t **rows, size_t *n);
 void store_links_free(link_row_t *rows, size_t n);
 hub_err_t store_stats(store_t *self, registry_stats_t *out);
+
+/* ---- facts (schema version 2): each stored record version's values as
+** structured rows, beside its blob; see the migration in store.c ---- */
+
+/* Store the facts of the record version id in the open transaction: the
+** person columns (person kinds), the department's row(s), the facility and
+** its communities, and the values that did not normalise. Once per id. */
+hub_err_t store_facts_put(store_t *self, record_id_t id, const facts_t *facts);
+
+/* Current facilities serving community (a 12-digit code; NULL: all), by
+** facility number, at most max; rows freed with store_facilities_free. */
+hub_err_t store_facilities(store_t *self, const char *community, size_t max, facility_row_t **rows, size_t *n);
+void store_facilities_free(facility_row_t *rows, size_t n);
+
+/* Records stored before the registry kept facts (listed by the migration),
+** oldest first, at most limit, with their bodies (freed with
+** store_bodies_free); store_facts_pending_done takes one off the list. */
+hub_err_t store_facts_pending(store_t *self, size_t limit, record_body_t **rows, size_t *n);
+void store_bodies_free(record_body_t *rows, size_t n);
+hub_err_t store_facts_pending_done(store_t *self, record_id_t id);
 
 #endif

@@ -630,7 +630,8 @@ s_follow(adp_t *a, const char *dir, long poll_ms, long heartbeat_s)
             closedir(d);
         else
             log_warn("ADP-FOLLOW-DIR", LOG_S("dir", dir), LOG_S("reason", strerror(errno)));
-        qsort(names, n, sizeof *names, s_cmp_names);
+        if (n)
+            qsort(names, n, sizeof *names, s_cmp_names);
         for (size_t k = 0; k < n; k++) {
             char path[2048], key[600];
             snprintf(path, sizeof path, "%s/%s", dir, names[k]);

@@ -11,8 +11,8 @@ DROP=$T_TMP/drop
 mkdir -p "$DROP"
 "$BIN/gen-district" --out "$T_TMP/d1" --people 800 --seed 3 --date 20261101 >/dev/null
 "$BIN/gen-district" --out "$T_TMP/d2" --people 40000 --seed 4 --date 20261102 >/dev/null
-rows1=$(($(grep -c '' "$T_TMP/d1/truth.csv") - 1))
-rows2=$(($(grep -c '' "$T_TMP/d2/truth.csv") - 1))
+rows1=$(grep -c ",police," "$T_TMP/d1/truth.csv")
+rows2=$(grep -c ",police," "$T_TMP/d2/truth.csv")
 drop() { cp "$1" "$DROP/.$(basename "$1").part" && mv "$DROP/.$(basename "$1").part" "$DROP/$(basename "$1")"; }
 count() { sql "$H" "SELECT count(*) FROM source_records" 2>/dev/null || echo 0; }
 # wait_count N SECONDS: until the registry holds N records
