@@ -34,7 +34,7 @@ PROGS    = $(BIN)/hubd $(BIN)/hubctl $(ADAPTERS) $(BIN)/gen-district
 UNIT     = $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BIN)/tests/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all deps demo test check asan clean
+.PHONY: all deps demo test check asan eval clean
 all: $(PROGS) $(UNIT) $(TOOLS)
 
 deps:
@@ -97,6 +97,11 @@ demo: deps
 test: deps
 	$(MAKE) all
 	tests/run.sh
+
+# matching quality on a generated district: PEOPLE=20000 NOISE=1 make eval
+eval: deps
+	$(MAKE) all
+	tests/eval.sh
 
 check: all
 	tests/run.sh

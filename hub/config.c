@@ -79,6 +79,23 @@ config_defaults(hub_config_t *cfg)
         hub_err_t rc = s_set(cfg, &s_keys[i], s_keys[i].def, &why);
         (void)rc;
     }
+    match_weights_default(&cfg->weights);
+}
+
+/* A matching weight or threshold: `match_upper = 18`, `weight.name.exact = 9`. */
+static bool
+s_weight(hub_config_t *cfg, const char *key, const char *value, const char **why)
+{
+    char *end;
+    double v = strtod(value, &end);
+    match_weights_t probe = cfg->weights;
+    if (!match_weight_set(&probe, key, 0))
+        return false;
+    if (end == value || *end || v < -100 || v > 100)
+        *why = "not a number between -100 and 100";
+    else
+        match_weight_set(&cfg->weights, key, v);
+    return true;
 }
 
 static hub_err_t
@@ -98,6 +115,24 @@ s_write_defaults(const char *path, char *errbuf, size_t errcap)
             fprintf(f, " (%ld..%ld)", k->min, k->max);
         fprintf(f, "\n# %s = %s\n", k->name, k->def);
     }
+    match_weights_t w;
+    match_weights_default(&w);
+    fprintf(f, "\n# Matching (entity resolution): Fellegi-Sunter log2 weights of each\n"
+               "# field's agreement level, and the two thresholds. A pair of records\n"
+               "# scoring >= match_upper links; between the two a review item opens.\n"
+               "# `hubctl estimate` prints weights estimated from the loaded data;\n"
+               "# `hubctl rematch` applies changed ones to everything stored.\n"
+               "# match_upper = %g\n# match_lower = %g\n", w.upper, w.lower);
+    for (int fld = 0; fld < MF_COUNT; fld++)
+        for (int l = 0; l < ML_COUNT; l++)
+            if (w.w[fld][l] != 0) {
+                char name[96];
+                snprintf(name, sizeof name, "weight.%s.%s", match_field_name(fld), match_level_name(l));
+                for (char *p = name; *p; p++)
+                    if (*p == ' ')
+                        *p = '_';
+                fprintf(f, "# %s = %g\n", name, w.w[fld][l]);
+            }
     return fclose(f) == 0 ? HUB_OK : HUB_EIO;
 }
 
@@ -144,10 +179,10 @@ config_load(hub_config_t *cfg, const char *path, char *errbuf, size_t errcap)
             for (size_t i = 0; i < NKEYS; i++)
                 if (strcmp(s_keys[i].name, key) == 0)
                     k = &s_keys[i];
-            if (!k)
-                why = "unknown key";
-            else
+            if (k)
                 s_set(cfg, k, value, &why);
+            else if (!s_weight(cfg, key, value, &why))
+                why = "unknown key";
         }
         if (why) {
             snprintf(errbuf, errcap, "%s:%d: `%s`: %s", path, lineno, orig, why);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "err.h"
+#include "match.h"
 
 typedef struct {
     char ingest_endpoint[256];
@@ -18,6 +19,7 @@ typedef struct {
     long group_commit_max_ms;
     long sqlite_cache_mib;
     char log_level[16];
+    match_weights_t weights;   /* match_upper, match_lower, weight.FIELD.LEVEL */
 } hub_config_t;
 
 /* Fill cfg with the defaults. */

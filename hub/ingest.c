@@ -15,6 +15,7 @@
 
 struct ingest {
     store_t *store;
+    resolver_t *resolver;
     long max_bytes;
     uint64_t out_seq;
     int64_t rate_sec[RATE_SECONDS];   /* which second each bucket holds */
@@ -65,11 +66,12 @@ s_backfill(ingest_t *self)
 }
 
 ingest_t *
-ingest_new(store_t *writer, long max_message_bytes)
+ingest_new(store_t *writer, long max_message_bytes, const match_weights_t *weights)
 {
     ingest_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
     self->store = writer;
     self->max_bytes = max_message_bytes;
+    self->resolver = resolver_new(writer, weights);
     s_backfill(self);
     return self;
 }
@@ -77,6 +79,8 @@ ingest_new(store_t *writer, long max_message_bytes)
 void
 ingest_destroy(ingest_t **self_p)
 {
+    if (*self_p)
+        resolver_destroy(&(*self_p)->resolver);
     free(*self_p);
     *self_p = NULL;
 }
@@ -137,25 +141,25 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     }
     if (err != HUB_ENOTFOUND)
         return err;
-    resolution_t rs = {.idno_status = NORM_IDNO_EMPTY};
-    if (rec->person && (err = resolve_record(self->store, rec, now_ms, &rs)) != HUB_OK)
-        return err;
+    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
+    norm_idno_status_t status = resolve_idno(rec, idno, typed);
     store_put_t put = {
         .rec = rec,
-        .resident = rs.resident,
-        .idno = rs.idno[0] ? rs.idno : NULL,
-        .idno_status = (int)rs.idno_status,
+        .idno = idno[0] ? idno : NULL,
+        .idno_status = (int)status,
         .sender = who->name,
         .batch_seq = m->seq,
         .received_ms = now_ms,
     };
+    store_version_t version;
     res->result = RESULT_ACCEPTED;
-    res->resident = rs.resident;
-    if ((err = store_record_put(self->store, &put, &id)) != HUB_OK)
+    if ((err = store_record_put(self->store, &put, &id, &version)) != HUB_OK)
         return err;
     facts_t facts;
     codec_record_facts(m, i, &facts);
     err = store_facts_put(self->store, id, &facts);
+    if (err == HUB_OK && rec->person)
+        err = resolver_add(self->resolver, rec, id, &facts, &version, now_ms, &res->resident);
     facts_fini(&facts);
     return err;
 }

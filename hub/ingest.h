@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "auth.h"
 #include "err.h"
+#include "match.h"
 #include "store.h"
 
 typedef struct ingest ingest_t;
@@ -28,7 +29,7 @@ typedef struct {
 /* Before it returns, records stored before the registry kept facts (an
 ** upgraded registry) get their facts, in transactions of their own on
 ** writer (none may be open); logged as HUB-FACTS-BACKFILL. */
-ingest_t *ingest_new(store_t *writer, long max_message_bytes);
+ingest_t *ingest_new(store_t *writer, long max_message_bytes, const match_weights_t *weights);
 void ingest_destroy(ingest_t **self_p);
 
 /* Handle one frame from principal who (authenticated by ZAP) inside the

@@ -1,25 +1,509 @@
-/* resolve.c: first-cut resolution by identity number (see resolve.h). */
+/* resolve.c: incremental entity resolution (see resolve.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "resolve.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-hub_err_t
-resolve_record(store_t *store, const rec_t *rec, int64_t now_ms, resolution_t *out)
-{
-    memset(out, 0, sizeof *out);
-    out->idno_status = rec->idno_raw ? norm_idno(rec->idno_raw, out->idno) : NORM_IDNO_EMPTY;
-    bool valid = out->idno_status == NORM_IDNO_VALID;
-    if (!valid)
-        out->idno[0] = 0;
+#include "log.h"
 
-    hub_err_t err = store_record_latest(store, rec->source, rec->source_key, &out->resident);
-    if (err != HUB_ENOTFOUND)
-        return err;
-    if (valid) {
-        err = store_resident_by_idno(store, out->idno, &out->resident);
-        if (err != HUB_ENOTFOUND)
-            return err;
+#define CANDIDATES_PER_KEY 200
+#define MAX_CANDIDATES 1024
+#define COMPONENT_MAX 512
+#define LINKS_MAX 1024
+
+struct resolver {
+    store_t *store;
+    match_weights_t w;
+    resolve_stats_t stats;
+};
+
+resolver_t *
+resolver_new(store_t *writer, const match_weights_t *weights)
+{
+    resolver_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
+    self->store = writer;
+    self->w = *weights;
+    return self;
+}
+
+void
+resolver_destroy(resolver_t **self_p)
+{
+    free(*self_p);
+    *self_p = NULL;
+}
+
+void
+resolver_stats(const resolver_t *self, resolve_stats_t *out)
+{
+    *out = self->stats;
+}
+
+norm_idno_status_t
+resolve_idno(const rec_t *rec, char idno[NORM_IDNO_SIZE], char typed[NORM_IDNO_SIZE])
+{
+    idno[0] = typed[0] = 0;
+    if (!rec->idno_raw)
+        return NORM_IDNO_EMPTY;
+    char clean[NORM_IDNO_SIZE];
+    norm_idno_status_t st = norm_idno(rec->idno_raw, clean);
+    if (st == NORM_IDNO_VALID)
+        memcpy(idno, clean, NORM_IDNO_SIZE);
+    else if (st != NORM_IDNO_EMPTY)
+        memcpy(typed, clean, NORM_IDNO_SIZE);
+    return st;
+}
+
+/* The year and month an age refers to: a roster's export month, from its
+** file name (mz_roster_YYYYMM.csv), else when the record arrived. */
+static void
+s_ref_date(const rec_t *rec, int64_t now_ms, int *year, int *month)
+{
+    const char *p = rec->origin_file ? strstr(rec->origin_file, "mz_roster_") : NULL;
+    if (p && sscanf(p + 10, "%4d%2d", year, month) == 2 && *year > 1900 && *month >= 1 && *month <= 12)
+        return;
+    int64_t days = now_ms / 86400000 + 719468;   /* civil_from_days (Hinnant) */
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(yoe + era * 400 + (*month <= 2));
+}
+
+/* ---- the fast path: score against candidates ---- */
+
+static bool
+s_contains(const record_id_t *ids, size_t n, record_id_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i].v == x.v)
+            return true;
+    return false;
+}
+
+/* Candidates of m under its keys; score each; keep pairs >= lower. */
+static hub_err_t
+s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, size_t nkeys)
+{
+    record_id_t *cands = HUB_CHECK_ALLOC(malloc(MAX_CANDIDATES * sizeof *cands));
+    size_t n = 0;
+    hub_err_t err = HUB_OK;
+    for (size_t k = 0; k < nkeys && err == HUB_OK; k++) {
+        record_id_t found[CANDIDATES_PER_KEY];
+        size_t nf = 0;
+        err = store_block_records(self->store, keys[k], CANDIDATES_PER_KEY, found, CANDIDATES_PER_KEY, &nf);
+        for (size_t i = 0; i < nf && n < MAX_CANDIDATES; i++)
+            if (found[i].v != m->record.v && !s_contains(cands, n, found[i]))
+                cands[n++] = found[i];
     }
-    out->created = true;
-    return store_resident_new(store, valid ? out->idno : NULL, now_ms, &out->resident);
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        match_rec_t c;
+        if ((err = store_match_get(self->store, cands[i], &c, sizeof c)) == HUB_ENOTFOUND) {
+            err = HUB_OK;
+            continue;
+        }
+        match_cmp_t cmp;
+        match_compare(m, &c, &cmp);
+        double score = match_score(&cmp, &self->w);
+        bool same_number = cmp.level[MF_IDNO] == ML_EXACT;
+        if (score >= self->w.lower || same_number) {
+            char evidence[240];
+            match_evidence(&cmp, evidence, sizeof evidence);
+            err = store_link_put(self->store, m->record, cands[i], score, evidence);
+        }
+    }
+    free(cands);
+    return err;
+}
+
+/* ---- the component, clustered again ---- */
+
+typedef struct {
+    record_id_t id;
+    resident_id_t before;   /* resident before (0: none) */
+    char idno[20];
+    int parent;             /* union-find */
+} node_t;
+
+typedef struct {
+    int a, b;               /* node indexes */
+    double score;
+    char evidence[240];
+} pair_t;
+
+static int
+s_find(node_t *n, int i)
+{
+    while (n[i].parent != i) {
+        n[i].parent = n[n[i].parent].parent;
+        i = n[i].parent;
+    }
+    return i;
+}
+
+static int
+s_cmp_pairs(const void *x, const void *y)
+{
+    const pair_t *p = x, *q = y;
+    if (p->score != q->score)
+        return p->score > q->score ? -1 : 1;
+    if (p->a != q->a)
+        return p->a - q->a;
+    return p->b - q->b;
+}
+
+static int
+s_cmp_nodes(const void *x, const void *y)
+{
+    const node_t *p = x, *q = y;
+    return p->id.v < q->id.v ? -1 : p->id.v > q->id.v;
+}
+
+static int
+s_index(const node_t *nodes, size_t n, record_id_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (nodes[mid].id.v < id.v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && nodes[lo].id.v == id.v ? (int)lo : -1;
+}
+
+/* May the clusters rooted at ra and rb become one? */
+static hub_err_t
+s_allowed(resolver_t *self, node_t *nodes, size_t n, int ra, int rb, const char *const *cluster_idno, bool *ok)
+{
+    *ok = !(cluster_idno[ra][0] && cluster_idno[rb][0] && strcmp(cluster_idno[ra], cluster_idno[rb]) != 0);
+    for (size_t i = 0; i < n && *ok; i++) {
+        if (s_find(nodes, (int)i) != ra)
+            continue;
+        for (size_t j = 0; j < n && *ok; j++) {
+            if (s_find(nodes, (int)j) != rb)
+                continue;
+            bool forbidden;
+            hub_err_t err = store_cannot_link(self->store, nodes[i].id, nodes[j].id, &forbidden);
+            if (err != HUB_OK)
+                return err;
+            *ok = !forbidden;
+        }
+    }
+    return HUB_OK;
+}
+
+/* Gather the component around seed: records linked at >= upper, and every
+** current record of the residents they belong to, transitively. */
+static hub_err_t
+s_gather(resolver_t *self, record_id_t seed, node_t *nodes, size_t *n, bool *truncated)
+{
+    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
+    record_id_t *recs = HUB_CHECK_ALLOC(malloc(COMPONENT_MAX * sizeof *recs));
+    hub_err_t err = HUB_OK;
+    *n = 0;
+    *truncated = false;
+    nodes[(*n)++].id = seed;
+    for (size_t q = 0; q < *n && err == HUB_OK; q++) {
+        bool current;
+        err = store_record_resident(self->store, nodes[q].id, &nodes[q].before, &current);
+        size_t nl = 0, nr = 0;
+        if (err == HUB_OK)
+            err = store_links_of(self->store, nodes[q].id, self->w.upper, links, LINKS_MAX, &nl);
+        if (err == HUB_OK && nodes[q].before.v)
+            err = store_resident_records(self->store, nodes[q].before, recs, COMPONENT_MAX, &nr);
+        for (size_t i = 0; i < nl + nr; i++) {
+            record_id_t x = i < nl ? links[i].other : recs[i - nl];
+            bool seen = false;
+            for (size_t k = 0; k < *n && !seen; k++)
+                seen = nodes[k].id.v == x.v;
+            if (seen)
+                continue;
+            if (*n == COMPONENT_MAX) {
+                *truncated = true;
+                break;
+            }
+            memset(&nodes[*n], 0, sizeof nodes[*n]);
+            nodes[(*n)++].id = x;
+        }
+    }
+    free(recs);
+    free(links);
+    return err;
+}
+
+/* A resident id for each cluster; move records; aliases and events. */
+static hub_err_t
+s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t npairs, int64_t now_ms)
+{
+    int *root = HUB_CHECK_ALLOC(calloc(n, sizeof *root));
+    resident_id_t *chosen = HUB_CHECK_ALLOC(calloc(n, sizeof *chosen));   /* by root */
+    int *order = HUB_CHECK_ALLOC(calloc(n, sizeof *order));
+    size_t nroots = 0;
+    for (size_t i = 0; i < n; i++) {
+        root[i] = s_find(nodes, (int)i);
+        if (root[i] == (int)i)
+            order[nroots++] = (int)i;
+    }
+    /* clusters in a fixed order: larger first, then by their first record */
+    for (size_t i = 1; i < nroots; i++)
+        for (size_t j = i; j > 0; j--) {
+            size_t sa = 0, sb = 0;
+            for (size_t k = 0; k < n; k++) {
+                sa += root[k] == order[j - 1];
+                sb += root[k] == order[j];
+            }
+            if (sb > sa) {
+                int t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        }
+    hub_err_t err = HUB_OK;
+    for (size_t c = 0; c < nroots && err == HUB_OK; c++) {
+        int r = order[c];
+        /* the id most of its records had, not yet taken; the older on a tie */
+        resident_id_t best = {0};
+        size_t best_count = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (root[i] != r || !nodes[i].before.v)
+                continue;
+            bool taken = false;
+            for (size_t k = 0; k < c && !taken; k++)
+                taken = chosen[order[k]].v == nodes[i].before.v;
+            if (taken)
+                continue;
+            size_t count = 0;
+            for (size_t k = 0; k < n; k++)
+                count += root[k] == r && nodes[k].before.v == nodes[i].before.v;
+            if (count > best_count || (count == best_count && nodes[i].before.v < best.v)) {
+                best = nodes[i].before;
+                best_count = count;
+            }
+        }
+        if (!best.v)
+            err = store_resident_new(self->store, NULL, now_ms, &best);
+        chosen[r] = best;
+    }
+    /* move records, grouped by (from, to), each group one event */
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        resident_id_t to = chosen[root[i]], from = nodes[i].before;
+        if (from.v == to.v || (i > 0 && false))
+            continue;
+        if (from.v == 0) {   /* a new record joins */
+            err = store_record_assign(self->store, nodes[i].id, to);
+            nodes[i].before = to;
+            continue;
+        }
+        bool from_kept = false;
+        for (size_t k = 0; k < nroots; k++)
+            from_kept = from_kept || chosen[order[k]].v == from.v;
+        char records[1024];
+        size_t len = 0;
+        records[0] = 0;
+        double score = 0;
+        const char *evidence = "";
+        for (size_t k = i; k < n && err == HUB_OK; k++) {
+            if (nodes[k].before.v != from.v || chosen[root[k]].v != to.v)
+                continue;
+            if (len < sizeof records - 24)
+                len += (size_t)snprintf(records + len, sizeof records - len, "%s%lld", len ? "," : "",
+                                        (long long)nodes[k].id.v);
+            err = store_record_assign(self->store, nodes[k].id, to);
+            nodes[k].before = to;   /* moved: not counted again */
+            for (size_t p = 0; p < npairs; p++)   /* the strongest pair that carried it */
+                if ((pairs[p].a == (int)k || pairs[p].b == (int)k) && pairs[p].score > score
+                    && chosen[root[pairs[p].a]].v == to.v && chosen[root[pairs[p].b]].v == to.v) {
+                    score = pairs[p].score;
+                    evidence = pairs[p].evidence;
+                }
+        }
+        resolution_event_t e = {
+            .at_ms = now_ms, .kind = from_kept ? "split" : "merge", .decided_by = "auto",
+            .resident = from_kept ? from : to, .other = from_kept ? to : from,
+            .score = score, .evidence = evidence, .records = records,
+        };
+        if (err == HUB_OK)
+            err = store_event_put(self->store, &e);
+        if (err == HUB_OK && !from_kept)
+            err = store_resident_alias(self->store, from, to, now_ms);
+        if (from_kept)
+            self->stats.splits++;
+        else
+            self->stats.merges++;
+        log_info(from_kept ? "HUB-SPLIT" : "HUB-MERGE", LOG_I("resident", e.resident.v), LOG_I("other", e.other.v),
+                 LOG_R("score", score), LOG_S("evidence", evidence), LOG_S("by", "auto"));
+    }
+    for (size_t c = 0; c < nroots && err == HUB_OK; c++)
+        err = store_resident_refresh(self->store, chosen[order[c]], now_ms);
+    free(order);
+    free(chosen);
+    free(root);
+    return err;
+}
+
+static hub_err_t
+s_recluster(resolver_t *self, record_id_t seed, int64_t now_ms)
+{
+    node_t *nodes = HUB_CHECK_ALLOC(calloc(COMPONENT_MAX, sizeof *nodes));
+    size_t n = 0;
+    bool truncated;
+    hub_err_t err = s_gather(self, seed, nodes, &n, &truncated);
+    if (truncated)
+        log_warn("HUB-RESOLVE-LARGE", LOG_I("record", seed.v), LOG_I("limit", COMPONENT_MAX));
+    qsort(nodes, n, sizeof *nodes, s_cmp_nodes);
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        match_rec_t m;
+        nodes[i].parent = (int)i;
+        if (store_match_get(self->store, nodes[i].id, &m, sizeof m) == HUB_OK)
+            snprintf(nodes[i].idno, sizeof nodes[i].idno, "%s", m.idno);
+    }
+    /* the pairs inside the component at or above the upper threshold */
+    pair_t *pairs = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *pairs));
+    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
+    size_t npairs = 0;
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        size_t nl = 0;
+        err = store_links_of(self->store, nodes[i].id, self->w.upper, links, LINKS_MAX, &nl);
+        for (size_t k = 0; k < nl && npairs < LINKS_MAX; k++) {
+            int j = s_index(nodes, n, links[k].other);
+            if (j > (int)i) {
+                pairs[npairs] = (pair_t){.a = (int)i, .b = j, .score = links[k].score};
+                snprintf(pairs[npairs++].evidence, sizeof pairs->evidence, "%s", links[k].evidence);
+            }
+        }
+    }
+    qsort(pairs, npairs, sizeof *pairs, s_cmp_pairs);
+    const char **cluster_idno = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *cluster_idno));
+    for (size_t i = 0; i < n; i++)
+        cluster_idno[i] = nodes[i].idno;
+    for (size_t p = 0; p < npairs && err == HUB_OK; p++) {
+        int ra = s_find(nodes, pairs[p].a), rb = s_find(nodes, pairs[p].b);
+        bool ok;
+        if (ra == rb || (err = s_allowed(self, nodes, n, ra, rb, cluster_idno, &ok)) != HUB_OK || !ok)
+            continue;
+        int keep = ra < rb ? ra : rb, gone = ra < rb ? rb : ra;
+        nodes[gone].parent = keep;
+        if (!cluster_idno[keep][0])
+            cluster_idno[keep] = cluster_idno[gone];
+    }
+    if (err == HUB_OK)
+        err = s_assign(self, nodes, n, pairs, npairs, now_ms);
+    self->stats.reclusters++;
+    free(cluster_idno);
+    free(links);
+    free(pairs);
+    free(nodes);
+    return err;
+}
+
+/* Open review items for pairs between the thresholds (and for any pair
+** sharing a valid number) that ended in different residents. */
+static hub_err_t
+s_reviews(resolver_t *self, record_id_t id, resident_id_t mine, int64_t now_ms)
+{
+    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
+    size_t nl = 0;
+    hub_err_t err = store_links_of(self->store, id, -1e9, links, LINKS_MAX, &nl);
+    for (size_t i = 0; i < nl && err == HUB_OK; i++) {
+        resident_id_t other;
+        bool current;
+        if ((err = store_record_resident(self->store, links[i].other, &other, &current)) != HUB_OK)
+            break;
+        if (other.v == mine.v || (links[i].score >= self->w.upper))
+            continue;
+        err = store_review_put(self->store, id, links[i].other, links[i].score, links[i].evidence, now_ms);
+        self->stats.reviews++;
+    }
+    free(links);
+    return err;
+}
+
+hub_err_t
+resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
+             const store_version_t *version, int64_t now_ms, resident_id_t *resident)
+{
+    hub_err_t err;
+    self->stats.records++;
+    if (!version->current) {   /* an older version: it belongs where the current one is */
+        *resident = version->other_resident;
+        return store_record_assign(self->store, id, *resident);
+    }
+    if (version->other.v && (err = store_match_drop(self->store, version->other)) != HUB_OK)
+        return err;
+    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
+    resolve_idno(rec, idno, typed);
+    int year, month;
+    s_ref_date(rec, now_ms, &year, &month);
+    match_rec_t m;
+    match_rec_from_facts(&m, facts, rec->source, idno[0] ? idno : NULL, typed[0] ? typed : NULL, year, month);
+    m.record = id;
+    match_key_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = match_blocking_keys(&m, keys);
+    const char *kp[MATCH_MAX_KEYS];
+    for (size_t k = 0; k < nkeys; k++)
+        kp[k] = keys[k];
+    if ((err = store_match_put(self->store, id, &m, sizeof m, kp, nkeys)) != HUB_OK
+        || (err = s_score_candidates(self, &m, keys, nkeys)) != HUB_OK)
+        return err;
+
+    /* A new version starts where its key was: the department says it is
+    ** the same record. Then: the residents it links to. */
+    resident_id_t one = version->other.v ? version->other_resident : (resident_id_t){0};
+    if (one.v && (err = store_record_assign(self->store, id, one)) != HUB_OK)
+        return err;
+    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
+    size_t nl = 0;
+    bool several = false;
+    err = store_links_of(self->store, id, self->w.upper, links, LINKS_MAX, &nl);
+    for (size_t i = 0; i < nl && err == HUB_OK; i++) {
+        resident_id_t r;
+        bool current;
+        if ((err = store_record_resident(self->store, links[i].other, &r, &current)) != HUB_OK || !r.v)
+            continue;
+        if (one.v && one.v != r.v)
+            several = true;
+        one = r;
+    }
+    free(links);
+    if (err != HUB_OK)
+        return err;
+    bool conflict = false;
+    if (one.v && !several && idno[0]) {   /* does it bring a second number into the resident? */
+        record_id_t recs[COMPONENT_MAX];
+        size_t nr = 0;
+        err = store_resident_records(self->store, one, recs, COMPONENT_MAX, &nr);
+        for (size_t i = 0; i < nr && err == HUB_OK && !conflict; i++) {
+            match_rec_t o;
+            if (recs[i].v != id.v && store_match_get(self->store, recs[i], &o, sizeof o) == HUB_OK)
+                conflict = o.idno[0] && strcmp(o.idno, idno) != 0;
+        }
+    }
+    if (err != HUB_OK)
+        return err;
+    if (!one.v) {
+        err = store_resident_new(self->store, idno[0] ? idno : NULL, now_ms, resident);
+        if (err == HUB_OK)
+            err = store_record_assign(self->store, id, *resident);
+        self->stats.new_residents++;
+    } else if (!several && !conflict) {
+        *resident = one;
+        err = store_record_assign(self->store, id, one);
+        if (err == HUB_OK && idno[0])
+            err = store_resident_refresh(self->store, one, now_ms);
+        self->stats.joined++;
+    } else {
+        err = s_recluster(self, id, now_ms);
+        bool current;
+        if (err == HUB_OK)
+            err = store_record_resident(self->store, id, resident, &current);
+    }
+    if (err == HUB_OK)
+        err = s_reviews(self, id, *resident, now_ms);
+    return err;
 }

@@ -1,25 +1,49 @@
 /*
-** resolve.h: which resident a source record belongs to.
-** First cut: a record keeps the resident of the earlier versions of its
-** (source, source_key); otherwise a valid identity number is the key to
-** one resident; a record without a valid number is a resident of its own.
-** The entity-resolution work replaces this with blocking and scoring.
+** resolve.h: which resident a source record belongs to (entity resolution),
+** incrementally, as each record arrives, inside the writer's transaction.
+**
+** A record's features (match.h) are stored with its blocking keys; the
+** records sharing a key are its candidates; each candidate pair is scored
+** with Fellegi-Sunter weights and kept when it reaches the lower threshold.
+** Pairs at or above the upper threshold link. The residents are the
+** clusters of linked records, under two constraints: a cluster never holds
+** two different valid identity numbers, and never two records a person said
+** are different people (cannot_link). When a record links one resident
+** without conflict it simply joins it; otherwise the component of linked
+** records around it is clustered again from scratch: pairs in descending
+** score (ties by record ids), joined unless a constraint forbids. The result
+** therefore depends only on the records, not on the order they came in.
+** Resident ids are stable: a cluster keeps the id most of its records had
+** (the older on a tie); an id that loses all its records becomes an alias of
+** the one that took them. Every merge and split is recorded with its evidence.
 */
 #ifndef HUB_RESOLVE_H
 #define HUB_RESOLVE_H
 
+#include "match.h"
 #include "normalize.h"
 #include "record.h"
 #include "store.h"
 
-typedef struct {
-    resident_id_t resident;
-    bool created;                       /* a new resident was made */
-    norm_idno_status_t idno_status;
-    char idno[NORM_IDNO_SIZE];          /* canonical when valid */
-} resolution_t;
+typedef struct resolver resolver_t;
 
-/* Resolve rec inside the writer's open transaction. */
-hub_err_t resolve_record(store_t *store, const rec_t *rec, int64_t now_ms, resolution_t *out);
+resolver_t *resolver_new(store_t *writer, const match_weights_t *weights);
+void resolver_destroy(resolver_t **self_p);
+
+/* The canonical identity number of a record (valid) into idno, and its
+** cleaned form when invalid into typed; returns the status. */
+norm_idno_status_t resolve_idno(const rec_t *rec, char idno[NORM_IDNO_SIZE], char typed[NORM_IDNO_SIZE]);
+
+/* Resolve the person record id just stored (with its facts) inside the open
+** transaction. version is what store_record_put said of it. *resident gets
+** the resident it now belongs to. */
+hub_err_t resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
+                       const store_version_t *version, int64_t now_ms, resident_id_t *resident);
+
+/* Counters since start, for the log and stats. */
+typedef struct {
+    long records, new_residents, joined, reclusters, merges, splits, reviews;
+} resolve_stats_t;
+void resolver_stats(const resolver_t *self, resolve_stats_t *out);
 
 #endif

@@ -81,7 +81,7 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
         server_destroy(&self);
         return NULL;
     }
-    self->ingest = ingest_new(self->writer, cfg->max_message_bytes);
+    self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
     return self;
 }
 

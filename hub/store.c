@@ -18,7 +18,7 @@ static const char *s_migrations[] = {
     /* 0 -> 1: the first registry */
     "CREATE TABLE residents("
     "  id INTEGER PRIMARY KEY,"
-    "  idno TEXT UNIQUE,"                  /* canonical number that keys it, or NULL */
+    "  idno TEXT,"                         /* its main canonical number, or NULL */
     "  created_ms INTEGER NOT NULL,"
     "  updated_ms INTEGER NOT NULL);"
     "CREATE TABLE source_records("
@@ -126,6 +126,36 @@ static const char *s_migrations[] = {
     "  PRIMARY KEY(payload, field)) WITHOUT ROWID;"
     "CREATE TABLE facts_pending(record_id INTEGER PRIMARY KEY);"
     "INSERT INTO facts_pending SELECT id FROM source_records;",
+    /* 2 -> 3: entity resolution. Matching features and blocking keys of the
+    ** current records (derived state: hubctl rematch rebuilds them), the
+    ** scored pairs, the merges and splits with their evidence, the pairs a
+    ** person said are different people, review work, and aliases. */
+    "ALTER TABLE residents ADD COLUMN merged_into INTEGER;"  /* an alias: the resident it became */
+    "CREATE INDEX residents_idno ON residents(idno);"
+    "CREATE INDEX source_records_idno ON source_records(idno);"
+    "CREATE TABLE match_features(record_id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE match_blocks(key TEXT NOT NULL, record_id INTEGER NOT NULL);"
+    "CREATE INDEX match_blocks_key ON match_blocks(key);"
+    "CREATE INDEX match_blocks_record ON match_blocks(record_id);"
+    "CREATE TABLE match_links("              /* scored pairs at or above the lower threshold, a < b */
+    "  a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL, evidence TEXT NOT NULL,"
+    "  PRIMARY KEY(a, b)) WITHOUT ROWID;"
+    "CREATE INDEX match_links_b ON match_links(b);"
+    "CREATE TABLE cannot_link(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;"
+    "CREATE TABLE resolution_events("
+    "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"                  /* merge, split, undo */
+    "  decided_by TEXT NOT NULL,"            /* auto, or the principal */
+    "  resident INTEGER NOT NULL,"           /* merge: the id kept; split: the id split */
+    "  other INTEGER,"                       /* merge: the id that became an alias; split: the new id */
+    "  score REAL, evidence TEXT,"
+    "  records TEXT NOT NULL,"               /* record ids moved, comma-separated */
+    "  undone_by INTEGER);"
+    "CREATE TABLE review_items("
+    "  id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL,"
+    "  evidence TEXT NOT NULL, opened_ms INTEGER NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'open',"  /* open, linked, split, dismissed */
+    "  decided_by TEXT, decided_ms INTEGER, UNIQUE(a, b));",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -139,6 +169,10 @@ enum {
     Q_COUNT_RES, Q_COUNT_RECS, Q_COUNT_QUAR,
     Q_F_PERSON, Q_F_POLICE, Q_F_FP, Q_F_LABOUR, Q_F_TRAINING, Q_F_CIVIL, Q_F_FACILITY, Q_F_FAC_COMM,
     Q_F_RAW, Q_FAC_BY_COMM, Q_FAC_ALL, Q_PENDING, Q_PENDING_DONE, Q_FIELDS_CLEAR, Q_FIELDS_PUT,
+    Q_M_FEAT_PUT, Q_M_FEAT_GET, Q_M_FEAT_DEL, Q_M_BLOCK_PUT, Q_M_BLOCK_DEL, Q_M_BLOCK_GET,
+    Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_RES_RECS, Q_M_RES_ALIAS,
+    Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
+    Q_RES_BY_NUMBER,
     Q_N
 };
 
@@ -149,6 +183,32 @@ enum {
     " facility_communities x WHERE x.record_id=f.record_id ORDER BY community_code))"
 
 static const char *s_sql[Q_N] = {
+    [Q_M_FEAT_PUT] = "INSERT OR REPLACE INTO match_features(record_id, data) VALUES(?1, ?2)",
+    [Q_M_FEAT_GET] = "SELECT data FROM match_features WHERE record_id=?1",
+    [Q_M_FEAT_DEL] = "DELETE FROM match_features WHERE record_id=?1",
+    [Q_M_BLOCK_PUT] = "INSERT INTO match_blocks(key, record_id) VALUES(?1, ?2)",
+    [Q_M_BLOCK_DEL] = "DELETE FROM match_blocks WHERE record_id=?1",
+    [Q_M_BLOCK_GET] = "SELECT record_id FROM match_blocks WHERE key=?1 ORDER BY record_id LIMIT ?2",
+    [Q_M_LINK_PUT] = "INSERT OR REPLACE INTO match_links(a, b, score, evidence) VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4)",
+    [Q_M_LINKS_OF] = "SELECT b, score, evidence FROM match_links WHERE a=?1 AND score>=?2"
+                     " UNION ALL SELECT a, score, evidence FROM match_links WHERE b=?1 AND score>=?2",
+    [Q_M_LINKS_DEL] = "DELETE FROM match_links WHERE a=?1 OR b=?1",
+    [Q_M_REC_RES] = "SELECT resident_id, current FROM source_records WHERE id=?1",
+    [Q_M_REC_ASSIGN] = "UPDATE source_records SET resident_id=?2 WHERE (source, source_key) ="
+                       " (SELECT source, source_key FROM source_records WHERE id=?1)",
+    [Q_M_RES_RECS] = "SELECT id FROM source_records WHERE resident_id=?1 AND current=1 ORDER BY id",
+    [Q_M_RES_ALIAS] = "UPDATE residents SET merged_into=?2, updated_ms=?3 WHERE id=?1",
+    [Q_M_RES_FOLLOW] = "SELECT merged_into FROM residents WHERE id=?1",
+    [Q_M_RES_IDNO] = "UPDATE residents SET idno=(SELECT idno FROM source_records WHERE resident_id=?1 AND current=1"
+                     " AND idno IS NOT NULL ORDER BY source, id LIMIT 1), merged_into=NULL, updated_ms=?2 WHERE id=?1",
+    [Q_M_CANNOT] = "SELECT 1 FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
+    [Q_M_CANNOT_PUT] = "INSERT OR IGNORE INTO cannot_link(a, b) VALUES(min(?1, ?2), max(?1, ?2))",
+    [Q_M_EVENT_PUT] = "INSERT INTO resolution_events(at_ms, kind, decided_by, resident, other, score, evidence, records)"
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_M_REVIEW_PUT] = "INSERT OR IGNORE INTO review_items(a, b, score, evidence, opened_ms)"
+                       " VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4, ?5)",
+    [Q_RES_BY_NUMBER] = "SELECT DISTINCT resident_id FROM source_records WHERE idno=?1 AND current=1"
+                        " AND resident_id IS NOT NULL ORDER BY resident_id LIMIT ?2",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -158,8 +218,8 @@ static const char *s_sql[Q_N] = {
     [Q_REC_SEEN] = "SELECT id, resident_id FROM source_records WHERE source=?1 AND source_key=?2 AND digest=?3",
     [Q_REC_TOUCH] = "UPDATE source_records SET origin_file=?2, origin_row=?3, body=?4"
                     " WHERE id=?1 AND (origin_file IS NOT ?2 OR origin_row IS NOT ?3 OR body IS NOT ?4)",
-    [Q_REC_LATEST] = "SELECT resident_id, changed_at FROM source_records WHERE source=?1 AND source_key=?2"
-                     " ORDER BY changed_at DESC, id DESC LIMIT 1",
+    [Q_REC_LATEST] = "SELECT resident_id, changed_at, id FROM source_records WHERE source=?1 AND source_key=?2"
+                     " AND current=1",
     [Q_REC_UNCURRENT] = "UPDATE source_records SET current=0 WHERE source=?1 AND source_key=?2 AND current=1",
     [Q_REC_PUT] = "INSERT INTO source_records(source,source_key,digest,resident_id,changed_at,current,idno,"
                   "idno_status,sender,batch_seq,received_ms,origin_file,origin_row,body)"
@@ -176,7 +236,8 @@ static const char *s_sql[Q_N] = {
                     " current, idno, body FROM source_records WHERE resident_id=?1 ORDER BY source, source_key, id",
     [Q_LINKS] = "SELECT id, source, source_key, origin_file, origin_row, resident_id FROM source_records"
                 " WHERE id>?1 AND current=1 AND resident_id IS NOT NULL ORDER BY id LIMIT ?2",
-    [Q_COUNT_RES] = "SELECT count(*) FROM residents",
+    [Q_COUNT_RES] = "SELECT count(*) FROM residents WHERE merged_into IS NULL"
+                    " AND EXISTS (SELECT 1 FROM source_records s WHERE s.resident_id=residents.id AND s.current=1)",
     [Q_COUNT_RECS] = "SELECT source, count(*) FROM source_records WHERE current=1 GROUP BY source",
     [Q_COUNT_QUAR] = "SELECT count(*) FROM quarantine",
     [Q_F_PERSON] = "INSERT INTO person_facts(record_id,name,gender,birth_date,age,ethnicity,community_code,"
@@ -430,7 +491,8 @@ store_record_touch(store_t *self, record_id_t id, const rec_t *rec)
 
 /* Latest version of a key: its resident and change time. */
 static hub_err_t
-s_latest(store_t *self, int source, const char *key, resident_id_t *resident, int64_t *changed_at)
+s_latest(store_t *self, int source, const char *key, resident_id_t *resident, int64_t *changed_at,
+         record_id_t *id)
 {
     sqlite3_stmt *st = s_stmt(self, Q_REC_LATEST);
     sqlite3_bind_int(st, 1, source);
@@ -439,6 +501,7 @@ s_latest(store_t *self, int source, const char *key, resident_id_t *resident, in
     if (rc == SQLITE_ROW) {
         resident->v = sqlite3_column_int64(st, 0);
         *changed_at = sqlite3_column_int64(st, 1);
+        id->v = sqlite3_column_int64(st, 2);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "record_latest");
@@ -448,19 +511,24 @@ hub_err_t
 store_record_latest(store_t *self, int source, const char *key, resident_id_t *resident)
 {
     int64_t changed_at;
-    return s_latest(self, source, key, resident, &changed_at);
+    record_id_t id;
+    return s_latest(self, source, key, resident, &changed_at, &id);
 }
 
 hub_err_t
-store_record_put(store_t *self, const store_put_t *put, record_id_t *id)
+store_record_put(store_t *self, const store_put_t *put, record_id_t *id, store_version_t *version)
 {
     const rec_t *r = put->rec;
-    resident_id_t prev_res;
+    resident_id_t prev_res = {0};
+    record_id_t prev_id = {0};
     int64_t prev_changed = 0;
-    hub_err_t err = s_latest(self, r->source, r->source_key, &prev_res, &prev_changed);
+    hub_err_t err = s_latest(self, r->source, r->source_key, &prev_res, &prev_changed, &prev_id);
     if (err != HUB_OK && err != HUB_ENOTFOUND)
         return err;
     bool current = err == HUB_ENOTFOUND || r->changed_at >= prev_changed;
+    version->current = current;
+    version->other = prev_id;
+    version->other_resident = prev_res;
     if (current && err == HUB_OK) {
         sqlite3_stmt *st = s_stmt(self, Q_REC_UNCURRENT);
         sqlite3_bind_int(st, 1, r->source);
@@ -945,4 +1013,237 @@ store_facts_pending_done(store_t *self, record_id_t id)
     sqlite3_stmt *st = s_stmt(self, Q_PENDING_DONE);
     sqlite3_bind_int64(st, 1, id.v);
     return s_exec(self, Q_PENDING_DONE);
+}
+
+/* ---- entity resolution ---- */
+
+hub_err_t
+store_match_put(store_t *self, record_id_t id, const void *data, size_t len, const char *const *keys, size_t nkeys)
+{
+    hub_err_t err = store_match_drop(self, id);
+    sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_PUT);
+    sqlite3_bind_int64(st, 1, id.v);
+    sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+    if (err == HUB_OK)
+        err = s_exec(self, Q_M_FEAT_PUT);
+    for (size_t i = 0; i < nkeys && err == HUB_OK; i++) {
+        st = s_stmt(self, Q_M_BLOCK_PUT);
+        s_bind_text(st, 1, keys[i]);
+        sqlite3_bind_int64(st, 2, id.v);
+        err = s_exec(self, Q_M_BLOCK_PUT);
+    }
+    return err;
+}
+
+hub_err_t
+store_match_drop(store_t *self, record_id_t id)
+{
+    static const int q[] = {Q_M_FEAT_DEL, Q_M_BLOCK_DEL, Q_M_LINKS_DEL};
+    hub_err_t err = HUB_OK;
+    for (size_t i = 0; i < sizeof q / sizeof q[0] && err == HUB_OK; i++) {
+        sqlite3_stmt *st = s_stmt(self, q[i]);
+        sqlite3_bind_int64(st, 1, id.v);
+        err = s_exec(self, q[i]);
+    }
+    return err;
+}
+
+hub_err_t
+store_match_get(store_t *self, record_id_t id, void *data, size_t len)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_GET);
+    sqlite3_bind_int64(st, 1, id.v);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        memset(data, 0, len);
+        memcpy(data, sqlite3_column_blob(st, 0), n < len ? n : len);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "match_get");
+}
+
+/* Run a statement whose rows are one id each; append them to out. */
+static hub_err_t
+s_ids(store_t *self, int q, int64_t *out, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = self->stmt[q];
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (*n < cap && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            out[(*n)++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, s_sql[q]);
+}
+
+hub_err_t
+store_block_records(store_t *self, const char *key, size_t limit, record_id_t *out, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_BLOCK_GET);
+    s_bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    _Static_assert(sizeof(record_id_t) == sizeof(int64_t), "ids are int64");
+    return s_ids(self, Q_M_BLOCK_GET, (int64_t *)out, cap, n);
+}
+
+hub_err_t
+store_link_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_LINK_PUT);
+    sqlite3_bind_int64(st, 1, a.v);
+    sqlite3_bind_int64(st, 2, b.v);
+    sqlite3_bind_double(st, 3, score);
+    s_bind_text(st, 4, evidence);
+    return s_exec(self, Q_M_LINK_PUT);
+}
+
+hub_err_t
+store_links_of(store_t *self, record_id_t id, double min_score, scored_link_t *out, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_LINKS_OF);
+    sqlite3_bind_int64(st, 1, id.v);
+    sqlite3_bind_double(st, 2, min_score);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (*n < cap) {
+            out[*n].other.v = sqlite3_column_int64(st, 0);
+            out[*n].score = sqlite3_column_double(st, 1);
+            const unsigned char *ev = sqlite3_column_text(st, 2);
+            snprintf(out[(*n)++].evidence, sizeof out->evidence, "%s", ev ? (const char *)ev : "");
+        }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "links_of");
+}
+
+hub_err_t
+store_record_resident(store_t *self, record_id_t id, resident_id_t *resident, bool *current)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_REC_RES);
+    sqlite3_bind_int64(st, 1, id.v);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        resident->v = sqlite3_column_int64(st, 0);
+        *current = sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "record_resident");
+}
+
+hub_err_t
+store_record_assign(store_t *self, record_id_t id, resident_id_t resident)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_REC_ASSIGN);
+    sqlite3_bind_int64(st, 1, id.v);
+    sqlite3_bind_int64(st, 2, resident.v);
+    return s_exec(self, Q_M_REC_ASSIGN);
+}
+
+hub_err_t
+store_resident_records(store_t *self, resident_id_t id, record_id_t *out, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_RES_RECS);
+    sqlite3_bind_int64(st, 1, id.v);
+    *n = 0;
+    return s_ids(self, Q_M_RES_RECS, (int64_t *)out, cap, n);
+}
+
+hub_err_t
+store_resident_alias(store_t *self, resident_id_t alias, resident_id_t into, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_RES_ALIAS);
+    sqlite3_bind_int64(st, 1, alias.v);
+    sqlite3_bind_int64(st, 2, into.v);
+    sqlite3_bind_int64(st, 3, now_ms);
+    return s_exec(self, Q_M_RES_ALIAS);
+}
+
+hub_err_t
+store_resident_refresh(store_t *self, resident_id_t id, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_RES_IDNO);
+    sqlite3_bind_int64(st, 1, id.v);
+    sqlite3_bind_int64(st, 2, now_ms);
+    return s_exec(self, Q_M_RES_IDNO);
+}
+
+hub_err_t
+store_resident_follow(store_t *self, resident_id_t id, resident_id_t *final)
+{
+    *final = id;
+    for (int hops = 0; hops < 64; hops++) {
+        sqlite3_stmt *st = s_stmt(self, Q_M_RES_FOLLOW);
+        sqlite3_bind_int64(st, 1, final->v);
+        int rc = sqlite3_step(st);
+        bool more = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+        if (more)
+            final->v = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+            return hops ? HUB_OK : HUB_ENOTFOUND;
+        if (rc != SQLITE_ROW)
+            return s_err(self, rc, "resident_follow");
+        if (!more)
+            return HUB_OK;
+    }
+    return HUB_EDB;   /* a cycle of aliases: never made by this code */
+}
+
+hub_err_t
+store_cannot_link(store_t *self, record_id_t a, record_id_t b, bool *forbidden)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_CANNOT);
+    sqlite3_bind_int64(st, 1, a.v);
+    sqlite3_bind_int64(st, 2, b.v);
+    int rc = sqlite3_step(st);
+    *forbidden = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "cannot_link");
+}
+
+hub_err_t
+store_cannot_link_put(store_t *self, record_id_t a, record_id_t b)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_CANNOT_PUT);
+    sqlite3_bind_int64(st, 1, a.v);
+    sqlite3_bind_int64(st, 2, b.v);
+    return s_exec(self, Q_M_CANNOT_PUT);
+}
+
+hub_err_t
+store_event_put(store_t *self, const resolution_event_t *e)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_EVENT_PUT);
+    sqlite3_bind_int64(st, 1, e->at_ms);
+    s_bind_text(st, 2, e->kind);
+    s_bind_text(st, 3, e->decided_by);
+    sqlite3_bind_int64(st, 4, e->resident.v);
+    if (e->other.v)
+        sqlite3_bind_int64(st, 5, e->other.v);
+    sqlite3_bind_double(st, 6, e->score);
+    s_bind_text(st, 7, e->evidence);
+    s_bind_text(st, 8, e->records);
+    return s_exec(self, Q_M_EVENT_PUT);
+}
+
+hub_err_t
+store_review_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_REVIEW_PUT);
+    sqlite3_bind_int64(st, 1, a.v);
+    sqlite3_bind_int64(st, 2, b.v);
+    sqlite3_bind_double(st, 3, score);
+    s_bind_text(st, 4, evidence);
+    sqlite3_bind_int64(st, 5, now_ms);
+    return s_exec(self, Q_M_REVIEW_PUT);
+}
+
+hub_err_t
+store_residents_by_number(store_t *self, const char *idno, resident_id_t *out, size_t max, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_RES_BY_NUMBER);
+    s_bind_text(st, 1, idno);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    *n = 0;
+    return s_ids(self, Q_RES_BY_NUMBER, (int64_t *)out, max, n);
 }

@@ -42,8 +42,14 @@ hub_err_t store_record_touch(store_t *self, record_id_t id, const rec_t *rec);
 /* The resident of the latest stored version of (source, source_key). */
 hub_err_t store_record_latest(store_t *self, int source, const char *key, resident_id_t *resident);
 /* Store a new record (version); it becomes current unless a stored
-** version of the same key changed later. */
-hub_err_t store_record_put(store_t *self, const store_put_t *put, record_id_t *id);
+** version of the same key changed later. version says which: current, and
+** the version it superseded or that stays current (other, 0 when none). */
+typedef struct {
+    bool current;
+    record_id_t other;
+    resident_id_t other_resident;
+} store_version_t;
+hub_err_t store_record_put(store_t *self, const store_put_t *put, record_id_t *id, store_version_t *version);
 
 hub_err_t store_resident_by_idno(store_t *self, const char *idno, resident_id_t *id);
 /* Residents with a current record whose source key is exactly key (at most max). */
@@ -81,5 +87,56 @@ void store_facilities_free(facility_row_t *rows, size_t n);
 hub_err_t store_facts_pending(store_t *self, size_t limit, record_body_t **rows, size_t *n);
 void store_bodies_free(record_body_t *rows, size_t n);
 hub_err_t store_facts_pending_done(store_t *self, record_id_t id);
+
+/* ---- entity resolution (resolve.c) ----
+** Matching features (an opaque blob) and blocking keys of current person
+** records, scored pairs, record-to-resident assignment, aliases, merges and
+** splits with their evidence, pairs people said differ, review items. */
+
+typedef struct {
+    record_id_t other;
+    double score;
+    char evidence[240];
+} scored_link_t;
+
+typedef struct {
+    int64_t at_ms;
+    const char *kind;          /* "merge", "split", "undo" */
+    const char *decided_by;    /* "auto" or a principal */
+    resident_id_t resident, other;
+    double score;
+    const char *evidence;
+    const char *records;       /* ids moved, comma-separated */
+} resolution_event_t;
+
+/* Replace a record's features and blocking keys. */
+hub_err_t store_match_put(store_t *self, record_id_t id, const void *data, size_t len, const char *const *keys,
+                          size_t nkeys);
+/* Forget them, and the record's scored pairs (a superseded version). */
+hub_err_t store_match_drop(store_t *self, record_id_t id);
+hub_err_t store_match_get(store_t *self, record_id_t id, void *data, size_t len);
+/* Records under a blocking key, oldest first, at most limit (appended at out[*n]). */
+hub_err_t store_block_records(store_t *self, const char *key, size_t limit, record_id_t *out, size_t cap, size_t *n);
+hub_err_t store_link_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence);
+/* A record's scored pairs with score >= min_score. */
+hub_err_t store_links_of(store_t *self, record_id_t id, double min_score, scored_link_t *out, size_t cap, size_t *n);
+hub_err_t store_record_resident(store_t *self, record_id_t id, resident_id_t *resident, bool *current);
+/* The record, with every version of its key, belongs to resident. */
+hub_err_t store_record_assign(store_t *self, record_id_t id, resident_id_t resident);
+/* A resident's current records. */
+hub_err_t store_resident_records(store_t *self, resident_id_t id, record_id_t *out, size_t cap, size_t *n);
+/* alias now answers as into. */
+hub_err_t store_resident_alias(store_t *self, resident_id_t alias, resident_id_t into, int64_t now_ms);
+/* A resident with records again: not an alias, its main number from its records. */
+hub_err_t store_resident_refresh(store_t *self, resident_id_t id, int64_t now_ms);
+/* The resident an id answers as, following aliases (ENOTFOUND: no such id). */
+hub_err_t store_resident_follow(store_t *self, resident_id_t id, resident_id_t *final);
+hub_err_t store_cannot_link(store_t *self, record_id_t a, record_id_t b, bool *forbidden);
+hub_err_t store_cannot_link_put(store_t *self, record_id_t a, record_id_t b);
+hub_err_t store_event_put(store_t *self, const resolution_event_t *e);
+hub_err_t store_review_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence,
+                           int64_t now_ms);
+/* Residents with a current record carrying this canonical number. */
+hub_err_t store_residents_by_number(store_t *self, const char *idno, resident_id_t *out, size_t max, size_t *n);
 
 #endif

@@ -50,10 +50,10 @@ check_eq "18-digit, 15-digit, full-width and spaced forms are one police record,
     "police,350802198001011231,hukou_20261103.csv,3" "$(grep ',350802198001011231,' "$T_TMP/links2.csv" | cut -d, -f1-4)"
 r1=$(grep ',350802198001011231,' "$T_TMP/links2.csv" | cut -d, -f5)
 r2=$(grep ',350802198001011232,' "$T_TMP/links2.csv" | cut -d, -f5)
-check "a mistyped number becomes a resident of its own" test -n "$r2" -a "$r1" != "$r2"
+check "a mistyped check character, same name, birth date and household: the same resident" test -n "$r2" -a "$r1" = "$r2"
 get=$("$BIN/hubctl" --home "$H" get --idno 350802800101123)
-check_eq "get by the 15-digit form finds the resident with 4 records" \
-    "resident $r1  identity number 350802198001011231  (4 source records)" "$(echo "$get" | head -1)"
+check_eq "get by the 15-digit form finds the resident with its 5 records (4 versions of one, and the typo)" \
+    "resident $r1  identity number 350802198001011231  (5 source records)" "$(echo "$get" | head -1)"
 check "get shows provenance" grep -q "from hukou_20261103.csv row 2, sent by police" <<<"$get"
 check "get shows the value as received beside its normal form" grep -q "idno *３５０８０２１９８００１０１１２３１   \[350802198001011231\]" <<<"$get"
 check "a quoted address with a comma arrives whole" grep -q '东城街道北龙社区龙津路1号,2幢' <<<"$("$BIN/hubctl" --home "$H" get --resident "$r1")"

@@ -151,7 +151,8 @@ s_put(fixture_t *fx, int source, const char *key, int64_t changed_at, Hub__Recor
         assert_int_equal(store_resident_new(fx->store, NULL, 1, &res), HUB_OK);
     store_put_t put = {.rec = &rec, .resident = res, .sender = "test", .batch_seq = 1, .received_ms = 1};
     record_id_t id;
-    assert_int_equal(store_record_put(fx->store, &put, &id), HUB_OK);
+    store_version_t version;
+    assert_int_equal(store_record_put(fx->store, &put, &id, &version), HUB_OK);
     if (with_facts) {
         facts_t f;
         assert_int_equal(codec_body_facts(rec.body, rec.body_len, &f), HUB_OK);
@@ -167,7 +168,7 @@ static void
 test_schema_and_catalogue(void **state)
 {
     fixture_t *fx = *state;
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "2");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "3");
     char want[32];
     snprintf(want, sizeof want, "%zu", facts_nfields);
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM fact_fields"), want);
@@ -242,22 +243,28 @@ test_backfill_after_upgrade(void **state)
     s_sql(fx, "DROP TABLE police_facts");
     static const char *v2[] = {"fp_facts", "labour_facts", "labour_training", "civil_entitlements",
                                "facility_communities", "facilities", "fact_raw", "fact_fields",
-                               "facts_pending"};
+                               "facts_pending", "match_features", "match_blocks", "match_links",
+                               "cannot_link", "resolution_events", "review_items"};
     char sql[128];
     for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++) {
         snprintf(sql, sizeof sql, "DROP TABLE %s", v2[i]);
         s_sql(fx, sql);
     }
+    s_sql(fx, "DROP INDEX residents_idno");
+    s_sql(fx, "DROP INDEX source_records_idno");
+    s_sql(fx, "ALTER TABLE residents DROP COLUMN merged_into");
     s_sql(fx, "PRAGMA user_version=1");
 
     char err[256];
     fx->store = store_open(fx->path, 8, false, err, sizeof err);
     assert_non_null(fx->store);
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "2");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "3");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM facts_pending"), "2");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM person_facts"), "0");
 
-    ingest_t *in = ingest_new(fx->store, 1 << 20);   /* fills the facts before it returns */
+    match_weights_t weights;
+    match_weights_default(&weights);
+    ingest_t *in = ingest_new(fx->store, 1 << 20, &weights);   /* fills the facts before it returns */
     assert_non_null(in);
     ingest_destroy(&in);
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM facts_pending"), "0");
@@ -267,7 +274,7 @@ test_backfill_after_upgrade(void **state)
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM police_facts"), "2");
 
     /* a second start has nothing to do */
-    in = ingest_new(fx->store, 1 << 20);
+    in = ingest_new(fx->store, 1 << 20, &weights);
     ingest_destroy(&in);
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM person_facts"), "2");
 }

@@ -1,0 +1,387 @@
+/* match.c: features, blocking keys, comparison levels and scores (see match.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "match.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+
+static const char *s_field_names[] = {
+#define X(f) #f,
+    MATCH_FIELDS(X)
+#undef X
+};
+
+static const char *s_level_names[] = {
+#define X(l, t) t,
+    MATCH_LEVELS(X)
+#undef X
+};
+
+const char *
+match_field_name(int field)
+{
+    static char lower[MF_COUNT][16];
+    if (field < 0 || field >= MF_COUNT)
+        return "?";
+    if (!lower[field][0])
+        for (size_t i = 0; s_field_names[field][i] && i < 15; i++)
+            lower[field][i] = (char)(s_field_names[field][i] | 0x20);
+    return lower[field];
+}
+
+const char *
+match_level_name(int level)
+{
+    return level >= 0 && level < ML_COUNT ? s_level_names[level] : "?";
+}
+
+/* ---- UTF-8 code points, for edit distances on names ---- */
+
+static size_t
+s_codepoints(const char *s, uint32_t *out, size_t cap)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && n < cap) {
+        uint32_t c = *p++;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
+        while (more-- && (*p & 0xC0) == 0x80)
+            c = (c << 6) | (*p++ & 0x3F);
+        out[n++] = c;
+    }
+    return n;
+}
+
+/* EDIT1 for one substitution, insertion or deletion; TRANSPOSE for two
+** adjacent swapped; else DIFFERENT (the strings differ). */
+static match_level_t
+s_edit_level(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    if (na == nb) {
+        size_t diff = 0, first = 0;
+        for (size_t i = 0; i < na; i++)
+            if (a[i] != b[i] && diff++ == 0)
+                first = i;
+        if (diff == 1)
+            return ML_EDIT1;
+        if (diff == 2 && first + 1 < na && a[first] == b[first + 1] && a[first + 1] == b[first])
+            return ML_TRANSPOSE;
+        return ML_DIFFERENT;
+    }
+    if (na + 1 != nb && nb + 1 != na)
+        return ML_DIFFERENT;
+    const uint32_t *l = na > nb ? a : b, *s = na > nb ? b : a;
+    size_t nl = na > nb ? na : nb, i = 0, j = 0;
+    bool skipped = false;
+    while (i < nl && j < nl - 1) {
+        if (l[i] == s[j]) {
+            i++, j++;
+        } else if (!skipped) {
+            skipped = true;
+            i++;
+        } else {
+            return ML_DIFFERENT;
+        }
+    }
+    return ML_EDIT1;
+}
+
+static match_level_t
+s_text_edit(const char *x, const char *y)
+{
+    uint32_t a[64], b[64];
+    size_t na = s_codepoints(x, a, 64), nb = s_codepoints(y, b, 64);
+    return s_edit_level(a, na, b, nb);
+}
+
+/* ---- addresses ---- */
+
+static void
+s_replace_all(char *s, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to);
+    char *p = s;
+    while ((p = strstr(p, from)) != NULL) {
+        memmove(p + tl, p + fl, strlen(p + fl) + 1);
+        memcpy(p, to, tl);
+        p += tl;
+    }
+}
+
+static void
+s_cut_through(char *s, const char *marker)
+{
+    char *p = strstr(s, marker);
+    if (p && p[strlen(marker)])
+        memmove(s, p + strlen(marker), strlen(p + strlen(marker)) + 1);
+}
+
+size_t
+norm_address(const char *raw, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    char t[512];
+    norm_name(raw ? raw : "", t, sizeof t);
+    s_replace_all(t, " ", "");
+    /* the district's own prefixes carry nothing: province, city, district,
+    ** street office, community (committee) */
+    static const char *const prefixes[] = {"省", "市", "县", "区"};
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+        char *p = strstr(t, prefixes[k]);
+        if (p && p - t <= 12 && p[strlen(prefixes[k])])   /* only a short leading part */
+            memmove(t, p + strlen(prefixes[k]), strlen(p + strlen(prefixes[k])) + 1);
+    }
+    s_cut_through(t, "街道");
+    s_cut_through(t, "居委会");
+    s_cut_through(t, "社区");
+    s_replace_all(t, "栋", "幢");
+    s_replace_all(t, "座", "幢");
+    s_replace_all(t, "號", "号");
+    snprintf(out, cap, "%s", t);
+    return strlen(out);
+}
+
+/* ---- features ---- */
+
+static void
+s_copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* The birth date inside an identity number (valid or typed) when it is a
+** real date: YYYY-MM-DD. */
+static bool
+s_idno_birth(const char *idno, char out[11])
+{
+    if (strlen(idno) != 18)
+        return false;
+    char ymd[16];
+    snprintf(ymd, sizeof ymd, "%.4s-%.2s-%.2s", idno + 6, idno + 10, idno + 12);
+    return norm_date(ymd, out);
+}
+
+void
+match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *idno, const char *typed,
+                     int ref_year, int ref_month)
+{
+    memset(m, 0, sizeof *m);
+    (void)ref_month;
+    m->source = source;
+    s_copy(m->idno, sizeof m->idno, idno);
+    if (!idno)
+        s_copy(m->idno_typed, sizeof m->idno_typed, typed);
+    const person_facts_t *p = &f->person;
+    if (p->name) {
+        norm_name(p->name, m->name, sizeof m->name);
+        norm_pinyin(m->name, m->pinyin, sizeof m->pinyin);
+    }
+    if (p->birth_date)
+        s_copy(m->birth, sizeof m->birth, p->birth_date);
+    else if (idno)
+        s_idno_birth(idno, m->birth);
+    if (p->age.set && ref_year > 0 && !m->birth[0]) {
+        m->birth_lo = ref_year - (int)p->age.v - 1;
+        m->birth_hi = ref_year - (int)p->age.v;
+    }
+    if (p->gender)
+        m->gender = p->gender[0];
+    else if (idno)
+        m->gender = norm_idno_gender(idno);
+    s_copy(m->phone, sizeof m->phone, p->phone);
+    s_copy(m->community, sizeof m->community, p->community_code);
+    if (p->address)
+        norm_address(p->address, m->address, sizeof m->address);
+    if (f->kind == FACTS_POLICE && f->police.household_no)
+        snprintf(m->household, sizeof m->household, "P:%s", f->police.household_no);
+    else if (f->kind == FACTS_FAMILY_PLANNING)
+        snprintf(m->household, sizeof m->household, "F:%s",
+                 f->fp.linked_record_no ? f->fp.linked_record_no : f->fp.record_no ? f->fp.record_no : "");
+    if (!strcmp(m->household, "F:"))
+        m->household[0] = 0;
+}
+
+/* ---- blocking ---- */
+
+size_t
+match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS])
+{
+    size_t n = 0;
+#define KEY(...) snprintf(keys[n++], MATCH_KEY_LEN, __VA_ARGS__)
+    if (m->idno[0])
+        KEY("v:%s", m->idno);
+    const char *num = m->idno[0] ? m->idno : m->idno_typed;
+    if (strlen(num) == 18)
+        KEY("i:%.17s", num);
+    if (m->name[0] && m->birth[0]) {
+        KEY("n:%s|%s", m->name, m->birth);
+        KEY("p:%s|%s", m->pinyin, m->birth);
+    }
+    char typed_birth[11];
+    if (m->idno_typed[0] && m->pinyin[0] && s_idno_birth(m->idno_typed, typed_birth)
+        && strcmp(typed_birth, m->birth) != 0)
+        KEY("p:%s|%s", m->pinyin, typed_birth);
+    if (strlen(m->phone) >= 7)
+        KEY("t:%s", m->phone);
+    if (m->household[0] && m->name[0])
+        KEY("h:%s|%s", m->household, m->name);
+    if (m->name[0] && m->community[0]) {
+        int lo = m->birth[0] ? atoi(m->birth) : m->birth_lo, hi = m->birth[0] ? lo : m->birth_hi;
+        for (int y = lo; y <= hi && y > 0 && n < MATCH_MAX_KEYS; y++)
+            KEY("c:%s|%s|%d", m->name, m->community, y);
+    }
+#undef KEY
+    return n;
+}
+
+/* ---- comparison ---- */
+
+static match_level_t
+s_idno(const match_rec_t *a, const match_rec_t *b)
+{
+    if (a->idno[0] && b->idno[0])
+        return strcmp(a->idno, b->idno) == 0 ? ML_EXACT : ML_CONFLICT;
+    const char *x = a->idno[0] ? a->idno : a->idno_typed, *y = b->idno[0] ? b->idno : b->idno_typed;
+    if (!x[0] || !y[0])
+        return ML_MISSING;
+    if (strcmp(x, y) == 0 || (strlen(x) == 18 && strlen(y) == 18 && strncmp(x, y, 17) == 0))
+        return ML_EDIT1;   /* the same number but for its check character: a typo */
+    return s_text_edit(x, y);
+}
+
+static match_level_t
+s_name(const match_rec_t *a, const match_rec_t *b)
+{
+    if (!a->name[0] || !b->name[0])
+        return ML_MISSING;
+    if (strcmp(a->name, b->name) == 0)
+        return ML_EXACT;
+    if (norm_pinyin_match(a->name, b->name))
+        return ML_PINYIN;
+    return s_text_edit(a->name, b->name);
+}
+
+static match_level_t
+s_birth(const match_rec_t *a, const match_rec_t *b)
+{
+    if (a->birth[0] && b->birth[0]) {
+        if (strcmp(a->birth, b->birth) == 0)
+            return ML_EXACT;
+        return s_text_edit(a->birth, b->birth);
+    }
+    int alo = a->birth[0] ? atoi(a->birth) : a->birth_lo, ahi = a->birth[0] ? alo : a->birth_hi;
+    int blo = b->birth[0] ? atoi(b->birth) : b->birth_lo, bhi = b->birth[0] ? blo : b->birth_hi;
+    if (!alo || !blo)
+        return ML_MISSING;
+    return alo <= bhi && blo <= ahi ? ML_AGE : ML_DIFFERENT;
+}
+
+static match_level_t
+s_equal(const char *x, const char *y)
+{
+    if (!x[0] || !y[0])
+        return ML_MISSING;
+    return strcmp(x, y) == 0 ? ML_EXACT : ML_DIFFERENT;
+}
+
+void
+match_compare(const match_rec_t *a, const match_rec_t *b, match_cmp_t *out)
+{
+    out->level[MF_IDNO] = s_idno(a, b);
+    out->level[MF_NAME] = s_name(a, b);
+    out->level[MF_BIRTH] = s_birth(a, b);
+    out->level[MF_GENDER] = !a->gender || !b->gender ? ML_MISSING : a->gender == b->gender ? ML_EXACT : ML_DIFFERENT;
+    out->level[MF_PHONE] = s_equal(a->phone, b->phone);
+    out->level[MF_COMMUNITY] = s_equal(a->community, b->community);
+    /* households are comparable within one numbering (police 户号, a family-planning family) */
+    out->level[MF_HOUSEHOLD] = a->household[0] && b->household[0] && a->household[0] == b->household[0]
+                                   ? s_equal(a->household, b->household) : ML_MISSING;
+    out->level[MF_ADDRESS] = s_equal(a->address, b->address);
+}
+
+/* ---- weights ---- */
+
+void
+match_weights_default(match_weights_t *w)
+{
+    memset(w, 0, sizeof *w);
+    double (*x)[ML_COUNT] = w->w;
+    x[MF_IDNO][ML_EXACT] = 16;
+    x[MF_IDNO][ML_EDIT1] = 8;
+    x[MF_IDNO][ML_TRANSPOSE] = 8;
+    x[MF_IDNO][ML_DIFFERENT] = -4;
+    x[MF_IDNO][ML_CONFLICT] = -30;
+    x[MF_NAME][ML_EXACT] = 9;
+    x[MF_NAME][ML_PINYIN] = 4;
+    x[MF_NAME][ML_EDIT1] = 2;
+    x[MF_NAME][ML_TRANSPOSE] = 2;
+    x[MF_NAME][ML_DIFFERENT] = -8;
+    x[MF_BIRTH][ML_EXACT] = 8;
+    x[MF_BIRTH][ML_EDIT1] = 2;
+    x[MF_BIRTH][ML_TRANSPOSE] = 3;
+    x[MF_BIRTH][ML_AGE] = 3;
+    x[MF_BIRTH][ML_DIFFERENT] = -8;
+    x[MF_GENDER][ML_EXACT] = 0.9;
+    x[MF_GENDER][ML_DIFFERENT] = -6;
+    x[MF_PHONE][ML_EXACT] = 6;
+    x[MF_PHONE][ML_DIFFERENT] = -1;
+    x[MF_COMMUNITY][ML_EXACT] = 1.5;
+    x[MF_COMMUNITY][ML_DIFFERENT] = -1.5;
+    x[MF_HOUSEHOLD][ML_EXACT] = 3;
+    x[MF_HOUSEHOLD][ML_DIFFERENT] = -2;
+    x[MF_ADDRESS][ML_EXACT] = 4;
+    x[MF_ADDRESS][ML_DIFFERENT] = -1;
+    w->upper = 18;
+    w->lower = 11;
+}
+
+bool
+match_weight_set(match_weights_t *w, const char *name, double value)
+{
+    if (strcmp(name, "match_upper") == 0) {
+        w->upper = value;
+        return true;
+    }
+    if (strcmp(name, "match_lower") == 0) {
+        w->lower = value;
+        return true;
+    }
+    for (int f = 0; f < MF_COUNT; f++)
+        for (int l = 0; l < ML_COUNT; l++) {
+            char key[128];
+            snprintf(key, sizeof key, "weight.%.15s.%.40s", match_field_name(f), match_level_name(l));
+            for (char *p = key; *p; p++)
+                if (*p == ' ')
+                    *p = '_';
+            if (strcmp(key, name) == 0) {
+                w->w[f][l] = value;
+                return true;
+            }
+        }
+    return false;
+}
+
+double
+match_score(const match_cmp_t *c, const match_weights_t *w)
+{
+    double s = 0;
+    for (int f = 0; f < MF_COUNT; f++)
+        s += w->w[f][c->level[f]];
+    return s;
+}
+
+void
+match_evidence(const match_cmp_t *c, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = 0;
+    for (int f = 0; f < MF_COUNT && n < cap; f++)
+        if (c->level[f] != ML_MISSING)
+            n += (size_t)snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", match_field_name(f),
+                                  match_level_name(c->level[f]));
+}

@@ -1,0 +1,107 @@
+/*
+** match.h: how two source records compare, as pure functions (no I/O).
+**  - match_rec_t: what matching needs of one record, normalised;
+**  - blocking keys: the few cheap keys under which candidates are found;
+**  - comparison: an agreement level per field;
+**  - score: the sum of the Fellegi-Sunter log2 weights of those levels.
+** The weights and thresholds are configuration (hub.conf, match_weights_t);
+** hubctl estimate derives them from the loaded data by EM.
+*/
+#ifndef HUB_MATCH_H
+#define HUB_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "record.h"
+
+typedef struct {
+    record_id_t record;
+    resident_id_t resident;
+    int source;
+    char idno[20];          /* canonical, when valid */
+    char idno_typed[24];    /* cleaned but invalid (a typo), when not valid */
+    char name[96];          /* norm_name */
+    char pinyin[192];       /* norm_pinyin */
+    char birth[11];         /* YYYY-MM-DD: the record's own, else its number's */
+    int birth_lo, birth_hi; /* birth year range from an age (civil affairs); 0 when unknown */
+    char gender;            /* 'M', 'F' or 0 */
+    char phone[24];
+    char community[16];
+    char household[40];     /* police 户号, or family planning's woman's 记录编号 */
+    char address[160];      /* norm_address */
+} match_rec_t;
+
+/* Fill m from a record's facts. idno: canonical valid number or NULL;
+** typed: the cleaned invalid number or NULL; ref_year/ref_month: the date
+** an age refers to (civil affairs export month). */
+void match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *idno, const char *typed,
+                          int ref_year, int ref_month);
+
+/* ---- blocking ---- */
+
+#define MATCH_MAX_KEYS 12
+#define MATCH_KEY_LEN 256
+typedef char match_key_t[MATCH_KEY_LEN];
+/* The record's blocking keys; returns how many (<= MATCH_MAX_KEYS). */
+size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS]);
+
+/* ---- comparison levels ---- */
+
+#define MATCH_FIELDS(X) \
+    X(IDNO) X(NAME) X(BIRTH) X(GENDER) X(PHONE) X(COMMUNITY) X(HOUSEHOLD) X(ADDRESS)
+typedef enum {
+#define X(f) MF_##f,
+    MATCH_FIELDS(X)
+#undef X
+    MF_COUNT
+} match_field_t;
+
+/* Agreement levels, shared by all fields (a field uses some of them). */
+#define MATCH_LEVELS(X)                                                     \
+    X(MISSING,   "missing")       /* one side or both lack the value */     \
+    X(EXACT,     "exact")                                                  \
+    X(PINYIN,    "same pinyin")   /* names: homophones */                  \
+    X(EDIT1,     "one edit")      /* one character wrong */                \
+    X(TRANSPOSE, "transposed")    /* two adjacent characters swapped */     \
+    X(AGE,       "compatible with an age")                                 \
+    X(DIFFERENT, "different")                                              \
+    X(CONFLICT,  "two different valid numbers")
+typedef enum {
+#define X(l, t) ML_##l,
+    MATCH_LEVELS(X)
+#undef X
+    ML_COUNT
+} match_level_t;
+
+const char *match_field_name(int field);   /* "idno" */
+const char *match_level_name(int level);   /* "one edit" */
+
+typedef struct {
+    match_level_t level[MF_COUNT];
+} match_cmp_t;
+
+void match_compare(const match_rec_t *a, const match_rec_t *b, match_cmp_t *out);
+
+/* ---- weights and score ---- */
+
+typedef struct {
+    double w[MF_COUNT][ML_COUNT];   /* log2(m/u) per field and level */
+    double upper, lower;            /* link at >= upper; review between */
+} match_weights_t;
+
+void match_weights_default(match_weights_t *w);
+/* Set one weight by its hub.conf name "weight.FIELD.LEVEL" (level names
+** with '_' for spaces: weight.name.same_pinyin). False when unknown. */
+bool match_weight_set(match_weights_t *w, const char *name, double value);
+
+double match_score(const match_cmp_t *c, const match_weights_t *w);
+
+/* Evidence as text for the log of merges: "idno=exact name=same pinyin ...". */
+void match_evidence(const match_cmp_t *c, char *out, size_t cap);
+
+/* Normalised address tokens: city/district/street prefixes dropped, 號->号,
+** 幢/栋/座 -> 幢, spaces removed; numbers kept. */
+size_t norm_address(const char *raw, char *out, size_t cap);
+
+#endif
