@@ -272,6 +272,46 @@ codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t *
     s_pack(&m, out_seq, out, len);
 }
 
+/* The golden record of a view into r (freed by s_golden_free). */
+static void
+s_golden(const resident_view_t *v, Hub__Resident *r)
+{
+    r->n_golden = v->ngolden;
+    r->golden = HUB_CHECK_ALLOC(calloc(v->ngolden ? v->ngolden : 1, sizeof *r->golden));
+    for (size_t g = 0; g < v->ngolden; g++) {
+        const golden_item_t *it = &v->golden[g];
+        Hub__GoldenField *f = HUB_CHECK_ALLOC(malloc(sizeof *f));
+        hub__golden_field__init(f);
+        f->field = (char *)it->field;
+        f->value = (char *)it->value;
+        f->has_source = 1;
+        f->source = (Hub__Department)it->source;
+        f->n_others = it->nothers;
+        f->others = HUB_CHECK_ALLOC(calloc(it->nothers ? it->nothers : 1, sizeof *f->others));
+        for (size_t k = 0; k < it->nothers; k++) {
+            Hub__GoldenValue *o = HUB_CHECK_ALLOC(malloc(sizeof *o));
+            hub__golden_value__init(o);
+            o->value = (char *)it->others[k].value;
+            o->has_source = 1;
+            o->source = (Hub__Department)it->others[k].source;
+            f->others[k] = o;
+        }
+        r->golden[g] = f;
+    }
+}
+
+static void
+s_golden_free(Hub__Resident *r)
+{
+    for (size_t g = 0; g < r->n_golden; g++) {
+        for (size_t k = 0; k < r->golden[g]->n_others; k++)
+            free(r->golden[g]->others[k]);
+        free(r->golden[g]->others);
+        free(r->golden[g]);
+    }
+    free(r->golden);
+}
+
 void
 codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
                        uint8_t **out, size_t *len)
@@ -293,6 +333,11 @@ codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
         res[i].idno = views[i].idno;
         res[i].records = &srp[k];
         res[i].n_records = views[i].nrecs;
+        if (views[i].asked.v) {
+            res[i].has_asked_id = 1;
+            res[i].asked_id = views[i].asked.v;
+        }
+        s_golden(&views[i], &res[i]);
         resp[i] = &res[i];
         for (size_t j = 0; j < views[i].nrecs; j++, k++) {
             const stored_rec_t *s = &views[i].recs[j];
@@ -336,6 +381,8 @@ codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
             recs[i]->origin = NULL;   /* ours, not the unpacker's */
             hub__record__free_unpacked(recs[i], NULL);
         }
+    for (size_t i = 0; i < n; i++)
+        s_golden_free(&res[i]);
     free(origins);
     free(recs);
     free(srp);

@@ -80,6 +80,7 @@ config_defaults(hub_config_t *cfg)
         (void)rc;
     }
     match_weights_default(&cfg->weights);
+    golden_rules_default(&cfg->survivorship);
 }
 
 /* A matching weight or threshold: `match_upper = 18`, `weight.name.exact = 9`. */
@@ -96,6 +97,13 @@ s_weight(hub_config_t *cfg, const char *key, const char *value, const char **why
     else
         match_weight_set(&cfg->weights, key, v);
     return true;
+}
+
+static const char *
+s_dept_name(int d)
+{
+    static const char *names[] = {"", "police", "familyplanning", "labour", "civilaffairs"};
+    return d > 0 && d < 5 ? names[d] : "";
 }
 
 static hub_err_t
@@ -133,6 +141,19 @@ s_write_defaults(const char *path, char *errbuf, size_t errcap)
                         *p = '_';
                 fprintf(f, "# %s = %g\n", name, w.w[fld][l]);
             }
+    fprintf(f, "\n# Golden record: which value of each field the registry shows. A rule is\n"
+               "# `recent` (the most recent observation) or departments in order of\n"
+               "# authority (police,familyplanning,labour,civilaffairs).\n");
+    for (int g = 0; g < GOLDEN_COUNT; g++) {
+        golden_rules_t r;
+        golden_rules_default(&r);
+        fprintf(f, "# survivorship.%s = ", golden_field_name(g));
+        if (r.recent[g])
+            fprintf(f, "recent\n");
+        else
+            for (int k = 0; k < 4 && r.order[g][k]; k++)
+                fprintf(f, "%s%s", s_dept_name(r.order[g][k]), k < 3 && r.order[g][k + 1] ? "," : "\n");
+    }
     return fclose(f) == 0 ? HUB_OK : HUB_EIO;
 }
 
@@ -181,7 +202,7 @@ config_load(hub_config_t *cfg, const char *path, char *errbuf, size_t errcap)
                     k = &s_keys[i];
             if (k)
                 s_set(cfg, k, value, &why);
-            else if (!s_weight(cfg, key, value, &why))
+            else if (!s_weight(cfg, key, value, &why) && !golden_rule_set(&cfg->survivorship, key, value, &why))
                 why = "unknown key";
         }
         if (why) {

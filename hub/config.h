@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "err.h"
+#include "golden.h"
 #include "match.h"
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
     long sqlite_cache_mib;
     char log_level[16];
     match_weights_t weights;   /* match_upper, match_lower, weight.FIELD.LEVEL */
+    golden_rules_t survivorship;  /* survivorship.FIELD */
 } hub_config_t;
 
 /* Fill cfg with the defaults. */

@@ -158,6 +158,18 @@ s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
         if (r->idno)
             printf("  identity number %s", r->idno);
         printf("  (%zu source record%s)\n", r->n_records, r->n_records == 1 ? "" : "s");
+        if (r->has_asked_id)
+            printf("  (%lld was merged into this resident and answers as it)\n", (long long)r->asked_id);
+        if (r->n_golden)
+            printf("  golden record (value shown, its department, and what others say):\n");
+        for (size_t g = 0; g < r->n_golden; g++) {
+            const Hub__GoldenField *f = r->golden[g];
+            printf("    %-18s %s   (%s)", f->field, f->value ? f->value : "", s_dept_name(f->source));
+            for (size_t k = 0; k < f->n_others; k++)
+                printf("%s %s (%s)", k ? ";" : "   also:", f->others[k]->value ? f->others[k]->value : "",
+                       s_dept_name(f->others[k]->source));
+            printf("\n");
+        }
         for (size_t k = 0; k < r->n_records; k++) {
             const Hub__StoredRecord *s = r->records[k];
             const Hub__Record *rec = s->record;

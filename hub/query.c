@@ -2,15 +2,47 @@
 #include "query.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
 #include "facts.h"
 #include "log.h"
+#include "golden.h"
 #include "normalize.h"
 
+/* The golden record of a view, by the survivorship rules. */
+static hub_err_t
+s_golden(store_t *reader, const golden_rules_t *rules, resident_view_t *v)
+{
+    hub_err_t err = store_observations(reader, v->id, &v->obs, &v->nobs);
+    if (err != HUB_OK)
+        return err;
+    golden_obs_t *obs = HUB_CHECK_ALLOC(calloc(v->nobs ? v->nobs : 1, sizeof *obs));
+    for (size_t i = 0; i < v->nobs; i++)
+        obs[i] = (golden_obs_t){golden_field_by_name(v->obs[i].field), v->obs[i].value, v->obs[i].source,
+                                v->obs[i].record_id, v->obs[i].seen_ms};
+    golden_value_t out[GOLDEN_COUNT];
+    golden_compute(rules, obs, v->nobs, out);
+    v->ngolden = 0;
+    for (int f = 0; f < GOLDEN_COUNT && v->ngolden < sizeof v->golden / sizeof v->golden[0]; f++) {
+        if (!out[f].chosen)
+            continue;
+        golden_item_t *g = &v->golden[v->ngolden++];
+        g->field = golden_field_name(f);
+        g->value = out[f].chosen->value;
+        g->source = out[f].chosen->source;
+        g->nothers = out[f].nothers;
+        for (size_t k = 0; k < out[f].nothers; k++)
+            g->others[k] = (golden_alt_t){out[f].others[k]->value, out[f].others[k]->source};
+    }
+    free(obs);
+    return HUB_OK;
+}
+
 static void
-s_get(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, size_t *len)
+s_get(store_t *reader, const golden_rules_t *rules, const query_t *q, uint64_t out_seq, uint8_t **frame,
+      size_t *len)
 {
     resident_id_t ids[QUERY_MAX_RESIDENTS];
     size_t n = 0;
@@ -20,12 +52,8 @@ s_get(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, size
     } else if (q->idno && *q->idno) {
         char idno[NORM_IDNO_SIZE];
         if (norm_idno(q->idno, idno) == NORM_IDNO_VALID)
-            err = store_resident_by_idno(reader, idno, &ids[0]);
-        else
-            err = HUB_ENOTFOUND;
-        if (err == HUB_OK)
-            n = 1;
-        else if (err == HUB_ENOTFOUND)   /* an invalid number is still a department's key */
+            err = store_residents_by_number(reader, idno, ids, QUERY_MAX_RESIDENTS, &n);
+        if (err == HUB_OK && n == 0)   /* an invalid number is still a department's key */
             err = store_residents_by_key(reader, q->idno, ids, QUERY_MAX_RESIDENTS, &n);
     } else {
         codec_encode_error(HUB_EINVAL, "give an identity number or a resident id", out_seq, frame, len);
@@ -34,9 +62,14 @@ s_get(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **frame, size
     resident_view_t views[QUERY_MAX_RESIDENTS];
     size_t nv = 0;
     for (size_t i = 0; i < n && (err == HUB_OK || err == HUB_ENOTFOUND); i++) {
-        err = store_resident_view(reader, ids[i], &views[nv]);
+        resident_id_t final;
+        err = store_resident_follow(reader, ids[i], &final);   /* an alias answers as its resident */
         if (err == HUB_OK)
+            err = store_resident_view(reader, final, &views[nv]);
+        if (err == HUB_OK && (err = s_golden(reader, rules, &views[nv])) == HUB_OK) {
+            views[nv].asked.v = final.v != ids[i].v ? ids[i].v : 0;
             nv++;
+        }
     }
     if (nv == 0 && (err == HUB_OK || err == HUB_ENOTFOUND))
         codec_encode_error(HUB_ENOTFOUND, "no resident has that identity number or id", out_seq, frame, len);
@@ -92,7 +125,8 @@ s_facilities(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **fram
 
 void
 query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
-            const registry_stats_t *live, uint64_t out_seq, uint8_t **frame, size_t *len)
+            const registry_stats_t *live, const golden_rules_t *rules, uint64_t out_seq, uint8_t **frame,
+            size_t *len)
 {
     msg_t m;
     char why[200];
@@ -112,7 +146,7 @@ query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t
              LOG_I("resident", m.query.resident_id));
     switch (m.query.kind) {
     case QUERY_GET:
-        s_get(reader, &m.query, out_seq, frame, len);
+        s_get(reader, rules, &m.query, out_seq, frame, len);
         break;
     case QUERY_STATS: {
         registry_stats_t st;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "auth.h"
+#include "golden.h"
 #include "record.h"
 #include "store.h"
 
@@ -21,6 +22,7 @@
 ** (malloc'd), an error answer when the question is bad. live carries what
 ** only the server knows (rate, uptime). */
 void query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
-                 const registry_stats_t *live, uint64_t out_seq, uint8_t **frame, size_t *len);
+                 const registry_stats_t *live, const golden_rules_t *rules, uint64_t out_seq, uint8_t **frame,
+                 size_t *len);
 
 #endif

@@ -67,11 +67,42 @@ typedef struct {
     size_t body_len;
 } stored_rec_t;
 
+/* One value a current source record gives for a field of its resident
+** (golden record input). Owned strings. */
+typedef struct {
+    char *field;                     /* golden field name: name, phone, … */
+    char *value;
+    int source;
+    int64_t record_id;
+    int64_t seen_ms;                 /* the department's change time, else arrival */
+} observation_t;
+
+/* A field of the golden record: the value shown, its department, and the
+** values other departments (or older records) disagree with. Strings
+** belong to the observations of the view. */
+typedef struct {
+    const char *value;
+    int source;
+} golden_alt_t;
+
+typedef struct {
+    const char *field;
+    const char *value;
+    int source;
+    golden_alt_t others[16];
+    size_t nothers;
+} golden_item_t;
+
 typedef struct {
     resident_id_t id;
     char *idno;
     stored_rec_t *recs;
     size_t nrecs;
+    golden_item_t golden[16];
+    size_t ngolden;
+    observation_t *obs;              /* owns the golden strings */
+    size_t nobs;
+    resident_id_t asked;             /* the alias asked for, 0 when the id itself */
 } resident_view_t;
 
 typedef struct {

@@ -247,7 +247,7 @@ s_on_query(server_t *self)
             uint8_t *frame;
             size_t len;
             query_frame(self->reader, who, zmq_msg_data(&payload), zmq_msg_size(&payload), &live,
-                        ++self->query_seq, &frame, &len);
+                        &self->cfg.survivorship, ++self->query_seq, &frame, &len);
             s_send(self->query_sock, &peer, frame, len);
             free(frame);
         }

@@ -172,7 +172,7 @@ enum {
     Q_M_FEAT_PUT, Q_M_FEAT_GET, Q_M_FEAT_DEL, Q_M_BLOCK_PUT, Q_M_BLOCK_DEL, Q_M_BLOCK_GET,
     Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
-    Q_RES_BY_NUMBER,
+    Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_N
 };
 
@@ -207,6 +207,23 @@ static const char *s_sql[Q_N] = {
                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_M_REVIEW_PUT] = "INSERT OR IGNORE INTO review_items(a, b, score, evidence, opened_ms)"
                        " VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4, ?5)",
+    [Q_OBSERVATIONS] =
+        "WITH s AS (SELECT id, source, idno, CASE WHEN changed_at > 0 THEN changed_at * 1000 ELSE received_ms END t"
+        "           FROM source_records WHERE resident_id=?1 AND current=1)"
+        " SELECT 'idno', idno, source, id, t FROM s WHERE idno IS NOT NULL"
+        " UNION ALL SELECT 'name', p.name, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'gender', p.gender, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'birth_date', p.birth_date, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'ethnicity', p.ethnicity, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'community', p.community_code, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'address', p.address, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'phone', p.phone, source, id, t FROM s JOIN person_facts p ON p.record_id=s.id"
+        " UNION ALL SELECT 'household_no', x.household_no, source, id, t FROM s JOIN police_facts x ON x.record_id=s.id"
+        " UNION ALL SELECT 'life_status', x.status, source, id, t FROM s JOIN police_facts x ON x.record_id=s.id"
+        " UNION ALL SELECT 'employment_status', x.employment_status, source, id, t FROM s"
+        "           JOIN labour_facts x ON x.record_id=s.id"
+        " UNION ALL SELECT 'entitlements', x.category || ' ' || coalesce(x.status, ''), source, id, t FROM s"
+        "           JOIN civil_entitlements x ON x.record_id=s.id",
     [Q_RES_BY_NUMBER] = "SELECT DISTINCT resident_id FROM source_records WHERE idno=?1 AND current=1"
                         " AND resident_id IS NOT NULL ORDER BY resident_id LIMIT ?2",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -683,6 +700,7 @@ store_view_free(resident_view_t *v)
     }
     free(v->recs);
     free(v->idno);
+    store_observations_free(v->obs, v->nobs);
     memset(v, 0, sizeof *v);
 }
 
@@ -1246,4 +1264,47 @@ store_residents_by_number(store_t *self, const char *idno, resident_id_t *out, s
     sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     *n = 0;
     return s_ids(self, Q_RES_BY_NUMBER, (int64_t *)out, max, n);
+}
+
+hub_err_t
+store_observations(store_t *self, resident_id_t id, observation_t **out, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_OBSERVATIONS);
+    sqlite3_bind_int64(st, 1, id.v);
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            *out = HUB_CHECK_ALLOC(realloc(*out, cap * sizeof **out));
+        }
+        observation_t *o = &(*out)[(*n)++];
+        o->field = s_col_dup(st, 0);
+        o->value = s_col_dup(st, 1);
+        o->source = sqlite3_column_int(st, 2);
+        o->record_id = sqlite3_column_int64(st, 3);
+        o->seen_ms = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        store_observations_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return s_err(self, rc, "observations");
+    }
+    return HUB_OK;
+}
+
+void
+store_observations_free(observation_t *obs, size_t n)
+{
+    for (size_t i = 0; obs && i < n; i++) {
+        free(obs[i].field);
+        free(obs[i].value);
+    }
+    free(obs);
 }

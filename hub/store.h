@@ -139,4 +139,8 @@ hub_err_t store_review_put(store_t *self, record_id_t a, record_id_t b, double s
 /* Residents with a current record carrying this canonical number. */
 hub_err_t store_residents_by_number(store_t *self, const char *idno, resident_id_t *out, size_t max, size_t *n);
 
+/* What each current record of a resident says of each golden-record field. */
+hub_err_t store_observations(store_t *self, resident_id_t id, observation_t **out, size_t *n);
+void store_observations_free(observation_t *obs, size_t n);
+
 #endif

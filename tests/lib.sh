@@ -76,7 +76,12 @@ idno() {
         printf "%s%s\n", s, substr("10X98765432", t % 11 + 1, 1) }'
 }
 
-# get_field OUTPUT NAME: "raw [norm] flags" of a field in `hubctl get` output (first match)
+# get_field OUTPUT NAME: "raw [norm] flags" of a source record's field in `hubctl get` output (first match)
 get_field() {
-    awk -v k="$2" '$1 == k { sub(/^ *[^ ]+ +/, ""); print; exit }' <<<"$1"
+    awk -v k="$2" '/^      [^ ]/ && $1 == k { sub(/^ *[^ ]+ +/, ""); print; exit }' <<<"$1"
+}
+
+# golden_field OUTPUT NAME: "value   (department)   also: ..." of the golden record
+golden_field() {
+    awk -v k="$2" '/^    [^ ]/ && $1 == k { sub(/^ *[^ ]+ +/, ""); print; exit }' <<<"$1"
 }
