@@ -40,9 +40,12 @@ s_payload(const Hub__Record *r, const char **idno_raw)
     case HUB__RECORD__PAYLOAD_LABOUR:
         *idno_raw = s_raw(r->labour->idno);
         return r->source == HUB__DEPARTMENT__LABOUR;
-    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS:
-        *idno_raw = s_raw(r->civil_affairs->doc_no);
+    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS: {
+        /* 证件号码 is an identity number unless the document is 其他 */
+        const char *type = s_raw(r->civil_affairs->doc_type);
+        *idno_raw = type && strstr(type, "其他") ? NULL : s_raw(r->civil_affairs->doc_no);
         return r->source == HUB__DEPARTMENT__CIVIL_AFFAIRS;
+    }
     case HUB__RECORD__PAYLOAD_FACILITY:
         *idno_raw = NULL;
         return r->source == HUB__DEPARTMENT__CIVIL_AFFAIRS;
@@ -174,6 +177,12 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.kind = QUERY_FACILITIES;
             out->query.community = q->facilities->community;
             return HUB_OK;
+        case HUB__QUERY__Q_ADMIN:
+            out->query.kind = QUERY_ADMIN;
+            out->query.command = q->admin->command ? q->admin->command : "";
+            out->query.resident_id = q->admin->has_id ? q->admin->id : 0;
+            out->query.limit = q->admin->has_limit && q->admin->limit > 0 ? (uint32_t)q->admin->limit : 0;
+            return HUB_OK;
         default:
             snprintf(why, whycap, "query of an unknown kind");
             return HUB_EPROTO;
@@ -255,6 +264,23 @@ codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len)
     s_pack(&m, out_seq, out, len);
     free(ptrs);
     free(items);
+}
+
+void
+codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint8_t **out, size_t *len)
+{
+    Hub__Answer a = HUB__ANSWER__INIT;
+    a.has_status = 1;
+    a.status = status;
+    if (status != HUB_OK)
+        a.error = (char *)hub_strerror(status);
+    a.report = (char *)report;
+    a.has_done = 1;
+    a.done = 1;
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.body_case = HUB__MESSAGE__BODY_ANSWER;
+    m.answer = &a;
+    s_pack(&m, out_seq, out, len);
 }
 
 void
@@ -807,6 +833,21 @@ codec_record_facts(const msg_t *m, size_t i, facts_t *out)
         return;
     }
     s_facts(pb->batch->records[i], out);
+}
+
+hub_err_t
+codec_body_idno(const uint8_t *body, size_t len, char *raw, size_t cap)
+{
+    Hub__Record *r = hub__record__unpack(NULL, len, body);
+    if (!r) {
+        raw[0] = 0;
+        return HUB_EPROTO;
+    }
+    const char *idno = NULL;
+    s_payload(r, &idno);
+    snprintf(raw, cap, "%s", idno ? idno : "");
+    hub__record__free_unpacked(r, NULL);
+    return HUB_OK;
 }
 
 hub_err_t

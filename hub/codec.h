@@ -11,7 +11,7 @@
 #include "record.h"
 
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
-typedef enum { QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES } query_kind_t;
+typedef enum { QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES, QUERY_ADMIN } query_kind_t;
 
 typedef struct {
     query_kind_t kind;
@@ -20,6 +20,7 @@ typedef struct {
     int64_t after;             /* QUERY_EXPORT_LINKS cursor */
     uint32_t limit;
     const char *community;     /* QUERY_FACILITIES: as asked (NULL: every facility) */
+    const char *command;       /* QUERY_ADMIN, with resident_id as its id and limit */
 } query_t;
 
 /* A decoded message. Strings point into the protobuf message it owns. */
@@ -67,6 +68,8 @@ void codec_msg_fini(msg_t *m);
 /* Encoders return a malloc'd frame in *out (caller frees). out_seq is the
 ** hub's own envelope sequence number. */
 void codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len);
+/* An answer with a report in plain words (status 0 or the error). */
+void codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
                             uint8_t **out, size_t *len);
@@ -86,5 +89,7 @@ void codec_record_facts(const msg_t *m, size_t i, facts_t *out);
 ** HUB_EPROTO when the bytes are not a hub.Record; *out is then empty
 ** (facts_fini is still safe). */
 hub_err_t codec_body_facts(const uint8_t *body, size_t len, facts_t *out);
+/* The identity number a stored body carries, as received, into raw ("" when none). */
+hub_err_t codec_body_idno(const uint8_t *body, size_t len, char *raw, size_t cap);
 
 #endif

@@ -42,6 +42,16 @@ s_usage(FILE *f)
             "                         community service facilities serving the community with\n"
             "                         that 12-digit code (all without it), one per line:\n"
             "                         number, name, type, status, community codes (tab-separated)\n"
+            "  review list            open review items: pairs the hub could not decide, best first\n"
+            "  review show ID         one review item's two records side by side, with the evidence\n"
+            "  review link|split|dismiss ID\n"
+            "                         decide it: the same person (merge), different people (never\n"
+            "                         merged again automatically), or not worth acting on\n"
+            "  events [--resident ID] merges and splits, newest first, with evidence and who decided\n"
+            "  undo EVENT             put a merge or split back; the decision then sticks\n"
+            "  rematch                match every stored record again (after a rule or weight\n"
+            "                         change), keeping resident ids; reports what moved\n"
+            "  estimate               Fellegi-Sunter weights estimated from the loaded data (EM)\n"
             "  keygen FILE            make a CURVE key pair in FILE (secret) and print the public\n"
             "                         key, for a new line in the hub's principals file\n");
     return f == stderr ? 2 : 0;
@@ -189,6 +199,29 @@ s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
                 s_print_payload(p);
         }
     }
+    hub__message__free_unpacked(m, NULL);
+    return rc;
+}
+
+/* An operator's command; the hub answers with a report in plain words. */
+static int
+s_admin(client_t *c, const char *command, long long id, int timeout_ms)
+{
+    Hub__Admin ad = HUB__ADMIN__INIT;
+    ad.command = (char *)command;
+    if (id) {
+        ad.has_id = 1;
+        ad.id = id;
+    }
+    Hub__Query q = HUB__QUERY__INIT;
+    q.q_case = HUB__QUERY__Q_ADMIN;
+    q.admin = &ad;
+    Hub__Message *m = s_ask(c, &q, timeout_ms, 1);
+    if (!m)
+        return 3;
+    if (m->answer->report)
+        fputs(m->answer->report, stdout);
+    int rc = m->answer->has_status && m->answer->status != 0 ? 1 : 0;
     hub__message__free_unpacked(m, NULL);
     return rc;
 }
@@ -354,6 +387,34 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
+    } else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "events") == 0 || strcmp(cmd, "undo") == 0
+               || strcmp(cmd, "rematch") == 0 || strcmp(cmd, "estimate") == 0) {
+        static char command[32];
+        long long id = 0;
+        const char *sub = strcmp(cmd, "review") == 0 && i < argc ? argv[i++] : NULL;
+        if (strcmp(cmd, "review") == 0 && !sub) {
+            fprintf(stderr, "hubctl: review list | show ID | link ID | split ID | dismiss ID\n");
+            return 2;
+        }
+        snprintf(command, sizeof command, "%s%s%s", cmd, sub ? "-" : "", sub ? sub : "");
+        if (i < argc && strcmp(argv[i], "--resident") == 0 && i + 1 < argc)
+            i++;
+        if (i < argc)
+            id = atoll(argv[i++]);
+        bool needs_id = strcmp(cmd, "undo") == 0 || (sub && strcmp(sub, "list") != 0);
+        if (i != argc || (needs_id && id <= 0)) {
+            fprintf(stderr, "hubctl: %s needs %s\n", command, needs_id ? "one id (a number)" : "no more arguments");
+            return 2;
+        }
+        char err[1200];
+        client_t *c = client_new(&o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            return 2;
+        }
+        int rc = s_admin(c, command, id, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
+        client_destroy(&c);
+        return rc;
     } else if ((strcmp(cmd, "stats") != 0 && strcmp(cmd, "export-links") != 0) || i != argc) {
         fprintf(stderr, "hubctl: unknown command `%s`\n", cmd);
         return s_usage(stderr);

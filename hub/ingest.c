@@ -231,6 +231,12 @@ ingest_frame(ingest_t *self, const principal_t *who, const uint8_t *data, size_t
     return err;
 }
 
+resolver_t *
+ingest_resolver(ingest_t *self)
+{
+    return self->resolver;
+}
+
 void
 ingest_committed(ingest_t *self, int accepted, int64_t now_ms)
 {

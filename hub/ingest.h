@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "err.h"
 #include "match.h"
+#include "resolve.h"
 #include "store.h"
 
 typedef struct ingest ingest_t;
@@ -41,6 +42,9 @@ hub_err_t ingest_frame(ingest_t *self, const principal_t *who, const uint8_t *da
 
 /* A "resend later" ack for seq (malloc'd frame). */
 void ingest_retry_frame(ingest_t *self, uint64_t seq, hub_err_t why, uint8_t **frame, size_t *len);
+
+/* The resolver ingest resolves with (operators' commands use it too). */
+resolver_t *ingest_resolver(ingest_t *self);
 
 /* Count records accepted by a committed transaction; rate over the last minute. */
 void ingest_committed(ingest_t *self, int accepted, int64_t now_ms);

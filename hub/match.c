@@ -128,13 +128,20 @@ norm_address(const char *raw, char *out, size_t cap)
     char t[512];
     norm_name(raw ? raw : "", t, sizeof t);
     s_replace_all(t, " ", "");
-    /* the district's own prefixes carry nothing: province, city, district,
-    ** street office, community (committee) */
-    static const char *const prefixes[] = {"省", "市", "县", "区"};
-    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
-        char *p = strstr(t, prefixes[k]);
-        if (p && p - t <= 12 && p[strlen(prefixes[k])])   /* only a short leading part */
-            memmove(t, p + strlen(prefixes[k]), strlen(p + strlen(prefixes[k])) + 1);
+    /* the district's own prefixes carry nothing: a leading province, city,
+    ** district or county of two to four characters, then the street office
+    ** and the community (committee). 小区, 城市, 都市, 社区 are not such units. */
+    static const char *const units[] = {"省", "市", "区", "县"};
+    static const char *const not_units[] = {"小区", "城市", "都市", "社区", "园区", "景区", "街区"};
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+        char *p = strstr(t, units[k]);
+        if (!p || p - t < 6 || p - t > 12 || !p[3])   /* 2..4 leading characters, something after */
+            continue;
+        bool unit = true;
+        for (size_t j = 0; j < sizeof not_units / sizeof not_units[0] && unit; j++)
+            unit = strncmp(p - 3, not_units[j], 6) != 0;
+        if (unit)
+            memmove(t, p + 3, strlen(p + 3) + 1);
     }
     s_cut_through(t, "街道");
     s_cut_through(t, "居委会");
@@ -247,7 +254,8 @@ s_idno(const match_rec_t *a, const match_rec_t *b)
     if (a->idno[0] && b->idno[0])
         return strcmp(a->idno, b->idno) == 0 ? ML_EXACT : ML_CONFLICT;
     const char *x = a->idno[0] ? a->idno : a->idno_typed, *y = b->idno[0] ? b->idno : b->idno_typed;
-    if (!x[0] || !y[0])
+    size_t lx = strlen(x), ly = strlen(y);
+    if ((lx != 15 && lx != 18) || (ly != 15 && ly != 18))   /* not a number's shape: no evidence */
         return ML_MISSING;
     if (strcmp(x, y) == 0 || (strlen(x) == 18 && strlen(y) == 18 && strncmp(x, y, 17) == 0))
         return ML_EDIT1;   /* the same number but for its check character: a typo */
@@ -318,7 +326,9 @@ match_weights_default(match_weights_t *w)
     x[MF_IDNO][ML_CONFLICT] = -30;
     x[MF_NAME][ML_EXACT] = 9;
     x[MF_NAME][ML_PINYIN] = 4;
-    x[MF_NAME][ML_EDIT1] = 2;
+    /* one character apart is more often a sibling (twins: 张一鸣/张一鹏) than a
+    ** typo; typos by sound are PINYIN, by script are made equal by norm_name */
+    x[MF_NAME][ML_EDIT1] = -6;
     x[MF_NAME][ML_TRANSPOSE] = 2;
     x[MF_NAME][ML_DIFFERENT] = -8;
     x[MF_BIRTH][ML_EXACT] = 8;

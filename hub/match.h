@@ -19,6 +19,7 @@ typedef struct {
     record_id_t record;
     resident_id_t resident;
     int source;
+    char key[64];           /* the department's key: orders ties independently of arrival */
     char idno[20];          /* canonical, when valid */
     char idno_typed[24];    /* cleaned but invalid (a typo), when not valid */
     char name[96];          /* norm_name */

@@ -1,9 +1,11 @@
+#define _POSIX_C_SOURCE 200809L
 /* query.c: answers from the registry (see query.h). */
 #include "query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codec.h"
 #include "facts.h"
@@ -12,6 +14,14 @@
 #include "normalize.h"
 
 /* The golden record of a view, by the survivorship rules. */
+static int64_t
+s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static hub_err_t
 s_golden(store_t *reader, const golden_rules_t *rules, resident_view_t *v)
 {
@@ -124,10 +134,12 @@ s_facilities(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **fram
 }
 
 void
-query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
-            const registry_stats_t *live, const golden_rules_t *rules, uint64_t out_seq, uint8_t **frame,
-            size_t *len)
+query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
+            uint8_t **frame, size_t *len)
 {
+    store_t *reader = ctx->reader;
+    const registry_stats_t *live = &ctx->live;
+    const golden_rules_t *rules = ctx->rules;
     msg_t m;
     char why[200];
     hub_err_t err = codec_decode(data, size, &m, why, sizeof why);
@@ -141,7 +153,7 @@ query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t
         codec_msg_fini(&m);
         return;
     }
-    static const char *kinds[] = {"get", "stats", "export-links", "facilities"};
+    static const char *kinds[] = {"get", "stats", "export-links", "facilities", "admin"};
     log_info("HUB-QUERY", LOG_S("principal", who->name), LOG_S("kind", kinds[m.query.kind]),
              LOG_I("resident", m.query.resident_id));
     switch (m.query.kind) {
@@ -166,6 +178,14 @@ query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t
     case QUERY_FACILITIES:
         s_facilities(reader, &m.query, out_seq, frame, len);
         break;
+    case QUERY_ADMIN: {
+        char *report = NULL;
+        err = admin_run(ctx->admin, who->name, m.query.command, m.query.resident_id, m.query.limit,
+                        s_now_ms(), &report);
+        codec_encode_report(err, report ? report : "", out_seq, frame, len);
+        free(report);
+        break;
+    }
     }
     codec_msg_fini(&m);
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "admin.h"
 #include "auth.h"
 #include "golden.h"
 #include "record.h"
@@ -21,8 +22,17 @@
 /* Answer one frame from principal who. Always yields a frame in *frame
 ** (malloc'd), an error answer when the question is bad. live carries what
 ** only the server knows (rate, uptime). */
-void query_frame(store_t *reader, const principal_t *who, const uint8_t *data, size_t size,
-                 const registry_stats_t *live, const golden_rules_t *rules, uint64_t out_seq, uint8_t **frame,
-                 size_t *len);
+/* What answering needs: the read handle, the operators' commands (they
+** write, through the writer), the survivorship rules, and what only the
+** server knows (rate, uptime). */
+typedef struct {
+    store_t *reader;
+    admin_t *admin;
+    const golden_rules_t *rules;
+    registry_stats_t live;
+} query_ctx_t;
+
+void query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
+                 uint8_t **frame, size_t *len);
 
 #endif

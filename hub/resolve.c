@@ -126,11 +126,13 @@ typedef struct {
     record_id_t id;
     resident_id_t before;   /* resident before (0: none) */
     char idno[20];
+    char key[72];           /* source and key: what a tie between equal scores is broken by */
     int parent;             /* union-find */
 } node_t;
 
 typedef struct {
     int a, b;               /* node indexes */
+    const char *ka, *kb;    /* their keys, ka < kb */
     double score;
     char evidence[240];
 } pair_t;
@@ -151,9 +153,8 @@ s_cmp_pairs(const void *x, const void *y)
     const pair_t *p = x, *q = y;
     if (p->score != q->score)
         return p->score > q->score ? -1 : 1;
-    if (p->a != q->a)
-        return p->a - q->a;
-    return p->b - q->b;
+    int c = strcmp(p->ka, q->ka);   /* by content, not by arrival */
+    return c ? c : strcmp(p->kb, q->kb);
 }
 
 static int
@@ -239,7 +240,8 @@ s_gather(resolver_t *self, record_id_t seed, node_t *nodes, size_t *n, bool *tru
 
 /* A resident id for each cluster; move records; aliases and events. */
 static hub_err_t
-s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t npairs, int64_t now_ms)
+s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t npairs, const char *by,
+         int64_t now_ms)
 {
     int *root = HUB_CHECK_ALLOC(calloc(n, sizeof *root));
     resident_id_t *chosen = HUB_CHECK_ALLOC(calloc(n, sizeof *chosen));   /* by root */
@@ -324,7 +326,7 @@ s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t 
                 }
         }
         resolution_event_t e = {
-            .at_ms = now_ms, .kind = from_kept ? "split" : "merge", .decided_by = "auto",
+            .at_ms = now_ms, .kind = from_kept ? "split" : "merge", .decided_by = by,
             .resident = from_kept ? from : to, .other = from_kept ? to : from,
             .score = score, .evidence = evidence, .records = records,
         };
@@ -337,7 +339,7 @@ s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t 
         else
             self->stats.merges++;
         log_info(from_kept ? "HUB-SPLIT" : "HUB-MERGE", LOG_I("resident", e.resident.v), LOG_I("other", e.other.v),
-                 LOG_R("score", score), LOG_S("evidence", evidence), LOG_S("by", "auto"));
+                 LOG_R("score", score), LOG_S("evidence", evidence), LOG_S("by", by));
     }
     for (size_t c = 0; c < nroots && err == HUB_OK; c++)
         err = store_resident_refresh(self->store, chosen[order[c]], now_ms);
@@ -347,8 +349,9 @@ s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t 
     return err;
 }
 
-static hub_err_t
-s_recluster(resolver_t *self, record_id_t seed, int64_t now_ms)
+hub_err_t
+resolver_recluster(resolver_t *self, record_id_t seed, const char *by, int64_t now_ms, record_id_t *seen,
+                   size_t *nseen)
 {
     node_t *nodes = HUB_CHECK_ALLOC(calloc(COMPONENT_MAX, sizeof *nodes));
     size_t n = 0;
@@ -360,8 +363,10 @@ s_recluster(resolver_t *self, record_id_t seed, int64_t now_ms)
     for (size_t i = 0; i < n && err == HUB_OK; i++) {
         match_rec_t m;
         nodes[i].parent = (int)i;
-        if (store_match_get(self->store, nodes[i].id, &m, sizeof m) == HUB_OK)
+        if (store_match_get(self->store, nodes[i].id, &m, sizeof m) == HUB_OK) {
             snprintf(nodes[i].idno, sizeof nodes[i].idno, "%s", m.idno);
+            snprintf(nodes[i].key, sizeof nodes[i].key, "%d:%s", m.source, m.key);
+        }
     }
     /* the pairs inside the component at or above the upper threshold */
     pair_t *pairs = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *pairs));
@@ -373,7 +378,9 @@ s_recluster(resolver_t *self, record_id_t seed, int64_t now_ms)
         for (size_t k = 0; k < nl && npairs < LINKS_MAX; k++) {
             int j = s_index(nodes, n, links[k].other);
             if (j > (int)i) {
-                pairs[npairs] = (pair_t){.a = (int)i, .b = j, .score = links[k].score};
+                bool lt = strcmp(nodes[i].key, nodes[j].key) < 0;
+                pairs[npairs] = (pair_t){.a = (int)i, .b = j, .score = links[k].score,
+                                         .ka = lt ? nodes[i].key : nodes[j].key, .kb = lt ? nodes[j].key : nodes[i].key};
                 snprintf(pairs[npairs++].evidence, sizeof pairs->evidence, "%s", links[k].evidence);
             }
         }
@@ -393,8 +400,10 @@ s_recluster(resolver_t *self, record_id_t seed, int64_t now_ms)
             cluster_idno[keep] = cluster_idno[gone];
     }
     if (err == HUB_OK)
-        err = s_assign(self, nodes, n, pairs, npairs, now_ms);
+        err = s_assign(self, nodes, n, pairs, npairs, by, now_ms);
     self->stats.reclusters++;
+    for (size_t i = 0; seen && i < n && *nseen < COMPONENT_MAX; i++)
+        seen[(*nseen)++] = nodes[i].id;
     free(cluster_idno);
     free(links);
     free(pairs);
@@ -425,6 +434,45 @@ s_reviews(resolver_t *self, record_id_t id, resident_id_t mine, int64_t now_ms)
 }
 
 hub_err_t
+resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int source, const char *key,
+                  const char *idno_raw, const char *origin_file, int64_t now_ms)
+{
+    rec_t rec = {.source = source, .idno_raw = idno_raw && *idno_raw ? idno_raw : NULL, .origin_file = origin_file};
+    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
+    resolve_idno(&rec, idno, typed);
+    int year, month;
+    s_ref_date(&rec, now_ms, &year, &month);
+    match_rec_t m;
+    match_rec_from_facts(&m, facts, source, idno[0] ? idno : NULL, typed[0] ? typed : NULL, year, month);
+    m.record = id;
+    snprintf(m.key, sizeof m.key, "%s", key ? key : "");
+    match_key_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = match_blocking_keys(&m, keys);
+    const char *kp[MATCH_MAX_KEYS];
+    for (size_t k = 0; k < nkeys; k++)
+        kp[k] = keys[k];
+    return store_match_put(self->store, id, &m, sizeof m, kp, nkeys);
+}
+
+hub_err_t
+resolver_score(resolver_t *self, record_id_t id)
+{
+    match_rec_t m;
+    hub_err_t err = store_match_get(self->store, id, &m, sizeof m);
+    if (err != HUB_OK)
+        return err;
+    match_key_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = match_blocking_keys(&m, keys);
+    return s_score_candidates(self, &m, keys, nkeys);
+}
+
+const match_weights_t *
+resolver_weights(const resolver_t *self)
+{
+    return &self->w;
+}
+
+hub_err_t
 resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
              const store_version_t *version, int64_t now_ms, resident_id_t *resident)
 {
@@ -438,18 +486,8 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
         return err;
     char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
     resolve_idno(rec, idno, typed);
-    int year, month;
-    s_ref_date(rec, now_ms, &year, &month);
-    match_rec_t m;
-    match_rec_from_facts(&m, facts, rec->source, idno[0] ? idno : NULL, typed[0] ? typed : NULL, year, month);
-    m.record = id;
-    match_key_t keys[MATCH_MAX_KEYS];
-    size_t nkeys = match_blocking_keys(&m, keys);
-    const char *kp[MATCH_MAX_KEYS];
-    for (size_t k = 0; k < nkeys; k++)
-        kp[k] = keys[k];
-    if ((err = store_match_put(self->store, id, &m, sizeof m, kp, nkeys)) != HUB_OK
-        || (err = s_score_candidates(self, &m, keys, nkeys)) != HUB_OK)
+    if ((err = resolver_features(self, id, facts, rec->source, rec->source_key, rec->idno_raw, rec->origin_file, now_ms)) != HUB_OK
+        || (err = resolver_score(self, id)) != HUB_OK)
         return err;
 
     /* A new version starts where its key was: the department says it is
@@ -498,7 +536,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
             err = store_resident_refresh(self->store, one, now_ms);
         self->stats.joined++;
     } else {
-        err = s_recluster(self, id, now_ms);
+        err = resolver_recluster(self, id, "auto", now_ms, NULL, NULL);
         bool current;
         if (err == HUB_OK)
             err = store_record_resident(self->store, id, resident, &current);

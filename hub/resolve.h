@@ -40,6 +40,19 @@ norm_idno_status_t resolve_idno(const rec_t *rec, char idno[NORM_IDNO_SIZE], cha
 hub_err_t resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
                        const store_version_t *version, int64_t now_ms, resident_id_t *resident);
 
+/* The steps of resolver_add, for work over stored records (rematch):
+** store the features and blocking keys of a person record; score it
+** against its candidates (keeping pairs at or above the lower threshold);
+** cluster the component around seed again, recording merges and splits as
+** decided by `by`; the records of that component are appended to seen
+** (when not NULL; at most 512). */
+hub_err_t resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int source, const char *key,
+                            const char *idno_raw, const char *origin_file, int64_t now_ms);
+hub_err_t resolver_score(resolver_t *self, record_id_t id);
+hub_err_t resolver_recluster(resolver_t *self, record_id_t seed, const char *by, int64_t now_ms, record_id_t *seen,
+                             size_t *nseen);
+const match_weights_t *resolver_weights(const resolver_t *self);
+
 /* Counters since start, for the log and stats. */
 typedef struct {
     long records, new_residents, joined, reclusters, merges, splits, reviews;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <zmq.h>
 
+#include "admin.h"
 #include "auth.h"
 #include "client.h"
 #include "ingest.h"
@@ -30,6 +31,7 @@ struct server {
     auth_t *auth;
     store_t *writer, *reader;
     ingest_t *ingest;
+    admin_t *admin;
     hub_config_t cfg;
     int64_t started_ms;
     uint64_t query_seq;
@@ -82,6 +84,7 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
         return NULL;
     }
     self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
+    self->admin = admin_new(self->writer, ingest_resolver(self->ingest));
     return self;
 }
 
@@ -100,6 +103,7 @@ server_destroy(server_t **self_p)
     auth_destroy(&self->auth);
     if (self->ctx)
         zmq_ctx_term(self->ctx);
+    admin_destroy(&self->admin);
     ingest_destroy(&self->ingest);
     store_close(&self->reader);
     store_close(&self->writer);
@@ -240,14 +244,17 @@ s_on_query(server_t *self)
             return;
         const principal_t *who = s_principal(self, &payload);
         if (who) {
-            registry_stats_t live = {
-                .records_per_second = ingest_rate(self->ingest, client_now_ms()),
-                .uptime_s = (client_mono_ms() - self->started_ms) / 1000,
+            query_ctx_t ctx = {
+                .reader = self->reader,
+                .admin = self->admin,
+                .rules = &self->cfg.survivorship,
+                .live = {.records_per_second = ingest_rate(self->ingest, client_now_ms()),
+                         .uptime_s = (client_mono_ms() - self->started_ms) / 1000},
             };
             uint8_t *frame;
             size_t len;
-            query_frame(self->reader, who, zmq_msg_data(&payload), zmq_msg_size(&payload), &live,
-                        &self->cfg.survivorship, ++self->query_seq, &frame, &len);
+            s_finish(self, true);   /* a reader sees what is acknowledged; operators' commands write */
+            query_frame(&ctx, who, zmq_msg_data(&payload), zmq_msg_size(&payload), ++self->query_seq, &frame, &len);
             s_send(self->query_sock, &peer, frame, len);
             free(frame);
         }

@@ -173,6 +173,8 @@ enum {
     Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
+    Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
+    Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
     Q_N
 };
 
@@ -224,6 +226,26 @@ static const char *s_sql[Q_N] = {
         "           JOIN labour_facts x ON x.record_id=s.id"
         " UNION ALL SELECT 'entitlements', x.category || ' ' || coalesce(x.status, ''), source, id, t FROM s"
         "           JOIN civil_entitlements x ON x.record_id=s.id",
+    [Q_A_REVIEWS] = "SELECT id, a, b, score, evidence, status FROM review_items"
+                    " WHERE status=?1 OR ?1 IS NULL ORDER BY score DESC, id LIMIT ?2",
+    [Q_A_REVIEW_GET] = "SELECT id, a, b, score, evidence, status FROM review_items WHERE id=?1",
+    [Q_A_REVIEW_SET] = "UPDATE review_items SET status=?2, decided_by=?3, decided_ms=?4 WHERE id=?1",
+    [Q_A_CARD] = "SELECT s.source, s.source_key, s.resident_id, s.idno, p.name, p.gender,"
+                 " coalesce(p.birth_date, CASE WHEN p.age IS NOT NULL THEN 'age ' || p.age END),"
+                 " p.community_code, p.address, p.phone, s.origin_file, s.origin_row"
+                 " FROM source_records s LEFT JOIN person_facts p ON p.record_id=s.id WHERE s.id=?1",
+    [Q_A_EVENTS] = "SELECT id, at_ms, kind, decided_by, resident, other, score, evidence, records, undone_by"
+                   " FROM resolution_events WHERE ?1=0 OR resident=?1 OR other=?1 ORDER BY id DESC LIMIT ?2",
+    [Q_A_EVENT_GET] = "SELECT id, at_ms, kind, decided_by, resident, other, score, evidence, records, undone_by"
+                      " FROM resolution_events WHERE id=?1",
+    [Q_A_EVENT_UNDONE] = "UPDATE resolution_events SET undone_by=?2 WHERE id=?1",
+    [Q_A_PERSONS] = "SELECT id FROM source_records WHERE id>?1 AND current=1 AND resident_id IS NOT NULL"
+                    " ORDER BY id LIMIT ?2",
+    [Q_A_BODY] = "SELECT source, origin_file, body FROM source_records WHERE id=?1",
+    [Q_A_MATCH_CLEAR1] = "DELETE FROM match_features",
+    [Q_A_MATCH_CLEAR2] = "DELETE FROM match_blocks",
+    [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
+    [Q_A_CANNOT_DEL] = "DELETE FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
     [Q_RES_BY_NUMBER] = "SELECT DISTINCT resident_id FROM source_records WHERE idno=?1 AND current=1"
                         " AND resident_id IS NOT NULL ORDER BY resident_id LIMIT ?2",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -1307,4 +1329,191 @@ store_observations_free(observation_t *obs, size_t n)
         free(obs[i].value);
     }
     free(obs);
+}
+
+/* ---- operators' work on resolution (admin.c) ---- */
+
+static void
+s_review_row(sqlite3_stmt *st, review_row_t *r)
+{
+    r->id = sqlite3_column_int64(st, 0);
+    r->a.v = sqlite3_column_int64(st, 1);
+    r->b.v = sqlite3_column_int64(st, 2);
+    r->score = sqlite3_column_double(st, 3);
+    snprintf(r->evidence, sizeof r->evidence, "%s", (const char *)sqlite3_column_text(st, 4));
+    snprintf(r->status, sizeof r->status, "%s", (const char *)sqlite3_column_text(st, 5));
+}
+
+hub_err_t
+store_reviews(store_t *self, const char *status, size_t limit, review_row_t *out, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_REVIEWS);
+    s_bind_text(st, 1, status);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+        s_review_row(st, &out[(*n)++]);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "reviews");
+}
+
+hub_err_t
+store_review_get(store_t *self, int64_t id, review_row_t *out)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_REVIEW_GET);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        s_review_row(st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "review_get");
+}
+
+hub_err_t
+store_review_decide(store_t *self, int64_t id, const char *status, const char *by, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_REVIEW_SET);
+    sqlite3_bind_int64(st, 1, id);
+    s_bind_text(st, 2, status);
+    s_bind_text(st, 3, by);
+    sqlite3_bind_int64(st, 4, now_ms);
+    return s_exec(self, Q_A_REVIEW_SET);
+}
+
+static void
+s_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", s ? (const char *)s : "");
+}
+
+hub_err_t
+store_record_card(store_t *self, record_id_t id, record_card_t *c)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_CARD);
+    sqlite3_bind_int64(st, 1, id.v);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(c, 0, sizeof *c);
+        c->id = id;
+        c->source = sqlite3_column_int(st, 0);
+        s_text(st, 1, c->key, sizeof c->key);
+        c->resident.v = sqlite3_column_int64(st, 2);
+        s_text(st, 3, c->idno, sizeof c->idno);
+        s_text(st, 4, c->name, sizeof c->name);
+        s_text(st, 5, c->gender, sizeof c->gender);
+        s_text(st, 6, c->birth, sizeof c->birth);
+        s_text(st, 7, c->community, sizeof c->community);
+        s_text(st, 8, c->address, sizeof c->address);
+        s_text(st, 9, c->phone, sizeof c->phone);
+        s_text(st, 10, c->origin_file, sizeof c->origin_file);
+        c->origin_row = (uint32_t)sqlite3_column_int64(st, 11);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "record_card");
+}
+
+static void
+s_event_row(sqlite3_stmt *st, event_row_t *e)
+{
+    e->id = sqlite3_column_int64(st, 0);
+    e->at_ms = sqlite3_column_int64(st, 1);
+    s_text(st, 2, e->kind, sizeof e->kind);
+    s_text(st, 3, e->decided_by, sizeof e->decided_by);
+    e->resident.v = sqlite3_column_int64(st, 4);
+    e->other.v = sqlite3_column_int64(st, 5);
+    e->score = sqlite3_column_double(st, 6);
+    s_text(st, 7, e->evidence, sizeof e->evidence);
+    s_text(st, 8, e->records, sizeof e->records);
+    e->undone_by = sqlite3_column_int64(st, 9);
+}
+
+hub_err_t
+store_events(store_t *self, resident_id_t resident, size_t limit, event_row_t *out, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_EVENTS);
+    sqlite3_bind_int64(st, 1, resident.v);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+        s_event_row(st, &out[(*n)++]);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "events");
+}
+
+hub_err_t
+store_event_get(store_t *self, int64_t id, event_row_t *out)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_EVENT_GET);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        s_event_row(st, out);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "event_get");
+}
+
+hub_err_t
+store_event_undone(store_t *self, int64_t id, int64_t by_event)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_EVENT_UNDONE);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, by_event);
+    return s_exec(self, Q_A_EVENT_UNDONE);
+}
+
+int64_t
+store_last_id(store_t *self)
+{
+    return sqlite3_last_insert_rowid(self->db);
+}
+
+hub_err_t
+store_person_records(store_t *self, record_id_t after, size_t limit, record_id_t *out, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_PERSONS);
+    sqlite3_bind_int64(st, 1, after.v);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    *n = 0;
+    return s_ids(self, Q_A_PERSONS, (int64_t *)out, limit, n);
+}
+
+hub_err_t
+store_record_body(store_t *self, record_id_t id, int *source, char *origin_file, size_t cap, uint8_t **body,
+                  size_t *len)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_BODY);
+    sqlite3_bind_int64(st, 1, id.v);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *source = sqlite3_column_int(st, 0);
+        s_text(st, 1, origin_file, cap);
+        *len = (size_t)sqlite3_column_bytes(st, 2);
+        *body = HUB_CHECK_ALLOC(malloc(*len ? *len : 1));
+        memcpy(*body, sqlite3_column_blob(st, 2), *len);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "record_body");
+}
+
+hub_err_t
+store_match_clear(store_t *self)
+{
+    hub_err_t err = s_exec(self, Q_A_MATCH_CLEAR1);
+    if (err == HUB_OK)
+        err = s_exec(self, Q_A_MATCH_CLEAR2);
+    if (err == HUB_OK)
+        err = s_exec(self, Q_A_MATCH_CLEAR3);
+    return err;
+}
+
+hub_err_t
+store_cannot_link_del(store_t *self, record_id_t a, record_id_t b)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_CANNOT_DEL);
+    sqlite3_bind_int64(st, 1, a.v);
+    sqlite3_bind_int64(st, 2, b.v);
+    return s_exec(self, Q_A_CANNOT_DEL);
 }

@@ -143,4 +143,55 @@ hub_err_t store_residents_by_number(store_t *self, const char *idno, resident_id
 hub_err_t store_observations(store_t *self, resident_id_t id, observation_t **out, size_t *n);
 void store_observations_free(observation_t *obs, size_t n);
 
+/* ---- operators' work on resolution (admin.c) ---- */
+
+typedef struct {
+    int64_t id;
+    record_id_t a, b;
+    double score;
+    char evidence[240];
+    char status[16];
+} review_row_t;
+
+/* A record as an operator compares it: key, resident and person facts. */
+typedef struct {
+    record_id_t id;
+    int source;
+    char key[96];
+    resident_id_t resident;
+    char idno[24], name[96], gender[4], birth[16], community[16], address[256], phone[32];
+    char origin_file[128];
+    uint32_t origin_row;
+} record_card_t;
+
+typedef struct {
+    int64_t id, at_ms;
+    char kind[16], decided_by[64];
+    resident_id_t resident, other;
+    double score;
+    char evidence[240];
+    char records[1024];
+    int64_t undone_by;
+} event_row_t;
+
+/* Review items with this status (NULL: any), best score first. */
+hub_err_t store_reviews(store_t *self, const char *status, size_t limit, review_row_t *out, size_t *n);
+hub_err_t store_review_get(store_t *self, int64_t id, review_row_t *out);
+hub_err_t store_review_decide(store_t *self, int64_t id, const char *status, const char *by, int64_t now_ms);
+hub_err_t store_record_card(store_t *self, record_id_t id, record_card_t *out);
+/* Merges and splits, newest first; of one resident (0: all). */
+hub_err_t store_events(store_t *self, resident_id_t resident, size_t limit, event_row_t *out, size_t *n);
+hub_err_t store_event_get(store_t *self, int64_t id, event_row_t *out);
+hub_err_t store_event_undone(store_t *self, int64_t id, int64_t by_event);
+/* The rowid of the last insert on this handle (an event's id). */
+int64_t store_last_id(store_t *self);
+/* Current person records with id > after, by id. */
+hub_err_t store_person_records(store_t *self, record_id_t after, size_t limit, record_id_t *out, size_t *n);
+/* A record's department, origin file and body (malloc'd). */
+hub_err_t store_record_body(store_t *self, record_id_t id, int *source, char *origin_file, size_t cap,
+                            uint8_t **body, size_t *len);
+/* Forget every feature, blocking key and scored pair but the operators' links (rematch). */
+hub_err_t store_match_clear(store_t *self);
+hub_err_t store_cannot_link_del(store_t *self, record_id_t a, record_id_t b);
+
 #endif

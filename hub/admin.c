@@ -1,0 +1,383 @@
+/* admin.c: operators' work on resolution (see admin.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "admin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "facts.h"
+#include "log.h"
+
+#define LIST_MAX 200
+
+struct admin {
+    store_t *store;
+    resolver_t *resolver;
+};
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+} text_t;
+
+static void
+s_say(text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+s_say(text_t *t, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            return;
+        if (t->s && t->len + (size_t)n < t->cap) {
+            t->len += (size_t)n;
+            return;
+        }
+        t->cap = (t->cap + (size_t)n + 1) * 2;
+        t->s = HUB_CHECK_ALLOC(realloc(t->s, t->cap));
+        t->s[t->len] = 0;
+    }
+}
+
+static const char *
+s_dept(int d)
+{
+    static const char *names[] = {"?", "police", "familyplanning", "labour", "civilaffairs"};
+    return d > 0 && d < 5 ? names[d] : names[0];
+}
+
+admin_t *
+admin_new(store_t *writer, resolver_t *resolver)
+{
+    admin_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
+    self->store = writer;
+    self->resolver = resolver;
+    return self;
+}
+
+void
+admin_destroy(admin_t **self_p)
+{
+    free(*self_p);
+    *self_p = NULL;
+}
+
+/* ---- review ---- */
+
+static hub_err_t
+s_review_list(admin_t *self, int64_t limit, text_t *t)
+{
+    review_row_t *rows = HUB_CHECK_ALLOC(calloc(LIST_MAX, sizeof *rows));
+    size_t n = 0;
+    hub_err_t err = store_reviews(self->store, "open", limit > 0 && limit < LIST_MAX ? (size_t)limit : LIST_MAX,
+                                  rows, &n);
+    if (err == HUB_OK && n == 0)
+        s_say(t, "no open review items\n");
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        record_card_t a, b;
+        if ((err = store_record_card(self->store, rows[i].a, &a)) != HUB_OK
+            || (err = store_record_card(self->store, rows[i].b, &b)) != HUB_OK)
+            break;
+        s_say(t, "#%lld  score %.1f  %s record %lld (resident %lld) ~ %s record %lld (resident %lld)\n    %s\n",
+              (long long)rows[i].id, rows[i].score, s_dept(a.source), (long long)a.id.v, (long long)a.resident.v,
+              s_dept(b.source), (long long)b.id.v, (long long)b.resident.v, rows[i].evidence);
+    }
+    free(rows);
+    return err;
+}
+
+static void
+s_card_line(text_t *t, const char *label, const char *a, const char *b)
+{
+    s_say(t, "  %-14s %-34s %s%s\n", label, a[0] ? a : "-", b[0] ? b : "-",
+          a[0] && b[0] && strcmp(a, b) != 0 ? "   <- differ" : "");
+}
+
+static hub_err_t
+s_review_show(admin_t *self, int64_t id, text_t *t)
+{
+    review_row_t r;
+    record_card_t a, b;
+    hub_err_t err = store_review_get(self->store, id, &r);
+    if (err == HUB_OK)
+        err = store_record_card(self->store, r.a, &a);
+    if (err == HUB_OK)
+        err = store_record_card(self->store, r.b, &b);
+    if (err != HUB_OK) {
+        s_say(t, "no review item #%lld\n", (long long)id);
+        return err;
+    }
+    char sa[64], sb[64], ra[64], rb[64], oa[200], ob[200];
+    s_say(t, "review item #%lld (%s), score %.1f\n  evidence: %s\n", (long long)r.id, r.status, r.score, r.evidence);
+    snprintf(sa, sizeof sa, "%s %lld", s_dept(a.source), (long long)a.id.v);
+    snprintf(sb, sizeof sb, "%s %lld", s_dept(b.source), (long long)b.id.v);
+    snprintf(ra, sizeof ra, "%lld", (long long)a.resident.v);
+    snprintf(rb, sizeof rb, "%lld", (long long)b.resident.v);
+    snprintf(oa, sizeof oa, "%s row %u", a.origin_file, a.origin_row);
+    snprintf(ob, sizeof ob, "%s row %u", b.origin_file, b.origin_row);
+    s_card_line(t, "record", sa, sb);
+    s_card_line(t, "resident", ra, rb);
+    s_card_line(t, "key", a.key, b.key);
+    s_card_line(t, "origin", oa, ob);
+    s_card_line(t, "idno", a.idno, b.idno);
+    s_card_line(t, "name", a.name, b.name);
+    s_card_line(t, "gender", a.gender, b.gender);
+    s_card_line(t, "birth", a.birth, b.birth);
+    s_card_line(t, "community", a.community, b.community);
+    s_card_line(t, "address", a.address, b.address);
+    s_card_line(t, "phone", a.phone, b.phone);
+    return HUB_OK;
+}
+
+static hub_err_t
+s_review_decide(admin_t *self, const char *by, const char *decision, int64_t id, int64_t now_ms, text_t *t)
+{
+    review_row_t r;
+    hub_err_t err = store_review_get(self->store, id, &r);
+    if (err != HUB_OK) {
+        s_say(t, "no review item #%lld\n", (long long)id);
+        return err;
+    }
+    if (strcmp(decision, "link") == 0) {
+        char evidence[128];
+        snprintf(evidence, sizeof evidence, "linked by %s (review #%lld)", by, (long long)id);
+        err = store_cannot_link_del(self->store, r.a, r.b);
+        if (err == HUB_OK)
+            err = store_link_put(self->store, r.a, r.b, 1000, evidence);
+    } else if (strcmp(decision, "split") == 0) {
+        err = store_cannot_link_put(self->store, r.a, r.b);
+    }
+    if (err == HUB_OK && strcmp(decision, "dismiss") != 0)
+        err = resolver_recluster(self->resolver, r.a, by, now_ms, NULL, NULL);
+    static const char *status[][2] = {{"link", "linked"}, {"split", "split"}, {"dismiss", "dismissed"}};
+    for (size_t k = 0; k < 3 && err == HUB_OK; k++)
+        if (strcmp(decision, status[k][0]) == 0)
+            err = store_review_decide(self->store, id, status[k][1], by, now_ms);
+    resident_id_t ra, rb;
+    bool cur;
+    if (err == HUB_OK && (err = store_record_resident(self->store, r.a, &ra, &cur)) == HUB_OK
+        && (err = store_record_resident(self->store, r.b, &rb, &cur)) == HUB_OK)
+        s_say(t, "review item #%lld %s by %s: records %lld and %lld are now in resident%s %lld%s%lld\n",
+              (long long)id, decision, by, (long long)r.a.v, (long long)r.b.v, ra.v == rb.v ? "" : "s",
+              (long long)ra.v, ra.v == rb.v ? "" : " and ", ra.v == rb.v ? 0LL : (long long)rb.v);
+    log_notice("HUB-REVIEW-DECIDED", LOG_I("review", id), LOG_S("decision", decision), LOG_S("by", by));
+    return err;
+}
+
+/* ---- history ---- */
+
+static hub_err_t
+s_events(admin_t *self, int64_t resident, int64_t limit, text_t *t)
+{
+    event_row_t *rows = HUB_CHECK_ALLOC(calloc(LIST_MAX, sizeof *rows));
+    size_t n = 0;
+    hub_err_t err = store_events(self->store, (resident_id_t){resident},
+                                 limit > 0 && limit < LIST_MAX ? (size_t)limit : LIST_MAX, rows, &n);
+    if (err == HUB_OK && n == 0)
+        s_say(t, "no merges or splits recorded%s\n", resident ? " for this resident" : "");
+    for (size_t i = 0; i < n; i++)
+        s_say(t, "event %lld: %s of resident %lld and %lld by %s, score %.1f, records %s%s\n    evidence: %s\n",
+              (long long)rows[i].id, rows[i].kind, (long long)rows[i].resident.v, (long long)rows[i].other.v,
+              rows[i].decided_by, rows[i].score, rows[i].records, rows[i].undone_by ? " (undone)" : "",
+              rows[i].evidence);
+    free(rows);
+    return err;
+}
+
+/* Put a merge or split back as it was, and make the person's decision stick. */
+static hub_err_t
+s_undo(admin_t *self, const char *by, int64_t id, int64_t now_ms, text_t *t)
+{
+    event_row_t e;
+    hub_err_t err = store_event_get(self->store, id, &e);
+    if (err != HUB_OK) {
+        s_say(t, "no event %lld\n", (long long)id);
+        return err;
+    }
+    if (e.undone_by || strcmp(e.kind, "undo") == 0) {
+        s_say(t, "event %lld is %s\n", (long long)id, e.undone_by ? "undone already" : "itself an undo");
+        return HUB_EINVAL;
+    }
+    bool merge = strcmp(e.kind, "merge") == 0;
+    /* merge: records went from other (now an alias) to resident; split: from resident to other */
+    resident_id_t back = merge ? e.other : e.resident, from = merge ? e.resident : e.other;
+    record_id_t moved[512], stay[512];
+    size_t nm = 0, ns = 0;
+    for (char *save = NULL, *tok = strtok_r(e.records, ",", &save); tok && nm < 512; tok = strtok_r(NULL, ",", &save))
+        moved[nm++].v = atoll(tok);
+    for (size_t i = 0; i < nm && err == HUB_OK; i++)
+        err = store_record_assign(self->store, moved[i], back);
+    if (err == HUB_OK)
+        err = store_resident_records(self->store, from, stay, 512, &ns);
+    /* the person's decision: never again (merge undone), or together (split undone) */
+    for (size_t i = 0; i < nm && err == HUB_OK; i++)
+        for (size_t k = 0; k < ns && err == HUB_OK; k++) {
+            if (merge) {
+                err = store_cannot_link_put(self->store, moved[i], stay[k]);
+            } else {
+                char evidence[96];
+                snprintf(evidence, sizeof evidence, "linked by %s (undo of event %lld)", by, (long long)id);
+                err = store_cannot_link_del(self->store, moved[i], stay[k]);
+                if (err == HUB_OK && k == 0)
+                    err = store_link_put(self->store, moved[i], stay[k], 1000, evidence);
+            }
+        }
+    if (err == HUB_OK)
+        err = store_resident_refresh(self->store, back, now_ms);
+    if (err == HUB_OK)
+        err = store_resident_refresh(self->store, from, now_ms);
+    char records[1024];
+    size_t len = 0;
+    records[0] = 0;
+    for (size_t i = 0; i < nm && len < sizeof records - 24; i++)
+        len += (size_t)snprintf(records + len, sizeof records - len, "%s%lld", i ? "," : "", (long long)moved[i].v);
+    resolution_event_t u = {.at_ms = now_ms, .kind = "undo", .decided_by = by, .resident = from, .other = back,
+                            .evidence = merge ? "merge undone" : "split undone", .records = records};
+    if (err == HUB_OK)
+        err = store_event_put(self->store, &u);
+    if (err == HUB_OK)
+        err = store_event_undone(self->store, id, store_last_id(self->store));
+    if (err == HUB_OK) {
+        s_say(t, "event %lld undone by %s: %zu record%s back in resident %lld; %s\n", (long long)id, by, nm,
+              nm == 1 ? "" : "s", (long long)back.v,
+              merge ? "they will not be merged again automatically" : "they stay together");
+        log_notice("HUB-UNDO", LOG_I("event", id), LOG_S("kind", e.kind), LOG_S("by", by), LOG_I("records", nm));
+    }
+    return err;
+}
+
+/* ---- rematch ---- */
+
+static hub_err_t
+s_rematch(admin_t *self, const char *by, int64_t now_ms, text_t *t)
+{
+    /* before: who was where */
+    size_t cap = 1024, n = 0;
+    record_id_t *ids = HUB_CHECK_ALLOC(malloc(cap * sizeof *ids));
+    resident_id_t *before = NULL;
+    hub_err_t err = HUB_OK;
+    for (record_id_t after = {0};;) {
+        record_id_t chunk[1000];
+        size_t got = 0;
+        if ((err = store_person_records(self->store, after, 1000, chunk, &got)) != HUB_OK || got == 0)
+            break;
+        if (n + got > cap) {
+            cap = (n + got) * 2;
+            ids = HUB_CHECK_ALLOC(realloc(ids, cap * sizeof *ids));
+        }
+        memcpy(ids + n, chunk, got * sizeof *chunk);
+        n += got;
+        after = chunk[got - 1];
+    }
+    before = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *before));
+    resolve_stats_t s0, s1;
+    resolver_stats(self->resolver, &s0);
+    if (err == HUB_OK)
+        err = store_match_clear(self->store);
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {   /* features again, from the records as received */
+        int source;
+        char origin[256], idno[64];
+        uint8_t *body = NULL;
+        size_t len = 0;
+        bool cur;
+        record_card_t card;
+        if ((err = store_record_resident(self->store, ids[i], &before[i], &cur)) != HUB_OK
+            || (err = store_record_card(self->store, ids[i], &card)) != HUB_OK
+            || (err = store_record_body(self->store, ids[i], &source, origin, sizeof origin, &body, &len)) != HUB_OK)
+            break;
+        facts_t facts;
+        codec_body_facts(body, len, &facts);
+        codec_body_idno(body, len, idno, sizeof idno);
+        err = resolver_features(self->resolver, ids[i], &facts, source, card.key, idno, origin, now_ms);
+        facts_fini(&facts);
+        free(body);
+    }
+    for (size_t i = 0; i < n && err == HUB_OK; i++)
+        err = resolver_score(self->resolver, ids[i]);
+    /* every component clustered again, once */
+    record_id_t *seen = HUB_CHECK_ALLOC(calloc(512, sizeof *seen));
+    uint8_t *done = HUB_CHECK_ALLOC(calloc(n ? n : 1, 1));
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        if (done[i])
+            continue;
+        size_t nseen = 0;
+        err = resolver_recluster(self->resolver, ids[i], by, now_ms, seen, &nseen);
+        for (size_t k = 0; k < nseen; k++) {
+            size_t lo = 0, hi = n;   /* ids are ascending */
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (ids[mid].v < seen[k].v)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < n && ids[lo].v == seen[k].v)
+                done[lo] = 1;
+        }
+    }
+    size_t changed = 0;
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        resident_id_t now;
+        bool cur;
+        if ((err = store_record_resident(self->store, ids[i], &now, &cur)) == HUB_OK && now.v != before[i].v)
+            changed++;
+    }
+    resolver_stats(self->resolver, &s1);
+    if (err == HUB_OK) {
+        s_say(t, "rematched %zu records: %zu moved to another resident, %ld merges, %ld splits\n", n, changed,
+              s1.merges - s0.merges, s1.splits - s0.splits);
+        log_notice("HUB-REMATCH", LOG_I("records", n), LOG_I("moved", changed), LOG_I("merges", s1.merges - s0.merges),
+                   LOG_I("splits", s1.splits - s0.splits), LOG_S("by", by));
+    }
+    free(done);
+    free(seen);
+    free(before);
+    free(ids);
+    return err;
+}
+
+hub_err_t
+admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
+          char **report)
+{
+    text_t t = {0};
+    s_say(&t, "%s", "");
+    hub_err_t err = store_begin(self->store);
+    if (err != HUB_OK) {
+        *report = t.s;
+        return err;
+    }
+    if (strcmp(command, "review-list") == 0)
+        err = s_review_list(self, limit, &t);
+    else if (strcmp(command, "review-show") == 0)
+        err = s_review_show(self, id, &t);
+    else if (strncmp(command, "review-", 7) == 0
+             && (!strcmp(command + 7, "link") || !strcmp(command + 7, "split") || !strcmp(command + 7, "dismiss")))
+        err = s_review_decide(self, by, command + 7, id, now_ms, &t);
+    else if (strcmp(command, "events") == 0)
+        err = s_events(self, id, limit, &t);
+    else if (strcmp(command, "undo") == 0)
+        err = s_undo(self, by, id, now_ms, &t);
+    else if (strcmp(command, "rematch") == 0)
+        err = s_rematch(self, by, now_ms, &t);
+    else {
+        s_say(&t, "unknown command `%s`\n", command);
+        err = HUB_EINVAL;
+    }
+    if (err == HUB_OK)
+        err = store_commit(self->store);
+    if (err != HUB_OK) {
+        store_rollback(self->store);
+        if (err != HUB_ENOTFOUND && err != HUB_EINVAL)
+            s_say(&t, "nothing was changed: %s\n", hub_strerror(err));
+    }
+    *report = t.s;
+    return err;
+}

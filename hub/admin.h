@@ -1,0 +1,32 @@
+/*
+** admin.h: what operators do to resolution, on the writer: review items
+** (list, show side by side, link, split, dismiss), the merge and split
+** history (events) and its undo, rematch after a rule or weight change, and
+** the estimate of weights from the loaded data. Each command runs in its
+** own transaction (the server closes any open ingest transaction first)
+** and answers with a report in plain words. A decision by a person is
+** recorded with the principal's name and is never overturned by automatic
+** matching: a split becomes a cannot_link constraint, a link a manual pair.
+*/
+#ifndef HUB_ADMIN_H
+#define HUB_ADMIN_H
+
+#include <stdint.h>
+#include "err.h"
+#include "resolve.h"
+#include "store.h"
+
+typedef struct admin admin_t;
+
+admin_t *admin_new(store_t *writer, resolver_t *resolver);
+void admin_destroy(admin_t **self_p);
+
+/* Run command ("review-list", "review-show", "review-link", "review-split",
+** "review-dismiss", "events", "undo", "rematch", "estimate") with its id
+** and limit for principal `by`. *report (malloc'd) says what happened or
+** why not; the return is HUB_OK, HUB_EINVAL (bad command or id),
+** HUB_ENOTFOUND, or a store error (then nothing was changed). */
+hub_err_t admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
+                    char **report);
+
+#endif
