@@ -163,10 +163,14 @@ s_review_decide(admin_t *self, const char *by, const char *decision, int64_t id,
     resident_id_t ra, rb;
     bool cur;
     if (err == HUB_OK && (err = store_record_resident(self->store, r.a, &ra, &cur)) == HUB_OK
-        && (err = store_record_resident(self->store, r.b, &rb, &cur)) == HUB_OK)
-        s_say(t, "review item #%lld %s by %s: records %lld and %lld are now in resident%s %lld%s%lld\n",
-              (long long)id, decision, by, (long long)r.a.v, (long long)r.b.v, ra.v == rb.v ? "" : "s",
-              (long long)ra.v, ra.v == rb.v ? "" : " and ", ra.v == rb.v ? 0LL : (long long)rb.v);
+        && (err = store_record_resident(self->store, r.b, &rb, &cur)) == HUB_OK) {
+        if (ra.v == rb.v)
+            s_say(t, "review item #%lld %s by %s: records %lld and %lld are now in resident %lld\n", (long long)id,
+                  decision, by, (long long)r.a.v, (long long)r.b.v, (long long)ra.v);
+        else
+            s_say(t, "review item #%lld %s by %s: records %lld and %lld are in residents %lld and %lld\n",
+                  (long long)id, decision, by, (long long)r.a.v, (long long)r.b.v, (long long)ra.v, (long long)rb.v);
+    }
     log_notice("HUB-REVIEW-DECIDED", LOG_I("review", id), LOG_S("decision", decision), LOG_S("by", by));
     return err;
 }

@@ -1,0 +1,87 @@
+# Operators' work on resolution against a real hubd: review items between the
+# thresholds, listed and shown side by side; link, split and dismiss; the
+# history of merges and splits and its undo (which then sticks); rematch
+# after a weight change in hub.conf; an alias id answering as its resident.
+. "$(dirname "$0")/../lib.sh"
+
+H=$T_TMP/hub
+hub_init "$H" 16800
+hub_start "$H" >/dev/null || fail "hubd starts"
+C() { "$BIN/hubctl" --home "$H" "$@"; }
+resident_of() { C export-links | awk -F, -v s="$1" -v k="$2" '$1 == s && $2 == k { print $5 }'; }
+
+# three pairs: same name and birth date, one with a number (police), one
+# without (labour), in other communities: not enough to link, enough to ask
+HDR='公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与户主关系,户籍地址,现住址,所属社区,人员类别,人员状态,变动类型,变动日期,联系电话'
+{
+    echo "$HDR"
+    echo "$(idno 35080219800505001),王伟,,男,汉族,19800505,900000101,户主,龙津路1号,,北龙社区,户籍人口,正常,,,"
+    echo "$(idno 35080219810606002),李娜,,女,汉族,19810606,900000102,户主,龙津路2号,,北龙社区,户籍人口,正常,,,"
+    echo "$(idno 35080219820707003),张敏,,男,汉族,19820707,900000103,户主,龙津路3号,,北龙社区,户籍人口,正常,,,"
+} | iconv -f UTF-8 -t GB18030 | sed 's/$/\r/' > "$T_TMP/hukou_20261101.csv"
+{
+    echo '{"djbh":"LD1","sfzh":null,"xm":"王伟","xb":"1","csrq":"1980-05-05","sqjwh":"松涛社区","jzdz":"松涛路9号","gxsj":"2026-11-20T09:00:00+08:00"}'
+    echo '{"djbh":"LD2","sfzh":null,"xm":"李娜","xb":"2","csrq":"1981-06-06","sqjwh":"松涛社区","jzdz":"松涛路8号","gxsj":"2026-11-20T09:00:00+08:00"}'
+    echo '{"djbh":"LD3","sfzh":null,"xm":"张敏","xb":"1","csrq":"1982-07-07","sqjwh":"松涛社区","jzdz":"松涛路7号","gxsj":"2026-11-20T09:00:00+08:00"}'
+} > "$T_TMP/jyzt_20261101.jsonl"
+"$BIN/adapter-police" --home "$H" "$T_TMP/hukou_20261101.csv" >/dev/null
+"$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261101.jsonl" >/dev/null
+
+list=$(C review list)
+check_eq "three review items, one per pair" 3 "$(grep -c '^#' <<<"$list")"
+check "a review item names both records and the evidence" grep -q 'police record .* ~ labour record .*' <<<"$list"
+check "the evidence says where they agree and differ" grep -q 'name=exact birth=exact gender=exact community=different' <<<"$list"
+id_for() { grep -B1 '' <<<"$list" | awk -v r="$1" '/^#/ && $0 ~ "record " r " " { sub(/^#/, "", $1); print $1 }'; }
+p1=$(sql "$H" "SELECT id FROM source_records WHERE source = 1 AND source_key = '$(idno 35080219800505001)'")
+p3=$(sql "$H" "SELECT id FROM source_records WHERE source = 1 AND source_key = '$(idno 35080219820707003)'")
+l1=$(sql "$H" "SELECT id FROM source_records WHERE source = 3 AND source_key = 'LD1'")
+l2=$(sql "$H" "SELECT id FROM source_records WHERE source = 3 AND source_key = 'LD2'")
+r1=$(sql "$H" "SELECT id FROM review_items WHERE $p1 IN (a, b)")
+r2=$(sql "$H" "SELECT id FROM review_items WHERE $l2 IN (a, b)")
+r3=$(sql "$H" "SELECT id FROM review_items WHERE $p3 IN (a, b)")
+show=$(C review show "$r1")
+check "show: side by side" grep -q "^  name  *王伟  *王伟$" <<<"$show"
+check "show: what differs is marked" grep -q "^  community .*350802001002 .*350802001003   <- differ$" <<<"$show"
+
+# link: one resident, recorded as a merge by the administrator
+before=$(resident_of labour LD1)
+out=$(C review link "$r1")
+check "link: the two records are one resident" grep -q "now in resident $(resident_of police "$(idno 35080219800505001)")$" <<<"$out"
+check_eq "link: one resident" "$(resident_of police "$(idno 35080219800505001)")" "$(resident_of labour LD1)"
+ev=$(C events)
+check "link: a merge event by admin with the evidence" grep -q "merge of resident .* by admin, score 1000.0" <<<"$ev"
+get=$(C get --resident "$before")
+check "the merged id answers as its resident" grep -q "($before was merged into this resident and answers as it)" <<<"$get"
+check_eq "the golden record shows both communities" \
+    "1" "$(golden_field "$get" community | grep -c 'also:')"
+
+# undo: apart again, and automatic matching does not merge them back
+event=$(sql "$H" "SELECT max(id) FROM resolution_events WHERE kind = 'merge'")
+out=$(C undo "$event")
+check "undo says what happened" grep -q "event $event undone by admin: 1 record back in resident $before; they will not be merged again automatically" <<<"$out"
+check "undo: two residents again" test "$(resident_of police "$(idno 35080219800505001)")" != "$(resident_of labour LD1)"
+check_eq "undo is recorded" 1 "$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind = 'undo'")"
+C undo "$event" >/dev/null; check_eq "an undone event cannot be undone twice" 1 "$?"
+
+# split: the second pair is declared different people
+out=$(C review split "$r2")
+check_eq "split: recorded, and they may never link" 1 "$(sql "$H" "SELECT count(*) FROM cannot_link WHERE $l2 IN (a, b)")"
+check_eq "split: review item closed" split "$(sql "$H" "SELECT status FROM review_items WHERE id = $r2")"
+# dismiss: the third
+C review dismiss "$r3" >/dev/null
+check "dismissed items leave the list" bash -c "! '$BIN/hubctl' --home '$H' review list | grep -q '^#$r3 '"
+C review link 999 >/dev/null 2>&1; check_eq "an unknown review item: status 1" 1 "$?"
+
+# rematch after a weight change: the threshold lowered so such pairs link;
+# the person's decisions (undo, split) still hold; the dismissed pair links
+hub_stop
+echo "match_upper = 14" >> "$H/hub.conf"
+hub_start "$H" >/dev/null
+out=$(C rematch)
+check "rematch reports what moved" grep -qE '^rematched 6 records: 1 moved to another resident, 1 merges, 0 splits$' <<<"$out"
+check_eq "rematch: the dismissed pair now links" "$(resident_of police "$(idno 35080219820707003)")" "$(resident_of labour LD3)"
+check "rematch: the undone merge stays undone" test "$(resident_of police "$(idno 35080219800505001)")" != "$(resident_of labour LD1)"
+check "rematch: the split pair stays apart" test "$(resident_of police "$(idno 35080219810606002)")" != "$(resident_of labour LD2)"
+check "rematch is logged" grep -q '"msgid":"HUB-REMATCH","records":6,"moved":1' "$H/hub.log"
+hub_stop
+t_done
