@@ -34,9 +34,17 @@
 ** number is then still the identity number) and 其他 with a 20-character
 ** disability card number (identity number + category + level) or empty,
 ** amounts as 570 / 570元 / 570.00, 起始日期 as 2019-03-01 or 2019年3月1日,
-** community forms (always one that maps), phone forms.
+** community forms (always one that maps), phone forms, a same-sounding
+** character in the given name (HOMOPHONE, from the row stream's fork
+** GEN_MESS_EXTRA, so alike in both months). A person MOVED gives to civil
+** affairs is on the roster of the previous community, at the previous
+** address. A person-and-category registered twice (DUPLICATE, drawn at
+** enrolment from "civilaffairs.dup", only for numbers the hub takes as
+** valid) has two rows in each month it is on: one with the valid number
+** (证件类型 居民身份证) and one with 证件号码 empty (the phone sometimes too),
+** otherwise alike, so the two derive different keys.
 ** truth.csv: source civilaffairs, source_key adp_civil_key(证件号码, 姓名,
-** the person's community code, NULL, 住址, 类别), each as written.
+** the code of the community written, NULL, 住址, 类别), each as written.
 */
 #include "gen_writers.h"
 #include "civilkey.h"
@@ -83,7 +91,9 @@ typedef struct {
     s_category_t category;
     unsigned months;          /* S_PREV | S_CUR */
     uint64_t order;           /* sort key within the community, per month */
-    int community;
+    int community;            /* as the roster has it (the previous one when stale) */
+    bool has_dup;             /* registered twice: this row shows the number */
+    bool dup;                 /* the second registration: no number */
 } s_entry_t;
 
 typedef struct {
@@ -98,7 +108,7 @@ s_push(s_entries_t *e, size_t person, s_category_t c, unsigned months, int commu
         e->cap = e->cap ? e->cap * 2 : 256;
         e->v = gen_xrealloc(e->v, e->cap * sizeof *e->v);
     }
-    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community };
+    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false };
 }
 
 static uint64_t
@@ -124,14 +134,18 @@ s_months(gen_rng_t *r, const gen_person_t *p, int prev_start, bool prev_ok, bool
     return u < 0.04 ? S_CUR : u < 0.07 ? S_PREV : S_PREV | S_CUR;
 }
 
-/* Decides every person-and-category on either roster. */
+/* Decides every person-and-category on either roster, and which are
+** registered twice (an entry with dup right after its original), counting
+** those in noise. */
 static void
-s_enrol(gen_ctx_t *ctx, int prev_start, int cur_start, s_entries_t *e)
+s_enrol(const gen_ctx_t *ctx, gen_noise_t *noise, int prev_start, int cur_start,
+        s_entries_t *e)
 {
     const gen_district_t *d = ctx->district;
-    gen_rng_t hbase, pbase;
+    gen_rng_t hbase, pbase, dbase;
     gen_rng_init(&hbase, ctx->seed, S_SOURCE ".household");
     gen_rng_init(&pbase, ctx->seed, S_SOURCE ".enrol");
+    gen_rng_init(&dbase, ctx->seed, S_SOURCE ".dup");
     for (size_t h = 0; h < d->nhouseholds; h++) {
         const gen_household_t *hh = &d->households[h];
         gen_rng_t hr = gen_rng_fork(&hbase, h);
@@ -198,8 +212,21 @@ s_enrol(gen_ctx_t *ctx, int prev_start, int cur_start, s_entries_t *e)
                 if (!wants)
                     continue;
                 unsigned months = s_months(&r, p, prev_start, prev_ok, cur_ok);
-                if (months)
-                    s_push(e, i, (s_category_t) c, months, p->community);
+                if (!months)
+                    continue;
+                int community = gen_ctx_stale(ctx, i, GEN_SRC_CIVILAFFAIRS) ? p->prev_community
+                                                                           : p->community;
+                s_push(e, i, (s_category_t) c, months, community);
+                /* (only with a number the hub takes as valid: else the two
+                ** rows would have one key) */
+                gen_rng_t dr = gen_rng_fork(&dbase, s_stream_index(i, (s_category_t) c));
+                char clean[NORM_IDNO_SIZE];
+                if (norm_idno(p->idno, clean) == NORM_IDNO_VALID
+                    && gen_noise_roll(noise, &dr, GEN_NOISE_DUPLICATE)) {
+                    e->v[e->n - 1].has_dup = true;
+                    s_push(e, i, (s_category_t) c, months, community);
+                    e->v[e->n - 1].dup = true;
+                }
             }
         }
     }
@@ -258,8 +285,10 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     const gen_person_t *p = &d->persons[e->person];
     const gen_household_t *h = &d->households[p->household];
     const gen_person_t *head = &d->persons[h->first];
-    const gen_community_t *cm = &d->communities[p->community];
+    const gen_community_t *cm = &d->communities[e->community];
+    bool stale = gen_ctx_stale(ctx, e->person, GEN_SRC_CIVILAFFAIRS);
     gen_rng_t r = gen_rng_fork(base, s_stream_index(e->person, e->category));
+    gen_rng_t x = gen_rng_fork(&r, GEN_MESS_EXTRA);
     int age_cur = gen_date_age(p->birth, cur_start);
 
     /* 证件类型 and 证件号码 */
@@ -286,17 +315,30 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
         if (empty)
             number[0] = '\0';
     }
+    if (e->dup) {   /* the second registration: without the number */
+        number[0] = '\0';
+    } else if (e->has_dup) {   /* the first: with it, valid */
+        char clean[NORM_IDNO_SIZE];
+        if (strcmp(doc, "其他") == 0)
+            doc = "居民身份证";
+        if (norm_idno(number, clean) != NORM_IDNO_VALID)
+            gen_strlcpy(number, p->idno, sizeof number);
+    }
 
     char name[4 * GEN_NAME_MAX], head_name[4 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX];
     gen_name_gbk(p->name, name, sizeof name);
     gen_name_gbk(head->name, head_name, sizeof head_name);
-    gen_strlcpy(addr, p->cur_address[0] ? p->cur_address : p->reg_address, sizeof addr);
+    gen_strlcpy(addr, stale ? p->prev_address : p->cur_address[0] ? p->cur_address : p->reg_address,
+                sizeof addr);
+    gen_mess_homophone(n, &x, name, sizeof name, strlen(p->surname));
     gen_mess_trad(n, &r, name, sizeof name, addr, sizeof addr);
     gen_mess_spaces(n, &r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, &r, addr, sizeof addr, 0);
     char community[160], phone[32];
     gen_mess_community(n, &r, cm, community);
     gen_mess_phone(n, &r, p, phone);
+    if (e->dup && gen_rng_chance(&x, 0.5))
+        phone[0] = '\0';
 
     /* what is paid, since when */
     int people = 1, tenths = 0;
@@ -385,7 +427,9 @@ s_cmp_entry(const void *a, const void *b)
         return x->order < y->order ? -1 : 1;
     if (x->person != y->person)
         return x->person < y->person ? -1 : 1;
-    return (int) x->category - (int) y->category;
+    if (x->category != y->category)
+        return (int) x->category - (int) y->category;
+    return (int) x->dup - (int) y->dup;
 }
 
 /* Writes the export of one month (which: S_PREV or S_CUR). */
@@ -409,6 +453,8 @@ s_month(gen_ctx_t *ctx, const s_entries_t *all, unsigned which, int prev_start, 
         v[nv] = all->v[k];
         gen_rng_t r = gen_rng_fork(&order, s_stream_index(v[nv].person, v[nv].category));
         v[nv].order = gen_rng_next(&r);
+        if (v[nv].dup)   /* its own place in the community */
+            v[nv].order = gen_rng_next(&r);
         nv++;
     }
     qsort(v, nv, sizeof *v, s_cmp_entry);
@@ -445,10 +491,23 @@ gen_civil_write(gen_ctx_t *ctx, char *err, size_t errlen)
     int cur_start = ctx->date / 100 * 100 + 1;
     int prev_start = gen_date_add_months(cur_start, -1);
     s_entries_t e = { NULL, 0, 0 };
-    s_enrol(ctx, prev_start, cur_start, &e);
+    s_enrol(ctx, ctx->noise, prev_start, cur_start, &e);
     int rc = s_month(ctx, &e, S_PREV, prev_start, cur_start, err, errlen);
     if (rc == 0)
         rc = s_month(ctx, &e, S_CUR, prev_start, cur_start, err, errlen);
     free(e.v);
     return rc;
+}
+
+void
+gen_civil_cover(gen_ctx_t *ctx, unsigned char *mask)
+{
+    int cur_start = ctx->date / 100 * 100 + 1;
+    int prev_start = gen_date_add_months(cur_start, -1);
+    gen_noise_t quiet = *ctx->noise;   /* the writer counts */
+    s_entries_t e = { NULL, 0, 0 };
+    s_enrol(ctx, &quiet, prev_start, cur_start, &e);
+    for (size_t k = 0; k < e.n; k++)
+        mask[e.v[k].person] |= GEN_SRC_CIVILAFFAIRS;
+    free(e.v);
 }

@@ -19,8 +19,13 @@
 ** test escaping). Mess: sfzh as typed (15 digits, lower x, spaces,
 ** full-width, mistyped; never empty: the register needs it), djbh with a
 ** space or full-width, mz and lxdh sometimes null, spaces and traditional
-** characters in xm and jzdz, community and phone forms. Each line draws from
-** its own fork of "labour.jyzt". truth.csv: source labour, source_key
+** characters in xm and jzdz, a same-sounding character in the given name
+** (HOMOPHONE, from the line's fork GEN_MESS_EXTRA), community and phone
+** forms; the previous jzdz and sqjwh for a person MOVED gives to labour.
+** Each line draws from its own fork of "labour.jyzt". A person registered
+** twice (DUPLICATE, "labour.dup" forked per person) has a second line right
+** after, a registration of its own (djbh with the next serial, jyzt, dates,
+** mess) drawn from that fork. truth.csv: source labour, source_key
 ** norm_key(djbh as written).
 */
 #include "gen_writers.h"
@@ -77,6 +82,9 @@ s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
 {
     const gen_district_t *d = ctx->district;
     gen_noise_t *n = ctx->noise;
+    gen_rng_t x = gen_rng_fork(r, GEN_MESS_EXTRA);
+    bool stale = gen_ctx_stale(ctx, (size_t) (p - d->persons), GEN_SRC_LABOUR);
+    const gen_community_t *cm = &d->communities[stale ? p->prev_community : p->community];
     long today = gen_date_days(ctx->date);
     long adult = gen_date_days(gen_date_add_months(p->birth, 16 * 12));
     long lo = today - 3652 > adult ? today - 3652 : adult;
@@ -114,7 +122,7 @@ s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
             long issued = status == S_UNEMPLOYED ? djrq : djrq - gen_rng_range(r, 60, 700);
             if (issued < adult)
                 issued = adult;
-            snprintf(sybh, sizeof sybh, "%.6s%04d%06u", d->communities[p->community].code,
+            snprintf(sybh, sizeof sybh, "%.6s%04d%06u", cm->code,
                      gen_date_from_days(issued) / 10000, (unsigned) gen_rng_below(r, 1000000));
         }
     }
@@ -131,11 +139,13 @@ s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
     gen_mess_idno(n, r, p, idno, &invalid);
     char name[2 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX], community[160], phone[32];
     gen_strlcpy(name, p->name, sizeof name);
-    gen_strlcpy(addr, p->cur_address[0] ? p->cur_address : p->reg_address, sizeof addr);
+    gen_strlcpy(addr, stale ? p->prev_address : p->cur_address[0] ? p->cur_address : p->reg_address,
+                sizeof addr);
+    gen_mess_homophone(n, &x, name, sizeof name, strlen(p->surname));
     gen_mess_trad(n, r, name, sizeof name, addr, sizeof addr);
     gen_mess_spaces(n, r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, r, addr, sizeof addr, 0);
-    gen_mess_community(n, r, &d->communities[p->community], community);
+    gen_mess_community(n, r, cm, community);
     gen_mess_phone(n, r, p, phone);
     bool mz_null = gen_noise_roll(n, r, GEN_NOISE_VALUE_NULL);
     bool phone_null = gen_noise_roll(n, r, GEN_NOISE_VALUE_NULL);
@@ -226,6 +236,31 @@ s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
     gen_buf_puts(b, "}\n");
 }
 
+/* Whether person i is on the register; r is then its line's stream. */
+static bool
+s_select(const gen_ctx_t *ctx, const gen_rng_t *base, size_t i, gen_rng_t *r)
+{
+    const gen_person_t *p = &ctx->district->persons[i];
+    int age = gen_date_age(p->birth, ctx->date);
+    if (age < 16 || age > 64
+        || (p->status != GEN_STATUS_NORMAL && p->status != GEN_STATUS_MOVED_OUT))
+        return false;
+    *r = gen_rng_fork(base, i);
+    return gen_rng_chance(r, S_SHARE);
+}
+
+void
+gen_labour_cover(gen_ctx_t *ctx, unsigned char *mask)
+{
+    gen_rng_t base;
+    gen_rng_init(&base, ctx->seed, S_SOURCE ".jyzt");
+    for (size_t i = 0; i < ctx->district->npersons; i++) {
+        gen_rng_t r;
+        if (s_select(ctx, &base, i, &r))
+            mask[i] |= GEN_SRC_LABOUR;
+    }
+}
+
 int
 gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
 {
@@ -234,21 +269,26 @@ gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
     snprintf(file, sizeof file, "jyzt_%08d.jsonl", ctx->date);
     gen_buf_t b;
     gen_buf_init(&b);
-    gen_rng_t base;
+    gen_rng_t base, dbase;
     gen_rng_init(&base, ctx->seed, S_SOURCE ".jyzt");
+    gen_rng_init(&dbase, ctx->seed, S_SOURCE ".dup");
     unsigned long serial = 0;
     size_t rows = 0;
     for (size_t i = 0; i < d->npersons; i++) {
+        gen_rng_t r;
+        if (!s_select(ctx, &base, i, &r))
+            continue;
         const gen_person_t *p = &d->persons[i];
-        int age = gen_date_age(p->birth, ctx->date);
-        if (age < 16 || age > 64
-            || (p->status != GEN_STATUS_NORMAL && p->status != GEN_STATUS_MOVED_OUT))
-            continue;
-        gen_rng_t r = gen_rng_fork(&base, i);
-        if (!gen_rng_chance(&r, S_SHARE))
-            continue;
         char djbh[GEN_KEY_TEXT_MAX], clean[GEN_KEY_TEXT_MAX];
         s_line(ctx, &b, &r, p, &serial, djbh);
+        norm_key(djbh, clean, sizeof clean);
+        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
+        /* registered twice: a second registration with its own djbh (a later
+        ** serial), status and dates, on the next line */
+        gen_rng_t dr = gen_rng_fork(&dbase, i);
+        if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
+            continue;
+        s_line(ctx, &b, &dr, p, &serial, djbh);
         norm_key(djbh, clean, sizeof clean);
         gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
     }

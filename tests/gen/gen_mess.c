@@ -99,16 +99,21 @@ s_mistype(gen_rng_t *r, char *s)
     assert(!gen_idno_valid18(s));
 }
 
-void
-gen_mess_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out,
-              bool *invalid)
+/* gen_mess_idno, or with force_mistype gen_mess_idno_mistyped. */
+static void
+s_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out, bool *invalid,
+       bool force_mistype)
 {
     char s[20];
     memcpy(s, p->idno, 19);
     *invalid = false;
     bool fifteen = false;
     int year = p->birth / 10000;
-    if (year >= 1900 && year < 2000 && gen_noise_roll(noise, rng, GEN_NOISE_ID_15DIGIT)) {
+    if (force_mistype) {
+        s_mistype(rng, s);
+        *invalid = true;
+    } else if (year >= 1900 && year < 2000
+               && gen_noise_roll(noise, rng, GEN_NOISE_ID_15DIGIT)) {
         /* region + YYMMDD + sequence: the 18-digit form less "19" and check */
         memmove(s + 6, s + 8, 9);
         s[15] = '\0';
@@ -151,6 +156,20 @@ gen_mess_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *o
     } else {
         gen_strlcpy(out, spaced, GEN_IDNO_TEXT_MAX);
     }
+}
+
+void
+gen_mess_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out,
+              bool *invalid)
+{
+    s_idno(noise, rng, p, out, invalid, false);
+}
+
+void
+gen_mess_idno_mistyped(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out)
+{
+    bool invalid;
+    s_idno(noise, rng, p, out, &invalid, true);
 }
 
 /* ---- spaces -------------------------------------------------------------- */
@@ -278,6 +297,41 @@ gen_mess_trad(gen_noise_t *noise, gen_rng_t *rng, char *a, size_t acap, char *b,
         if (!s_trad_one(rng, b, bcap))
             s_trad_one(rng, a, acap);
     }
+}
+
+/* ---- same-sounding characters ------------------------------------------ */
+
+void
+gen_mess_homophone(gen_noise_t *noise, gen_rng_t *rng, char *name, size_t cap,
+                   size_t surname_len)
+{
+    if (surname_len > strlen(name))
+        return;
+    const char *given = name + surname_len;
+    size_t n = gen_utf8_count(given), count = 0;
+    char c[5];
+    for (size_t i = 0; i < n; i++) {
+        gen_utf8_nth(given, i, c);
+        count += gen_homophone_known(c);
+    }
+    if (count == 0 || !gen_noise_roll(noise, rng, GEN_NOISE_HOMOPHONE))
+        return;
+    size_t pick = gen_rng_below(rng, (uint32_t) count);
+    char tmp[4 * GEN_NAME_MAX];
+    if (surname_len + 1 > sizeof tmp)
+        return;
+    memcpy(tmp, name, surname_len);
+    tmp[surname_len] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char alt[5];
+        gen_utf8_nth(given, i, c);
+        if (gen_homophone_known(c) && pick-- == 0 && gen_homophone_pick(rng, c, alt))
+            gen_strlcat(tmp, alt, sizeof tmp);
+        else
+            gen_strlcat(tmp, c, sizeof tmp);
+    }
+    if (strlen(tmp) < sizeof tmp - 1 && strlen(tmp) + 1 <= cap)
+        gen_strlcpy(name, tmp, cap);
 }
 
 /* ---- phones and communities ---------------------------------------------- */

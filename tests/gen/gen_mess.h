@@ -6,7 +6,13 @@
 ** it does. A writer rolls a kind with gen_noise_roll(), which also counts the
 ** hits for --stats. All functions draw from the row's own rng.
 **
-** Probabilities marked "of ..." are conditional on that condition.
+** Probabilities marked "of ..." are conditional on that condition. Kinds
+** "drawn into the population" are rates of gen_pop_params_t: the population
+** holds the hard case (twins, namesakes, a previous address) and the writers
+** only show it; gendistrict.c counts their hits. Writers draw the kinds added
+** after EXTRA_KEY from streams of their own (a fork of the row's stream at
+** GEN_MESS_EXTRA, or "<source>.dup"), so the draws of the older kinds stay
+** where they were.
 */
 #ifndef GEN_MESS_H
 #define GEN_MESS_H
@@ -35,7 +41,15 @@
     X(DATE_FORM,      0.40,  "a date in the file's other form: YYYY/M/D or YYYY.MM.DD (family planning), 2019年3月1日 (civil affairs)") \
     X(AMOUNT_FORM,    0.50,  "a civil-affairs amount written 570元 or 570.00 instead of 570") \
     X(VALUE_NULL,     0.04,  "of optional labour values (mz, lxdh): null")               \
-    X(EXTRA_KEY,      0.20,  "a labour line carries keys the format does not list (bz, czy)")
+    X(EXTRA_KEY,      0.20,  "a labour line carries keys the format does not list (bz, czy)") \
+    X(HOMOPHONE,      0.01,  "a non-police row writes a same-sounding character in the given name (丽/莉/俐, 伟/玮/炜 …)") \
+    X(MOVED,          0.03,  "of persons: moved within the district; one other department they are in (family planning, labour or civil affairs) still has the previous address and community; drawn into the population") \
+    X(DUPLICATE,      0.005, "of persons, per department: registered twice under another key (police: a mistyped number, a phone maybe missing; family planning, labour: a second record number; civil affairs: with and without the number)") \
+    X(TWINS,          0.005, "of households with children: twins, same birth date, surname and household, given names one character apart, own identity numbers; drawn into the population") \
+    X(NAMESAKE,       0.003, "of persons: another person elsewhere (other household and community, same surname and gender) takes their name and birth date, with an own number, phone and address; drawn into the population")
+
+/* The fork index of a row's stream that HOMOPHONE and the like draw from. */
+#define GEN_MESS_EXTRA UINT64_C(0x686f6d6f70686f6e)
 
 typedef enum {
 #define X(name, p, text) GEN_NOISE_##name,
@@ -63,6 +77,17 @@ const char *gen_noise_text(gen_noise_kind_t kind);
 #define GEN_IDNO_TEXT_MAX 80
 void gen_mess_idno(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p, char *out,
                    bool *invalid);
+/* The identity number of p surely mistyped (18 characters, its check broken;
+** no ID_MISTYPED or ID_15DIGIT roll), then written like gen_mess_idno's
+** (lower x, spaces, full-width). For a duplicate registration's key. */
+void gen_mess_idno_mistyped(gen_noise_t *noise, gen_rng_t *rng, const gen_person_t *p,
+                            char *out);
+
+/* Maybe (HOMOPHONE) writes one character of the given name in name (the
+** bytes from surname_len on) as a same-sounding one (gen_homophone_pick).
+** Names without such a character are left alone and draw nothing. */
+void gen_mess_homophone(gen_noise_t *noise, gen_rng_t *rng, char *name, size_t cap,
+                        size_t surname_len);
 
 /* Maybe adds stray spaces to the text s (cap bytes). split is the byte
 ** offset of the natural inner gap (after the surname in a name), or 0 to pick

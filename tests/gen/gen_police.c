@@ -3,7 +3,12 @@
 **
 ** hukou_YYYYMMDD.csv is a full snapshot: one row per person of the
 ** population, dead and moved-out ones included (only 人员状态 says so), in
-** household order. hukou_<next day>_delta.csv (--police-delta N) holds N
+** household order; a person registered twice (DUPLICATE, drawn from
+** "police.dup" forked per person, so the other rows stay as they were) has a
+** second row right after the first: a mistyped number (never the first
+** row's key) and the phone sometimes missing, the rest with its own mess.
+** The register always has the current address (MOVED does not touch it)
+** and no HOMOPHONE. hukou_<next day>_delta.csv (--police-delta N) holds N
 ** changes of the next day for N distinct persons who are 正常 in the
 ** snapshot: a new phone, a new current address, a new name (the old one
 ** becomes 曾用名), a 迁出, or a death of someone 60 or older; 变动日期 is the
@@ -31,15 +36,19 @@ static const char *const s_columns[] = {
     "户籍地址", "现住址", "所属社区", "人员类别", "人员状态", "变动类型", "变动日期", "联系电话",
 };
 
-/* Writes p's row with its mess; key receives 公民身份号码 as written. */
+/* Writes p's row with its mess; key receives 公民身份号码 as written. A
+** duplicate registration (dup) has a mistyped number and maybe no phone. */
 static void
 s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_person_t *p, gen_rng_t *r,
-      char key[GEN_IDNO_TEXT_MAX])
+      char key[GEN_IDNO_TEXT_MAX], bool dup)
 {
     const gen_district_t *d = ctx->district;
     gen_noise_t *n = ctx->noise;
     bool invalid;
-    gen_mess_idno(n, r, p, key, &invalid);
+    if (dup)
+        gen_mess_idno_mistyped(n, r, p, key);
+    else
+        gen_mess_idno(n, r, p, key, &invalid);
 
     char name[2 * GEN_NAME_MAX], reg[2 * GEN_ADDR_MAX], cur[2 * GEN_ADDR_MAX];
     gen_strlcpy(name, p->name, sizeof name);
@@ -53,6 +62,8 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_person_t *p, gen_rng_t *r,
     char community[160], phone[32], birth[16], change_date[16];
     gen_mess_community(n, r, &d->communities[p->community], community);
     gen_mess_phone(n, r, p, phone);
+    if (dup && gen_rng_chance(r, 0.5))
+        phone[0] = '\0';
     snprintf(birth, sizeof birth, "%08d", p->birth);
     if (p->change_date)
         snprintf(change_date, sizeof change_date, "%08d", p->change_date);
@@ -94,16 +105,38 @@ s_snapshot(gen_ctx_t *ctx, char *err, size_t errlen)
     gen_table_t t;
     gen_table_init(&t, ',', true, "\r\n");
     gen_table_header(&t, s_columns, sizeof s_columns / sizeof s_columns[0]);
-    gen_rng_t base;
+    gen_rng_t base, dbase;
     gen_rng_init(&base, ctx->seed, "police.snapshot");
+    gen_rng_init(&dbase, ctx->seed, "police.dup");
     for (size_t i = 0; i < d->npersons; i++) {
         gen_rng_t r = gen_rng_fork(&base, i);
         char key[GEN_IDNO_TEXT_MAX];
-        s_row(ctx, &t, &d->persons[i], &r, key);
+        s_row(ctx, &t, &d->persons[i], &r, key, false);
         size_t row = gen_table_end_row(&t);
         char clean[NORM_IDNO_SIZE];
         norm_idno(key, clean);
         gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean, file, row);
+
+        /* registered twice: the same person again, right after, under a
+        ** mistyped number (never the first row's key) */
+        gen_rng_t dr = gen_rng_fork(&dbase, i);
+        if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
+            continue;
+        char key2[GEN_IDNO_TEXT_MAX], clean2[NORM_IDNO_SIZE];
+        gen_rng_t r2;
+        for (uint64_t attempt = 0;; attempt++) {
+            r2 = gen_rng_fork(&dr, attempt);
+            gen_rng_t probe = r2;
+            gen_noise_t quiet = *ctx->noise;   /* the row below counts */
+            gen_mess_idno_mistyped(&quiet, &probe, &d->persons[i], key2);
+            norm_idno(key2, clean2);
+            if (strcmp(clean2, clean) != 0)
+                break;
+        }
+        s_row(ctx, &t, &d->persons[i], &r2, key2, true);
+        row = gen_table_end_row(&t);
+        norm_idno(key2, clean2);
+        gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean2, file, row);
     }
     int rc = gen_file_write(ctx->outdir, file, &t.buf, S_ENCODING, err, errlen);
     if (rc == 0)
@@ -190,7 +223,7 @@ s_delta(gen_ctx_t *ctx, char *err, size_t errlen)
         gen_person_t q = *p;
         s_change(ctx, &r, &q, day);
         char key[GEN_IDNO_TEXT_MAX];
-        s_row(ctx, &t, &q, &r, key);
+        s_row(ctx, &t, &q, &r, key, false);
         size_t row = gen_table_end_row(&t);
         char clean[NORM_IDNO_SIZE];
         norm_idno(key, clean);

@@ -8,7 +8,16 @@
 **   pop.contact    landlines and mobiles
 **   pop.events     人员状态, 变动类型/变动日期, 曾用名
 **   pop.social     婚姻状况, education, disability (category and level)
-** A later stage may read what an earlier one drew, never the other way.
+**   pop.twins      twins: in a few households with two or more children one
+**                  child becomes the twin of a sibling (birth date, surname,
+**                  given name one character off, own identity number)
+**   pop.namesakes  namesakes: a few persons lend their name and birth date to
+**                  a person of the same surname and gender born within a year,
+**                  in another household and community (own identity number)
+**   pop.moves      moves: a few persons get a previous address and community
+** A later stage may read what an earlier one drew, never the other way; the
+** last three rewrite what they must of the persons they turn into hard cases
+** (and only of those), so every other person stays as it was.
 */
 #include "gen_pop.h"
 
@@ -375,6 +384,97 @@ gen_name_gbk(const char *name, char *out, size_t cap)
         gen_strlcat(result, put, sizeof result);
     }
     gen_strlcpy(out, result, cap);
+}
+
+/* Groups of same-sounding characters (the same toneless pinyin), every one
+** in GBK; each character in one group at most. Covers the given-name pools. */
+static const char *const s_homophone_groups[] = {
+    "丽莉俐", "伟玮炜纬", "静晶婧菁", "娟鹃", "芳方舫", "敏民珉", "军君钧",
+    "华桦骅", "明铭鸣", "红虹宏鸿", "强蔷", "杰洁捷", "涛滔韬", "斌彬滨",
+    "辉晖慧惠蕙", "鹏朋", "勇永咏泳", "俊骏峻", "峰锋丰枫凤", "建健剑",
+    "平萍坪屏", "志智芝", "文雯闻", "荣蓉容融", "兴星", "龙隆", "东冬",
+    "林琳霖", "清青卿庆晴", "福富", "金锦晋进", "春纯", "浩昊皓", "宇雨玉",
+    "晨辰臣", "轩萱宣", "博波", "泽择", "睿瑞锐", "鑫新欣馨心",
+    "义毅艺怡仪宜", "云芸耘", "刚钢纲", "贤娴", "秀绣", "英瑛莹颖盈",
+    "玲铃伶苓", "燕艳雁妍", "梅媚玫", "兰岚澜", "琴芹勤", "婷亭庭", "佳家嘉",
+    "思丝", "涵含晗寒", "悦月越玥", "珍真贞", "宁凝柠", "莲连涟", "国帼",
+};
+
+/* Every character of the groups with its group, by code point (built on
+** first use). */
+typedef struct {
+    uint32_t cp;
+    const char *group;
+} s_homophone_t;
+static s_homophone_t s_homophone_index[512];
+static size_t s_homophone_count;
+
+static int
+s_cmp_homophone(const void *x, const void *y)
+{
+    uint32_t a = ((const s_homophone_t *) x)->cp, b = ((const s_homophone_t *) y)->cp;
+    return a < b ? -1 : a > b;
+}
+
+/* The group holding the one character c, or NULL. */
+static const char *
+s_homophone_group(const char *c)
+{
+    if (s_homophone_count == 0) {
+        for (size_t g = 0; g < N_OF(s_homophone_groups); g++) {
+            uint32_t cp;
+            for (const char *q = s_homophone_groups[g]; *q; ) {
+                q += gen_utf8_decode(q, &cp);
+                assert(s_homophone_count < N_OF(s_homophone_index));
+                s_homophone_index[s_homophone_count++] = (s_homophone_t) { cp, s_homophone_groups[g] };
+            }
+        }
+        qsort(s_homophone_index, s_homophone_count, sizeof *s_homophone_index, s_cmp_homophone);
+        for (size_t i = 1; i < s_homophone_count; i++)   /* one group per character */
+            assert(s_homophone_index[i].cp != s_homophone_index[i - 1].cp);
+    }
+    s_homophone_t key = { 0, NULL };
+    if (gen_utf8_decode(c, &key.cp) == 0)
+        return NULL;
+    const s_homophone_t *hit = bsearch(&key, s_homophone_index, s_homophone_count,
+                                       sizeof *s_homophone_index, s_cmp_homophone);
+    return hit ? hit->group : NULL;
+}
+
+bool
+gen_homophone_known(const char *c)
+{
+    return s_homophone_group(c) != NULL;
+}
+
+bool
+gen_homophone_pick(gen_rng_t *rng, const char *c, char out[5])
+{
+    const char *grp = s_homophone_group(c);
+    if (!grp)
+        return false;
+    size_t n = gen_utf8_count(grp);
+    do
+        gen_utf8_nth(grp, gen_rng_below(rng, (uint32_t) n), out);
+    while (strcmp(out, c) == 0);
+    return true;
+}
+
+bool
+gen_homophones(const char *a, const char *b)
+{
+    const char *grp = s_homophone_group(a);
+    return grp && strcmp(a, b) != 0 && grp == s_homophone_group(b);
+}
+
+/* Whether name holds a character outside GBK. */
+static bool
+s_has_rare(const char *name)
+{
+    for (size_t k = 0; k < N_OF(s_rare_chars); k++)
+        if (strstr(name, s_rare_chars[k].rare))
+            return true;
+    return false;
 }
 
 void
@@ -814,6 +914,302 @@ s_social(gen_rng_t *r, gen_district_t *d, const gen_household_t *h, int date)
     }
 }
 
+/* ---- stage pop.twins ----------------------------------------------------- */
+
+/* Children of the head (1) or grandchildren (2), whose siblings share the
+** class; 0 for anyone else. */
+static int
+s_child_class(gen_relation_t rel)
+{
+    switch (rel) {
+    case GEN_REL_SON:
+    case GEN_REL_DAUGHTER:      return 1;
+    case GEN_REL_GRANDSON:
+    case GEN_REL_GRANDDAUGHTER: return 2;
+    default:                    return 0;
+    }
+}
+
+/* Whether some member of h other than skip is called name. */
+static bool
+s_name_in_household(const gen_district_t *d, const gen_household_t *h, size_t skip,
+                    const char *name)
+{
+    for (size_t i = h->first; i < h->first + h->size; i++)
+        if (i != skip && strcmp(d->persons[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* The twin's given name: the anchor's with one character replaced (the last
+** one more often, so the first is shared: 一鸣/一鹏), never by one that sounds
+** the same, and no one else's in the household. false if none was found. */
+static bool
+s_twin_given(gen_rng_t *r, const gen_district_t *d, const gen_household_t *h, size_t twin,
+             const gen_person_t *a, gen_gender_t gender, char *out)
+{
+    const char *pool = gender == GEN_MALE ? s_given_male : s_given_female;
+    size_t n = gen_utf8_count(a->given);
+    for (int attempt = 0; attempt < 64; attempt++) {
+        size_t pos = n == 1 ? 0 : gen_rng_chance(r, 0.7) ? n - 1 : 0;
+        char old[5], c[5], given[GEN_NAME_MAX] = "", name[GEN_NAME_MAX];
+        gen_utf8_nth(a->given, pos, old);
+        gen_utf8_pick(r, pool, c);
+        if (strcmp(c, old) == 0 || gen_homophones(c, old))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            char k[5];
+            gen_utf8_nth(a->given, i, k);
+            gen_strlcat(given, i == pos ? c : k, sizeof given);
+        }
+        gen_strlcpy(name, a->surname, sizeof name);
+        gen_strlcat(name, given, sizeof name);
+        if (s_name_in_household(d, h, twin, name))
+            continue;
+        gen_strlcpy(out, given, GEN_NAME_MAX);
+        return true;
+    }
+    return false;
+}
+
+/* Whether p's phone is someone else's in h too (shared or the landline). */
+static bool
+s_phone_shared(const gen_district_t *d, const gen_household_t *h, size_t p)
+{
+    const gen_person_t *q = &d->persons[p];
+    if (q->phone_kind == GEN_PHONE_LANDLINE)
+        return true;
+    for (size_t i = h->first; i < h->first + h->size; i++)
+        if (i != p && strcmp(d->persons[i].phone, q->phone) == 0)
+            return true;
+    return false;
+}
+
+/* Turns person t of h into the twin of sibling a: t keeps its gender,
+** relation and disability, takes what twins share, and gets its own
+** identity number (and a mobile of its own when a has one). */
+static bool
+s_make_twin(gen_rng_t *r, gen_district_t *d, gen_household_t *h, size_t ai, size_t ti,
+            gen_set_t *ids, int date, long today)
+{
+    const gen_person_t *a = &d->persons[ai];
+    gen_person_t *t = &d->persons[ti];
+    char given[GEN_NAME_MAX];
+    if (!s_twin_given(r, d, h, ti, a, t->gender, given))
+        return false;
+    gen_strlcpy(t->surname, a->surname, sizeof t->surname);
+    gen_strlcpy(t->given, given, sizeof t->given);
+    gen_strlcpy(t->name, t->surname, sizeof t->name);
+    gen_strlcat(t->name, t->given, sizeof t->name);
+    t->rare_name = s_has_rare(t->name);
+    t->former_name[0] = '\0';
+    t->birth = a->birth;
+    t->ethnicity = a->ethnicity;
+    t->region = a->region;
+    s_assign_idno(r, ids, t);
+    gen_strlcpy(t->cur_address, a->cur_address, sizeof t->cur_address);
+    t->education = a->education;
+    t->marital = a->marital;
+    if (a->status == GEN_STATUS_NORMAL) {
+        t->status = a->status;
+        t->change = a->change;
+        t->change_date = a->change_date;
+    } else {
+        t->status = GEN_STATUS_NORMAL;
+        bool newborn = gen_date_days(t->birth) > today - 365;
+        t->change = newborn ? GEN_CHANGE_BIRTH : GEN_CHANGE_NONE;
+        t->change_date = newborn ? t->birth : 0;
+    }
+    if (a->phone_kind == GEN_PHONE_NONE || s_phone_shared(d, h, ai)
+        || gen_date_age(t->birth, date) < 12) {
+        t->phone_kind = a->phone_kind;
+        gen_strlcpy(t->phone, a->phone, sizeof t->phone);
+    } else {
+        t->phone_kind = GEN_PHONE_MOBILE;
+        gen_mobile(r, t->phone);
+    }
+    d->persons[ai].twin = true;
+    t->twin = true;
+    return true;
+}
+
+/* Twins in about rate of the households with children. Only households with
+** two children of one class can have them (a child becomes the twin), so the
+** chance there is scaled up to keep the share of all with children. */
+static void
+s_twins(gen_district_t *d, const gen_pop_params_t *params, gen_set_t *ids, long today)
+{
+    size_t with_children = 0, eligible = 0;
+    for (size_t h = 0; h < d->nhouseholds; h++) {
+        const gen_household_t *hh = &d->households[h];
+        int n[3] = { 0, 0, 0 };
+        for (size_t i = hh->first; i < hh->first + hh->size; i++)
+            n[s_child_class(d->persons[i].relation)]++;
+        with_children += n[1] + n[2] > 0;
+        eligible += n[1] >= 2 || n[2] >= 2;
+    }
+    double p = eligible ? params->twin_rate * (double) with_children / (double) eligible : 0;
+    gen_rng_t base;
+    gen_rng_init(&base, params->seed, "pop.twins");
+    for (size_t h = 0; h < d->nhouseholds; h++) {
+        gen_household_t *hh = &d->households[h];
+        int n[3] = { 0, 0, 0 };
+        for (size_t i = hh->first; i < hh->first + hh->size; i++)
+            n[s_child_class(d->persons[i].relation)]++;
+        if (n[1] < 2 && n[2] < 2)
+            continue;
+        gen_rng_t r = gen_rng_fork(&base, h);
+        if (!gen_rng_chance(&r, p))
+            continue;
+        size_t cand[6] = { 0 }, nc = 0;
+        for (size_t i = hh->first; i < hh->first + hh->size && nc < 6; i++) {
+            int c = s_child_class(d->persons[i].relation);
+            if (c && n[c] >= 2)
+                cand[nc++] = i;
+        }
+        if (nc < 2)
+            continue;
+        size_t a = cand[gen_rng_below(&r, (uint32_t) nc)], sib[6] = { 0 }, ns = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (cand[k] != a && s_child_class(d->persons[cand[k]].relation)
+                                    == s_child_class(d->persons[a].relation))
+                sib[ns++] = cand[k];
+        if (ns == 0)
+            continue;
+        size_t t = sib[gen_rng_below(&r, (uint32_t) ns)];
+        s_make_twin(&r, d, hh, a, t, ids, params->date, today);
+    }
+}
+
+/* ---- stage pop.namesakes -------------------------------------------------- */
+
+/* A person as the namesake search sees it: drawn before any pair is made. */
+typedef struct {
+    int gender;
+    const char *surname;
+    int year;
+    size_t person;
+} s_nkey_t;
+
+static int
+s_cmp_nkey(const void *x, const void *y)
+{
+    const s_nkey_t *p = x, *q = y;
+    if (p->gender != q->gender)
+        return p->gender < q->gender ? -1 : 1;
+    int c = strcmp(p->surname, q->surname);
+    if (c)
+        return c;
+    if (p->year != q->year)
+        return p->year < q->year ? -1 : 1;
+    return p->person < q->person ? -1 : p->person > q->person;
+}
+
+/* First position in k[0..n) not ordered before (gender, surname, year). */
+static size_t
+s_lower_bound(const s_nkey_t *k, size_t n, int gender, const char *surname, int year)
+{
+    s_nkey_t probe = { gender, surname, year, 0 };
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s_cmp_nkey(&k[mid], &probe) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* For about rate of the persons (a), another person (b) of the same gender
+** and surname, born within a year of a, living in another household and
+** community, takes a's given name and birth date and a new identity number
+** (b keeps its region, phone and addresses). Twins and persons already in a
+** pair are left alone, as is b when the name is taken in its household. */
+static void
+s_namesakes(gen_district_t *d, const gen_pop_params_t *params, gen_set_t *ids, long today)
+{
+    size_t n = d->npersons;
+    s_nkey_t *keys = gen_xmalloc(n * sizeof *keys);
+    size_t *cand = gen_xmalloc(n * sizeof *cand);
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (s_nkey_t) { (int) d->persons[i].gender, d->persons[i].surname,
+                               d->persons[i].birth / 10000, i };
+    qsort(keys, n, sizeof *keys, s_cmp_nkey);
+    gen_rng_t base;
+    gen_rng_init(&base, params->seed, "pop.namesakes");
+    for (size_t i = 0; i < n; i++) {
+        gen_rng_t r = gen_rng_fork(&base, i);
+        if (!gen_rng_chance(&r, params->namesake_rate))
+            continue;
+        const gen_person_t *a = &d->persons[i];
+        if (a->twin || a->namesake)
+            continue;
+        int year = a->birth / 10000;
+        size_t nc = 0;
+        for (size_t k = s_lower_bound(keys, n, (int) a->gender, a->surname, year - 1); k < n;
+             k++) {
+            if (keys[k].gender != (int) a->gender || strcmp(keys[k].surname, a->surname) != 0
+                || keys[k].year > year + 1)
+                break;
+            size_t j = keys[k].person;
+            const gen_person_t *b = &d->persons[j];
+            if (j != i && !b->twin && !b->namesake && b->household != a->household
+                && b->community != a->community
+                && !s_name_in_household(d, &d->households[b->household], j, a->name))
+                cand[nc++] = j;
+        }
+        if (nc == 0)
+            continue;
+        gen_person_t *b = &d->persons[cand[gen_rng_below(&r, (uint32_t) nc)]];
+        gen_strlcpy(b->given, a->given, sizeof b->given);
+        gen_strlcpy(b->name, a->name, sizeof b->name);
+        b->rare_name = a->rare_name;
+        if (strcmp(b->former_name, b->name) == 0)
+            b->former_name[0] = '\0';
+        b->birth = a->birth;
+        s_assign_idno(&r, ids, b);
+        if (b->change == GEN_CHANGE_BIRTH || gen_date_days(b->birth) > today - 365) {
+            bool newborn = gen_date_days(b->birth) > today - 365;
+            if (b->status == GEN_STATUS_NORMAL || !newborn) {
+                b->change = newborn ? GEN_CHANGE_BIRTH : GEN_CHANGE_NONE;
+                b->change_date = newborn ? b->birth : 0;
+            }
+        }
+        if (b->change_date && b->change_date < b->birth)
+            b->change_date = b->birth;
+        d->persons[i].namesake = true;
+        b->namesake = true;
+    }
+    free(keys);
+    free(cand);
+}
+
+/* ---- stage pop.moves ------------------------------------------------------ */
+
+/* About rate of the persons moved lately from another community of the
+** district: prev_community and prev_address say where they lived. */
+static void
+s_moves(gen_district_t *d, const gen_pop_params_t *params)
+{
+    if (d->ncommunities < 2)
+        return;
+    gen_rng_t base;
+    gen_rng_init(&base, params->seed, "pop.moves");
+    for (size_t i = 0; i < d->npersons; i++) {
+        gen_rng_t r = gen_rng_fork(&base, i);
+        gen_person_t *p = &d->persons[i];
+        if (!gen_rng_chance(&r, params->move_rate))
+            continue;
+        int c = (int) gen_rng_below(&r, (uint32_t) (d->ncommunities - 1));
+        if (c >= p->community)
+            c++;
+        p->moved = true;
+        p->prev_community = c;
+        gen_local_address(&r, d, c, p->prev_address, sizeof p->prev_address);
+    }
+}
+
 /* ---- the population ------------------------------------------------------- */
 
 void
@@ -860,7 +1256,6 @@ gen_population_build(gen_district_t *d, const gen_pop_params_t *params)
         snprintf(pid, sizeof pid, "P%06zu", i + 1);
         gen_strlcpy(d->persons[i].pid, pid, sizeof d->persons[i].pid);
     }
-    gen_set_fini(&ids);
     gen_set_fini(&hhnos);
 
     gen_rng_t cbase;
@@ -883,4 +1278,9 @@ gen_population_build(gen_district_t *d, const gen_pop_params_t *params)
         gen_rng_t r = gen_rng_fork(&sbase, h);
         s_social(&r, d, &d->households[h], params->date);
     }
+
+    s_twins(d, params, &ids, today);
+    s_namesakes(d, params, &ids, today);
+    gen_set_fini(&ids);
+    s_moves(d, params);
 }

@@ -10,6 +10,11 @@
 ** forked per person), so adding it leaves every existing value, and hence
 ** every existing file, byte-identical.
 **
+** Hard cases for matching are part of the population too: twins, namesakes
+** (unrelated persons with one name and birth date) and persons who moved
+** (with the previous address), each at the rate of gen_pop_params_t; they are
+** made of persons drawn as usual, so --people stays the number of persons.
+**
 ** Limits: at most GEN_PEOPLE_MAX persons (person ids are P + 6 digits).
 ** Identity numbers are valid but synthetic; phone numbers are random.
 */
@@ -153,6 +158,14 @@ typedef struct {
     const char *education;        /* 小学 … 硕士研究生 (highest level reached so far) */
     int disability;               /* 0 none, else category 1-7 (视力 … 多重) */
     int disability_level;         /* 1-4 when disability, else 0 */
+    /* stages pop.twins, pop.namesakes, pop.moves: the hard cases of matching */
+    bool twin;                    /* one of twins: same household, surname and birth
+                                  ** date as a sibling, given name one character off */
+    bool namesake;                /* one of two unrelated persons with the same name,
+                                  ** birth date and gender, elsewhere in the district */
+    bool moved;                   /* moved in the district: prev_* is where they lived */
+    int prev_community;           /* index into communities, != community; with moved */
+    char prev_address[GEN_ADDR_MAX]; /* the previous address; "" unless moved */
 } gen_person_t;
 
 typedef struct {
@@ -169,6 +182,9 @@ typedef struct {
     size_t people;          /* 1 .. GEN_PEOPLE_MAX */
     int date;               /* the register's date, YYYYMMDD */
     double rare_name_rate;  /* share of names with a non-GBK character */
+    double twin_rate;       /* share of households with children that get twins */
+    double namesake_rate;   /* share of persons given a namesake elsewhere */
+    double move_rate;       /* share of persons who moved within the district */
 } gen_pop_params_t;
 
 /* Loads communities.csv (UTF-8, optional BOM, header 社区代码,社区名称,街道,类型)
@@ -197,5 +213,14 @@ void gen_given_name(gen_rng_t *rng, gen_gender_t gender, char *out);
 /* The name as a GBK-only system writes it: each character outside GBK
 ** replaced by a same-sounding one. For the GBK writers (civil affairs). */
 void gen_name_gbk(const char *name, char *out, size_t cap);
+
+/* Same-sounding characters of given names (丽/莉/俐, 伟/玮/炜 …, all in GBK,
+** the same toneless pinyin). gen_homophone_known: whether the table has
+** another character for the one character c. gen_homophone_pick: one of them,
+** drawn, into out; false (and no draw) when there is none. gen_homophones:
+** whether a and b (one character each) differ and sound the same. */
+bool gen_homophone_known(const char *c);
+bool gen_homophone_pick(gen_rng_t *rng, const char *c, char out[5]);
+bool gen_homophones(const char *a, const char *b);
 
 #endif

@@ -25,8 +25,14 @@
 ** record numbers with a space or full-width, three date forms, spaces and
 ** traditional characters in names and addresses, community and phone forms.
 ** Each woman's block draws from its own fork of "familyplanning.wis", each
-** row from a fork of that. truth.csv: source familyplanning, source_key
-** norm_key(记录编号 as written).
+** row from a fork of that. A same-sounding character in the given name
+** (HOMOPHONE) draws from the row's fork GEN_MESS_EXTRA; a person the
+** district's MOVED gives to family planning has the previous address and
+** community on every row. A member registered twice (DUPLICATE, from
+** "familyplanning.dup" forked per block and member) has a second row right
+** after the first, with a later serial of the same or a later year and its
+** own mess. truth.csv: source familyplanning, source_key norm_key(记录编号
+** as written).
 */
 #include "gen_writers.h"
 #include "normalize.h"
@@ -145,6 +151,9 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
     gen_noise_t *n = ctx->noise;
     const gen_person_t *p = &d->persons[q];
     int age = gen_date_age(p->birth, ctx->date);
+    gen_rng_t x = gen_rng_fork(r, GEN_MESS_EXTRA);
+    bool stale = gen_ctx_stale(ctx, q, GEN_SRC_FAMILYPLANNING);
+    const gen_community_t *cm = &d->communities[stale ? p->prev_community : p->community];
 
     gen_mess_key(n, r, key, key_out);
     char link[GEN_KEY_TEXT_MAX] = "";
@@ -161,7 +170,9 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
 
     char name[2 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX];
     gen_strlcpy(name, p->name, sizeof name);
-    gen_strlcpy(addr, p->cur_address[0] ? p->cur_address : p->reg_address, sizeof addr);
+    gen_strlcpy(addr, stale ? p->prev_address : p->cur_address[0] ? p->cur_address : p->reg_address,
+                sizeof addr);
+    gen_mess_homophone(n, &x, name, sizeof name, strlen(p->surname));
     gen_mess_trad(n, r, name, sizeof name, addr, sizeof addr);
     gen_mess_spaces(n, r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, r, addr, sizeof addr, 0);
@@ -169,7 +180,7 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
     static const gen_date_form_t alts[] = { GEN_DATE_SLASH, GEN_DATE_DOT };
     char birth[GEN_DATE_TEXT_MAX], community[160], phone[32], updated[32];
     gen_mess_date(n, r, p->birth, alts, N_OF(alts), birth);
-    gen_mess_community(n, r, &d->communities[p->community], community);
+    gen_mess_community(n, r, cm, community);
     gen_mess_phone(n, r, p, phone);
     s_update_time(r, year, kind == S_WOMAN ? 0 : p->birth, ctx->date, updated);
 
@@ -184,7 +195,7 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
             for (size_t k = 1; k < f->nchildren; k++)
                 if (d->persons[f->children[k]].birth / 10000 < first)
                     first = d->persons[f->children[k]].birth / 10000;
-            snprintf(cert, sizeof cert, "%.6s%04d%05u", d->communities[p->community].code,
+            snprintf(cert, sizeof cert, "%.6s%04d%05u", cm->code,
                      first - 1, (unsigned) gen_rng_below(r, 100000));
         }
     } else if (kind == S_SPOUSE) {
@@ -208,6 +219,43 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
     gen_table_cell(t, updated);
 }
 
+/* Whether woman i has a block on the register: then block is the block's
+** stream, r its fork 0 past the choice, and f her family. */
+static bool
+s_select(const gen_ctx_t *ctx, const gen_rng_t *base, size_t i, gen_rng_t *block, gen_rng_t *r,
+         s_family_t *f)
+{
+    const gen_district_t *d = ctx->district;
+    const gen_person_t *p = &d->persons[i];
+    int age = gen_date_age(p->birth, ctx->date);
+    if (p->gender != GEN_FEMALE || age < 15 || age > 49 || p->status != GEN_STATUS_NORMAL)
+        return false;
+    *block = gen_rng_fork(base, i);
+    *r = gen_rng_fork(block, 0);
+    if (!gen_rng_chance(r, S_COVERAGE))
+        return false;
+    s_find_family(d, i, f);
+    return true;
+}
+
+void
+gen_wis_cover(gen_ctx_t *ctx, unsigned char *mask)
+{
+    gen_rng_t base;
+    gen_rng_init(&base, ctx->seed, S_SOURCE ".wis");
+    for (size_t i = 0; i < ctx->district->npersons; i++) {
+        gen_rng_t block, r;
+        s_family_t f;
+        if (!s_select(ctx, &base, i, &block, &r, &f))
+            continue;
+        mask[i] |= GEN_SRC_FAMILYPLANNING;
+        if (f.spouse != S_NONE)
+            mask[f.spouse] |= GEN_SRC_FAMILYPLANNING;
+        for (size_t k = 0; k < f.nchildren; k++)
+            mask[f.children[k]] |= GEN_SRC_FAMILYPLANNING;
+    }
+}
+
 int
 gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
 {
@@ -219,21 +267,17 @@ gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
     gen_buf_puts(&t.buf, "\xEF\xBB\xBF");
     gen_table_header(&t, s_columns, N_OF(s_columns));
 
-    gen_rng_t base;
+    gen_rng_t base, dbase;
     gen_rng_init(&base, ctx->seed, S_SOURCE ".wis");
+    gen_rng_init(&dbase, ctx->seed, S_SOURCE ".dup");
     int this_year = ctx->date / 10000;
     unsigned long serial = 0;
     for (size_t i = 0; i < d->npersons; i++) {
-        const gen_person_t *p = &d->persons[i];
-        int age = gen_date_age(p->birth, ctx->date);
-        if (p->gender != GEN_FEMALE || age < 15 || age > 49 || p->status != GEN_STATUS_NORMAL)
-            continue;
-        gen_rng_t block = gen_rng_fork(&base, i);
-        gen_rng_t r = gen_rng_fork(&block, 0);
-        if (!gen_rng_chance(&r, S_COVERAGE))
-            continue;
+        gen_rng_t block, r;
         s_family_t f;
-        s_find_family(d, i, &f);
+        if (!s_select(ctx, &base, i, &block, &r, &f))
+            continue;
+        const gen_person_t *p = &d->persons[i];
         int first = p->birth / 10000 + 15;
         f.year = gen_rng_range(&r, first > 2000 ? first : 2000, this_year);
 
@@ -253,6 +297,7 @@ gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
         }
         gen_strlcpy(f.key, keys[0], sizeof f.key);
 
+        gen_rng_t dblock = gen_rng_fork(&dbase, i);
         for (size_t k = 0; k < nm; k++) {
             gen_rng_t rr = gen_rng_fork(&block, k + 1);
             s_kind_t kind = k == 0 ? S_WOMAN : members[k] == f.spouse ? S_SPOUSE : S_CHILD;
@@ -260,6 +305,20 @@ gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
             s_row(ctx, &t, &rr, &f, members[k], kind, keys[k], years[k], written);
             size_t row = gen_table_end_row(&t);
             char clean[GEN_KEY_TEXT_MAX];
+            norm_key(written, clean, sizeof clean);
+            gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row);
+
+            /* registered twice: a second record number (a later serial, of
+            ** the same or a later year), right after the first */
+            gen_rng_t dr = gen_rng_fork(&dblock, k);
+            if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
+                continue;
+            serial += 1 + gen_rng_below(&dr, 3);
+            int y = gen_rng_range(&dr, years[k], this_year > years[k] ? this_year : years[k]);
+            char key2[32];
+            snprintf(key2, sizeof key2, "JS%04d%06lu", y, serial);
+            s_row(ctx, &t, &dr, &f, members[k], kind, key2, y, written);
+            row = gen_table_end_row(&t);
             norm_key(written, clean, sizeof clean);
             gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row);
         }

@@ -13,7 +13,13 @@
 **     row (computed from the values as written), file name, 1-based data
 **     row);
 **   - append ", N <what> rows" to ctx->summary for the closing line;
-**   - return 0, or -1 with a message in err (the run then fails).
+**   - return 0, or -1 with a message in err (the run then fails);
+**   - a person writer other than police also has a cover function, which
+**     sets its bit (GEN_SRC_*) in mask[i] for every person i it will write a
+**     row about, drawing exactly as the writer does (it must not count
+**     noise); and it writes the previous address and community
+**     (prev_address, prev_community) of a person whose ctx->stale[i] holds
+**     its bit (MOVED: the one department that missed the move).
 ** The writers are listed, in order, in s_writers[] in gendistrict.c.
 */
 #ifndef GEN_WRITERS_H
@@ -23,8 +29,15 @@
 #include "gen_out.h"
 #include "gen_pop.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The person sources as bits, for ctx->stale and the cover functions. */
+#define GEN_SRC_POLICE         0x01
+#define GEN_SRC_FAMILYPLANNING 0x02
+#define GEN_SRC_LABOUR         0x04
+#define GEN_SRC_CIVILAFFAIRS   0x08
 
 typedef struct {
     const gen_district_t *district;
@@ -35,13 +48,25 @@ typedef struct {
     gen_noise_t *noise;
     gen_truth_t *truth;
     gen_buf_t *summary;
+    const unsigned char *stale;  /* per person: the GEN_SRC_* bit of the department
+                                 ** still holding the previous address, or 0 */
 } gen_ctx_t;
 
 typedef struct {
     const char *source;       /* truth.csv's source, e.g. "police" */
     const char *files;        /* the file(s) it writes, for --help */
     int (*write)(gen_ctx_t *ctx, char *err, size_t errlen);
+    /* NULL, or marks (ORs its GEN_SRC_* bit into) mask[i] for each person
+    ** i the writer will write about */
+    void (*cover)(gen_ctx_t *ctx, unsigned char *mask);
 } gen_writer_t;
+
+/* Whether the writer of source bit src shows person i at the previous address. */
+static inline bool
+gen_ctx_stale(const gen_ctx_t *ctx, size_t i, unsigned src)
+{
+    return ctx->stale && (ctx->stale[i] & src) != 0;
+}
 
 /* 公安 户籍: hukou_YYYYMMDD.csv (GB18030, CRLF, RFC 4180) and, with
 ** --police-delta N, hukou_<next day>_delta.csv. */
@@ -49,13 +74,16 @@ int gen_police_write(gen_ctx_t *ctx, char *err, size_t errlen);
 
 /* 计生: wis_YYYYMMDD.tsv (UTF-8 with BOM, LF, tabs, no quoting). */
 int gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen);
+void gen_wis_cover(gen_ctx_t *ctx, unsigned char *mask);
 
 /* 劳动保障: jyzt_YYYYMMDD.jsonl (UTF-8, one JSON object per line). */
 int gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen);
+void gen_labour_cover(gen_ctx_t *ctx, unsigned char *mask);
 
 /* 民政: mz_roster_YYYYMM.csv for the month before --date's and for
 ** --date's month (GBK, CRLF, RFC 4180). */
 int gen_civil_write(gen_ctx_t *ctx, char *err, size_t errlen);
+void gen_civil_cover(gen_ctx_t *ctx, unsigned char *mask);
 
 /* 民政 社区服务设施: facilities.csv (UTF-8, LF, RFC 4180) and its answer
 ** key facilities_truth.csv (not persons, so not in truth.csv). */

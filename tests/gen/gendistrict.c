@@ -58,6 +58,44 @@
 ** previous month then current), each in file order. Scoring matching: every
 ** row with the same person_id is the same person; a mistyped number (invalid
 ** check) must not be trusted, yet the row still belongs to its person.
+** A person registered twice in one department (DUPLICATE) has two rows
+** there, with two keys and one person_id: police, the second row's key is
+** its mistyped number, cleaned by norm_idno like any; family planning and
+** labour, the second record number; civil affairs, one row keyed by the
+** valid number and one with 证件号码 empty, so keyed by name, community and
+** address. Twins and namesakes are distinct persons (distinct person_id)
+** however alike their rows look; nothing may link them.
+**
+** Noise (gen_mess.h, GEN_NOISES; `--help` lists them with their default
+** probabilities, all multiplied by --noise and clamped to 1; `--stats`
+** prints the hits of each, per writer):
+**   identity numbers  full-width, lower x, spaces, 15 digits, mistyped,
+**                     left empty (and children without one in family
+**                     planning)
+**   text              stray ASCII/U+3000 spaces, a traditional character,
+**                     names outside GBK (GB18030 only; civil affairs writes
+**                     a same-sounding GBK character), a same-sounding
+**                     character in the given name in a non-police row
+**                     (HOMOPHONE: 丽/莉/俐, 伟/玮/炜, 静/晶/婧 …)
+**   values            phone forms and gaps, community forms, record-number
+**                     forms, date forms, amount forms, JSON nulls, extra keys
+**   MOVED             persons who moved within the district: the police
+**                     register has the current address and community; one
+**                     other department they are in (drawn among family
+**                     planning, labour and civil affairs, as the writers'
+**                     cover functions say) still has the previous ones
+**   DUPLICATE         a second registration in one department (above)
+**   TWINS             hard negative: in households with children, twins of
+**                     one birth date, surname and household number, given
+**                     names one character apart (一鸣/一鹏), genders as drawn,
+**                     each with a valid number of their own (family planning
+**                     often lists the children without)
+**   NAMESAKE          hard negative: two unrelated persons in different
+**                     households and communities with the same name, birth
+**                     date and gender, own numbers, phones and addresses
+** TWINS, NAMESAKE, MOVED and RARE_NAME are drawn into the population
+** (gen_pop.c) and so seen alike by every writer; the others are drawn by
+** the writers row by row.
 **
 ** Adding a writer (a new file or department):
 **   1. write tests/gen/gen_<dept>.c with int gen_<dept>_write(gen_ctx_t *,
@@ -67,13 +105,18 @@
 **      gen_police.c, gen_wis.c (blocks of related rows), gen_labour.c (JSON
 **      Lines) and gen_civil.c (two exports with stable per-row mess) are
 **      models;
-**   2. declare it in gen_writers.h and add a line to s_writers[] below;
+**   2. declare it in gen_writers.h and add a line to s_writers[] below,
+**      with a cover function when it writes persons (so MOVED can pick it as
+**      the department that missed a move) and the previous address for the
+**      persons ctx->stale gives it;
 **   3. attributes the population lacks go into gen_person_t as a new stage
 **      in gen_pop.c with its own stream (pop.social holds 婚姻状况,
 **      education, disability), and new kinds of mess at the end of
 **      GEN_NOISES in gen_mess.h.
 ** Writers never change the population, and each draws only from its own
-** streams, so adding one leaves every existing file byte-identical.
+** streams, so adding one leaves every existing file byte-identical (but for
+** the previous addresses of MOVED, which the new writer may now be drawn to
+** hold).
 */
 #define _POSIX_C_SOURCE 200809L
 
@@ -90,14 +133,15 @@
 
 /* The department writers, run in this order. */
 static const gen_writer_t s_writers[] = {
-    { "police", "hukou_YYYYMMDD.csv [hukou_YYYYMMDD_delta.csv]", gen_police_write },
-    { "familyplanning", "wis_YYYYMMDD.tsv", gen_wis_write },
-    { "labour", "jyzt_YYYYMMDD.jsonl", gen_labour_write },
+    { "police", "hukou_YYYYMMDD.csv [hukou_YYYYMMDD_delta.csv]", gen_police_write, NULL },
+    { "familyplanning", "wis_YYYYMMDD.tsv", gen_wis_write, gen_wis_cover },
+    { "labour", "jyzt_YYYYMMDD.jsonl", gen_labour_write, gen_labour_cover },
     { "civilaffairs", "mz_roster_YYYYMM.csv for the month before --date's and for --date's",
-      gen_civil_write },
+      gen_civil_write, gen_civil_cover },
     { "facilities", "facilities.csv, facilities_truth.csv (not in truth.csv)",
-      gen_facilities_write },
+      gen_facilities_write, NULL },
 };
+#define S_NWRITERS (sizeof s_writers / sizeof s_writers[0])
 
 typedef struct {
     const char *out;
@@ -126,7 +170,7 @@ s_usage(FILE *f)
             "  --stats             print the noise applied, per kind, to stderr\n"
             "writers:\n",
             GEN_PEOPLE_MAX);
-    for (size_t i = 0; i < sizeof s_writers / sizeof s_writers[0]; i++)
+    for (size_t i = 0; i < S_NWRITERS; i++)
         fprintf(f, "  %-16s %s\n", s_writers[i].source, s_writers[i].files);
     fprintf(f,
             "truth.csv (person_id,source,source_key,file,row), one line per person row;\n"
@@ -136,6 +180,8 @@ s_usage(FILE *f)
             "  labour           norm_key(djbh)\n"
             "  civilaffairs     adp_civil_key(证件号码, 姓名, community code, NULL, 住址, 类别),\n"
             "                   equal in both months for one person and category\n"
+            "  a person registered twice in one department has two rows (two keys) with one\n"
+            "  person_id; twins and namesakes are distinct persons (distinct person_id)\n"
             "facilities_truth.csv (facility_no,community_codes): codes joined by ';'\n");
     fprintf(f, "noise kinds (default probability):\n");
     for (int k = 0; k < GEN_NOISE_COUNT; k++) {
@@ -144,6 +190,9 @@ s_usage(FILE *f)
         fprintf(f, "  %-15s %.3f  %s\n", gen_noise_name((gen_noise_kind_t) k), n.p[k],
                 gen_noise_text((gen_noise_kind_t) k));
     }
+    fprintf(f, "--stats counts: rows or values for the writers' kinds; RARE_NAME persons;\n"
+               "MOVED persons shown at the previous address; TWINS and NAMESAKE pairs;\n"
+               "DUPLICATE second registrations (civil affairs: per person and category).\n");
 }
 
 static int
@@ -242,13 +291,82 @@ s_parse(int argc, char **argv, s_args_t *a)
     return 0;
 }
 
+/* What --stats reports beyond the hits: the hits per writer, and the
+** population's hard cases. */
+typedef struct {
+    unsigned long by_writer[S_NWRITERS][GEN_NOISE_COUNT];
+    size_t moved;                                  /* persons who moved */
+    size_t stale_by_writer[S_NWRITERS];            /* of them, shown stale by each */
+} s_stats_t;
+
 static void
-s_print_stats(const gen_district_t *d, const gen_noise_t *noise)
+s_print_stats(const gen_district_t *d, const gen_noise_t *noise, const s_stats_t *st)
 {
     fprintf(stderr, "gen-district: %zu households, %zu persons\n", d->nhouseholds, d->npersons);
-    for (int k = 0; k < GEN_NOISE_COUNT; k++)
-        fprintf(stderr, "gen-district: noise %-15s p=%.4f hits=%lu\n",
-                gen_noise_name((gen_noise_kind_t) k), noise->p[k], noise->hits[k]);
+    for (int k = 0; k < GEN_NOISE_COUNT; k++) {
+        char detail[256] = "";
+        size_t o = 0;
+        const char *sep = " (";
+        for (size_t w = 0; w < S_NWRITERS; w++) {
+            unsigned long h = k == GEN_NOISE_MOVED ? st->stale_by_writer[w] : st->by_writer[w][k];
+            if (h == 0 || o >= sizeof detail)
+                continue;
+            o += (size_t) snprintf(detail + o, sizeof detail - o, "%s%s %lu", sep,
+                                   s_writers[w].source, h);
+            sep = ", ";
+        }
+        if (k == GEN_NOISE_MOVED && o < sizeof detail)
+            o += (size_t) snprintf(detail + o, sizeof detail - o, "%sof %zu who moved", sep,
+                                   st->moved);
+        if (o > 0 && o < sizeof detail)
+            snprintf(detail + o, sizeof detail - o, ")");
+        fprintf(stderr, "gen-district: noise %-15s p=%.4f hits=%lu%s\n",
+                gen_noise_name((gen_noise_kind_t) k), noise->p[k], noise->hits[k], detail);
+    }
+}
+
+/* MOVED: for each person who moved, one department they are in (of family
+** planning, labour and civil affairs, as the writers' cover functions say)
+** still has the previous address; drawn from "mess.stale", forked per
+** person. Returns the per-person GEN_SRC_* bit (owned by the caller). */
+static unsigned char *
+s_assign_stale(gen_ctx_t *ctx, gen_noise_t *noise, s_stats_t *st)
+{
+    const gen_district_t *d = ctx->district;
+    unsigned char *mask = gen_xcalloc(d->npersons, 1), *stale = gen_xcalloc(d->npersons, 1);
+    unsigned bits[S_NWRITERS];
+    for (size_t w = 0; w < S_NWRITERS; w++) {
+        bits[w] = 0;
+        if (s_writers[w].cover) {
+            unsigned char *one = gen_xcalloc(d->npersons, 1);
+            s_writers[w].cover(ctx, one);
+            for (size_t i = 0; i < d->npersons; i++) {
+                bits[w] |= one[i];
+                mask[i] |= one[i];
+            }
+            free(one);
+        }
+    }
+    gen_rng_t base;
+    gen_rng_init(&base, ctx->seed, "mess.stale");
+    for (size_t i = 0; i < d->npersons; i++) {
+        if (!d->persons[i].moved)
+            continue;
+        st->moved++;
+        size_t cand[S_NWRITERS], n = 0;
+        for (size_t w = 0; w < S_NWRITERS; w++)
+            if (bits[w] && (mask[i] & bits[w]))
+                cand[n++] = w;
+        if (n == 0)
+            continue;
+        gen_rng_t r = gen_rng_fork(&base, i);
+        size_t w = cand[gen_rng_below(&r, (uint32_t) n)];
+        stale[i] = (unsigned char) bits[w];
+        st->stale_by_writer[w]++;
+        noise->hits[GEN_NOISE_MOVED]++;
+    }
+    free(mask);
+    return stale;
 }
 
 int
@@ -278,20 +396,35 @@ main(int argc, char **argv)
 
     gen_noise_t noise;
     gen_noise_init(&noise, a.noise);
-    gen_pop_params_t params = { a.seed, a.people, a.date, noise.p[GEN_NOISE_RARE_NAME] };
+    gen_pop_params_t params = { a.seed, a.people, a.date, noise.p[GEN_NOISE_RARE_NAME],
+                                noise.p[GEN_NOISE_TWINS], noise.p[GEN_NOISE_NAMESAKE],
+                                noise.p[GEN_NOISE_MOVED] };
     gen_population_build(&d, &params);
-    for (size_t i = 0; i < d.npersons; i++)
+    unsigned long twins = 0, namesakes = 0;
+    for (size_t i = 0; i < d.npersons; i++) {
         noise.hits[GEN_NOISE_RARE_NAME] += d.persons[i].rare_name;
+        twins += d.persons[i].twin;
+        namesakes += d.persons[i].namesake;
+    }
+    noise.hits[GEN_NOISE_TWINS] = twins / 2;
+    noise.hits[GEN_NOISE_NAMESAKE] = namesakes / 2;
 
     gen_truth_t truth;
     gen_truth_init(&truth);
     gen_buf_t summary;
     gen_buf_init(&summary);
-    gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary };
+    gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary, NULL };
+    s_stats_t *st = gen_xcalloc(1, sizeof *st);
+    unsigned char *stale = s_assign_stale(&ctx, &noise, st);
+    ctx.stale = stale;
     rc = 0;
-    for (size_t i = 0; i < sizeof s_writers / sizeof s_writers[0] && rc == 0; i++)
+    for (size_t i = 0; i < S_NWRITERS && rc == 0; i++) {
+        gen_noise_t before = noise;
         if (s_writers[i].write(&ctx, err, sizeof err) != 0)
             rc = 1;
+        for (int k = 0; k < GEN_NOISE_COUNT; k++)
+            st->by_writer[i][k] = noise.hits[k] - before.hits[k];
+    }
     if (rc == 0 && gen_truth_write(&truth, a.out, err, sizeof err) != 0)
         rc = 1;
     if (rc != 0)
@@ -300,7 +433,9 @@ main(int argc, char **argv)
         printf("gen-district: %zu people%s -> %s\n", d.npersons, summary.data ? summary.data : "",
                a.out);
     if (a.stats)
-        s_print_stats(&d, &noise);
+        s_print_stats(&d, &noise, st);
+    free(stale);
+    free(st);
 
     gen_buf_fini(&summary);
     gen_truth_fini(&truth);
