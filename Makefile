@@ -10,7 +10,7 @@ CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic -Werror $(OPT) $(SAN)
 LDFLAGS += $(SAN)
 PKGS     = libzmq libprotobuf-c sqlite3 libsodium jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 BUILD   ?= build
 BIN     ?= bin
 

@@ -2,12 +2,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "admin.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "estimate.h"
 #include "facts.h"
 #include "log.h"
 
@@ -347,6 +349,191 @@ s_rematch(admin_t *self, const char *by, int64_t now_ms, text_t *t)
     return err;
 }
 
+/* ---- estimate ---- */
+
+#define EST_MAX_PAIRS 200000
+#define EST_RANDOMS 50000
+#define EST_BLOCK_MAX 50   /* larger blocks say little and cost much */
+
+/* Splink's way around blocked pairs agreeing by construction: one EM
+** session per kind of blocking key, in which the fields that key is made of
+** count as missing; each field's m comes from the sessions not blocked on it. */
+enum { SESSION_NUMBER, SESSION_NAME, SESSION_PHONE, NSESSIONS };
+static const char *s_session_names[NSESSIONS] = {"identity number", "name", "phone"};
+
+static int
+s_session_of(const char *key)
+{
+    return key[0] == 'v' || key[0] == 'i' ? SESSION_NUMBER : key[0] == 't' ? SESSION_PHONE : SESSION_NAME;
+}
+
+static bool
+s_session_masks(int session, int field)
+{
+    switch (session) {
+    case SESSION_NUMBER: return field == MF_IDNO;
+    case SESSION_PHONE: return field == MF_PHONE;
+    default: return field == MF_NAME || field == MF_BIRTH || field == MF_COMMUNITY || field == MF_HOUSEHOLD;
+    }
+}
+
+typedef struct {
+    match_rec_t *recs;
+    size_t n, cap;
+    match_cmp_t *pairs;
+    size_t npairs;
+    match_cmp_t *spairs[NSESSIONS];
+    size_t nspairs[NSESSIONS];
+    char key[MATCH_KEY_LEN];
+    size_t block[EST_BLOCK_MAX];   /* indexes of the records under the current key */
+    size_t nblock;
+    bool overflow;
+} est_ctx_t;
+
+static void
+s_est_feature(void *ctx, record_id_t id, const void *data, size_t len)
+{
+    est_ctx_t *e = ctx;
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 4096;
+        e->recs = HUB_CHECK_ALLOC(realloc(e->recs, e->cap * sizeof *e->recs));
+    }
+    memset(&e->recs[e->n], 0, sizeof *e->recs);
+    memcpy(&e->recs[e->n], data, len < sizeof *e->recs ? len : sizeof *e->recs);
+    e->recs[e->n++].record = id;
+}
+
+static long
+s_est_index(const est_ctx_t *e, record_id_t id)
+{
+    size_t lo = 0, hi = e->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (e->recs[mid].record.v < id.v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < e->n && e->recs[lo].record.v == id.v ? (long)lo : -1;
+}
+
+/* The pairs of one block, compared, into its session with the key's own fields masked. */
+static void
+s_est_flush(est_ctx_t *e)
+{
+    int s = s_session_of(e->key);
+    for (size_t i = 0; i < e->nblock && !e->overflow; i++)
+        for (size_t j = i + 1; j < e->nblock; j++) {
+            if (e->nspairs[s] == EST_MAX_PAIRS) {
+                e->overflow = true;
+                break;
+            }
+            match_cmp_t *c = &e->spairs[s][e->nspairs[s]++];
+            match_compare(&e->recs[e->block[i]], &e->recs[e->block[j]], c);
+            for (int f = 0; f < MF_COUNT; f++)
+                if (s_session_masks(s, f))
+                    c->level[f] = ML_MISSING;
+            e->npairs++;
+        }
+    e->nblock = 0;
+}
+
+static void
+s_est_block(void *ctx, const char *key, record_id_t id)
+{
+    est_ctx_t *e = ctx;
+    if (strcmp(key, e->key) != 0) {
+        s_est_flush(e);
+        snprintf(e->key, sizeof e->key, "%s", key);
+    }
+    long i = s_est_index(e, id);
+    if (i >= 0 && e->nblock < EST_BLOCK_MAX)
+        e->block[e->nblock++] = (size_t)i;
+}
+
+static hub_err_t
+s_estimate(admin_t *self, text_t *t)
+{
+    est_ctx_t e = {0};
+    for (int s = 0; s < NSESSIONS; s++)
+        e.spairs[s] = HUB_CHECK_ALLOC(malloc(EST_MAX_PAIRS * sizeof *e.spairs[s]));
+    hub_err_t err = store_each_feature(self->store, s_est_feature, &e);
+    if (err == HUB_OK)
+        err = store_each_block(self->store, s_est_block, &e);
+    s_est_flush(&e);
+    /* random pairs from a fixed seed: the same data gives the same estimate */
+    size_t nrandoms = e.n > 1 ? EST_RANDOMS : 0;
+    match_cmp_t *randoms = HUB_CHECK_ALLOC(malloc((nrandoms ? nrandoms : 1) * sizeof *randoms));
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    for (size_t k = 0; k < nrandoms; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t a = (size_t)(x % e.n);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t b = (size_t)(x % e.n);
+        if (a == b)
+            b = (b + 1) % e.n;
+        match_compare(&e.recs[a], &e.recs[b], &randoms[k]);
+    }
+    if (err == HUB_OK) {
+        estimate_t sess[NSESSIONS], est;
+        for (int s = 0; s < NSESSIONS; s++) {
+            estimate_run(e.spairs[s], e.nspairs[s], randoms, nrandoms, resolver_weights(self->resolver), &sess[s]);
+            s_say(t, "# session blocked on %s: %zu pairs, share matching %.3f, %d iterations%s\n",
+                  s_session_names[s], e.nspairs[s], sess[s].lambda, sess[s].iterations,
+                  sess[s].converged ? "" : " (not converged)");
+        }
+        /* each field's m: the mean of the sessions not blocked on it, weighted by pairs with a value */
+        est = sess[SESSION_NAME];
+        est.pairs = e.npairs;
+        for (int f = 0; f < MF_COUNT; f++) {
+            double total = 0;
+            double m[ML_COUNT] = {0};
+            for (int s = 0; s < NSESSIONS; s++) {
+                if (s_session_masks(s, f) || sess[s].field_pairs[f] == 0)
+                    continue;
+                total += (double)sess[s].field_pairs[f];
+                for (int l = 0; l < ML_COUNT; l++)
+                    m[l] += sess[s].m[f][l] * (double)sess[s].field_pairs[f];
+            }
+            est.field_pairs[f] = (size_t)total;
+            for (int l = 0; l < ML_COUNT && total > 0; l++) {
+                est.m[f][l] = m[l] / total;
+                est.seen[f][l] = est.seen[f][l] || est.m[f][l] > 0;
+                if (est.seen[f][l] && est.m[f][l] > 0 && est.u[f][l] > 0)
+                    est.weights.w[f][l] = log2(est.m[f][l] / est.u[f][l]);
+            }
+        }
+        /* thresholds: the most cautious session's */
+        for (int s = 0; s < NSESSIONS; s++)
+            if (sess[s].iterations && sess[s].weights.upper > est.weights.upper) {
+                est.weights.upper = sess[s].weights.upper;
+                est.weights.lower = sess[s].weights.lower;
+                est.lambda = sess[s].lambda;
+            }
+        if (est.lambda > 0.99) {   /* thresholds from a prior that says "all match" mean nothing */
+            est.weights.upper = resolver_weights(self->resolver)->upper;
+            est.weights.lower = resolver_weights(self->resolver)->lower;
+            s_say(t, "# the blocked pairs are nearly all matches (share %.4f): the thresholds cannot be\n"
+                     "# estimated from them, so the configured ones are shown; judge them with make eval\n",
+                  est.lambda);
+        }
+        size_t need = estimate_report(&est, NULL, 0) + 1;
+        char *buf = HUB_CHECK_ALLOC(malloc(need));
+        estimate_report(&est, buf, need);
+        s_say(t, "# estimated from %zu records: %zu pairs under blocking keys%s, %zu random pairs\n", e.n,
+              e.npairs, e.overflow ? " (capped)" : "", nrandoms);
+        s_say(t, "%s", buf);
+        free(buf);
+        log_notice("HUB-ESTIMATE", LOG_I("records", e.n), LOG_I("pairs", e.npairs), LOG_R("lambda", est.lambda),
+                   LOG_I("iterations", est.iterations));
+    }
+    free(randoms);
+    for (int s = 0; s < NSESSIONS; s++)
+        free(e.spairs[s]);
+    free(e.recs);
+    return err;
+}
+
 hub_err_t
 admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
           char **report)
@@ -371,6 +558,8 @@ admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_
         err = s_undo(self, by, id, now_ms, &t);
     else if (strcmp(command, "rematch") == 0)
         err = s_rematch(self, by, now_ms, &t);
+    else if (strcmp(command, "estimate") == 0)
+        err = s_estimate(self, &t);
     else {
         s_say(&t, "unknown command `%s`\n", command);
         err = HUB_EINVAL;

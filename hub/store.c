@@ -175,6 +175,7 @@ enum {
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
+    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS,
     Q_N
 };
 
@@ -245,6 +246,8 @@ static const char *s_sql[Q_N] = {
     [Q_A_MATCH_CLEAR1] = "DELETE FROM match_features",
     [Q_A_MATCH_CLEAR2] = "DELETE FROM match_blocks",
     [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
+    [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
+    [Q_A_ALL_BLOCKS] = "SELECT key, record_id FROM match_blocks ORDER BY key, record_id",
     [Q_A_CANNOT_DEL] = "DELETE FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
     [Q_RES_BY_NUMBER] = "SELECT DISTINCT resident_id FROM source_records WHERE idno=?1 AND current=1"
                         " AND resident_id IS NOT NULL ORDER BY resident_id LIMIT ?2",
@@ -1516,4 +1519,27 @@ store_cannot_link_del(store_t *self, record_id_t a, record_id_t b)
     sqlite3_bind_int64(st, 1, a.v);
     sqlite3_bind_int64(st, 2, b.v);
     return s_exec(self, Q_A_CANNOT_DEL);
+}
+
+hub_err_t
+store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id, const void *data, size_t len), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_ALL_FEATURES);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (record_id_t){sqlite3_column_int64(st, 0)}, sqlite3_column_blob(st, 1),
+           (size_t)sqlite3_column_bytes(st, 1));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "each_feature");
+}
+
+hub_err_t
+store_each_block(store_t *self, void (*fn)(void *ctx, const char *key, record_id_t id), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_ALL_BLOCKS);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), (record_id_t){sqlite3_column_int64(st, 1)});
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "each_block");
 }

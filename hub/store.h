@@ -194,4 +194,10 @@ hub_err_t store_record_body(store_t *self, record_id_t id, int *source, char *or
 hub_err_t store_match_clear(store_t *self);
 hub_err_t store_cannot_link_del(store_t *self, record_id_t a, record_id_t b);
 
+/* Every stored feature blob, by record id; every blocking key with its
+** records, grouped by key (for estimating weights). */
+hub_err_t store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id, const void *data, size_t len),
+                             void *ctx);
+hub_err_t store_each_block(store_t *self, void (*fn)(void *ctx, const char *key, record_id_t id), void *ctx);
+
 #endif

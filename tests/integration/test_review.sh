@@ -83,5 +83,13 @@ check_eq "rematch: the dismissed pair now links" "$(resident_of police "$(idno 3
 check "rematch: the undone merge stays undone" test "$(resident_of police "$(idno 35080219800505001)")" != "$(resident_of labour LD1)"
 check "rematch: the split pair stays apart" test "$(resident_of police "$(idno 35080219810606002)")" != "$(resident_of labour LD2)"
 check "rematch is logged" grep -q '"msgid":"HUB-REMATCH","records":6,"moved":1' "$H/hub.log"
+
+# estimate: weights from the loaded data, as lines hub.conf takes
+est=$(C estimate)
+check "estimate: m, u and weight per level" grep -qE '^#   exact +[0-9.]+ +[0-9.]+ +-?[0-9.]+$' <<<"$est"
+check "estimate: lines for hub.conf" grep -qE '^weight\.name\.exact = -?[0-9.]+$' <<<"$est"
+hub_stop
+grep -v '^#' <<<"$est" >> "$H/hub.conf"
+check "hubd starts with the estimated weights" hub_start "$H"
 hub_stop
 t_done
