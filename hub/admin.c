@@ -535,6 +535,20 @@ s_estimate(admin_t *self, text_t *t)
 }
 
 hub_err_t
+admin_upgrade(admin_t *self, int64_t now_ms)
+{
+    int64_t n = 0;
+    hub_err_t err = store_unmatched(self->store, sizeof(match_rec_t), &n);
+    if (err != HUB_OK || n == 0)
+        return err;
+    log_notice("HUB-REMATCH-UPGRADE", LOG_I("records_without_features", n));
+    char *report = NULL;
+    err = admin_run(self, "upgrade", "rematch", 0, 0, now_ms, &report);
+    free(report);
+    return err;
+}
+
+hub_err_t
 admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
           char **report)
 {

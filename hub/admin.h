@@ -29,4 +29,9 @@ void admin_destroy(admin_t **self_p);
 hub_err_t admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
                     char **report);
 
+/* At start: when current person records lack matching features (a registry
+** from before entity resolution, or features of an older layout), rematch
+** everything once, logged as HUB-REMATCH by "upgrade". */
+hub_err_t admin_upgrade(admin_t *self, int64_t now_ms);
+
 #endif

@@ -85,6 +85,11 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
     }
     self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
     self->admin = admin_new(self->writer, ingest_resolver(self->ingest));
+    if (admin_upgrade(self->admin, client_now_ms()) != HUB_OK) {
+        snprintf(errbuf, errcap, "could not match the stored records again after an upgrade");
+        server_destroy(&self);
+        return NULL;
+    }
     return self;
 }
 

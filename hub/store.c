@@ -175,7 +175,7 @@ enum {
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
-    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS,
+    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED,
     Q_N
 };
 
@@ -246,6 +246,8 @@ static const char *s_sql[Q_N] = {
     [Q_A_MATCH_CLEAR1] = "DELETE FROM match_features",
     [Q_A_MATCH_CLEAR2] = "DELETE FROM match_blocks",
     [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
+    [Q_A_UNMATCHED] = "SELECT count(*) FROM source_records s WHERE current=1 AND resident_id IS NOT NULL"
+                      " AND NOT EXISTS (SELECT 1 FROM match_features f WHERE f.record_id=s.id AND length(f.data)=?1)",
     [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
     [Q_A_ALL_BLOCKS] = "SELECT key, record_id FROM match_blocks ORDER BY key, record_id",
     [Q_A_CANNOT_DEL] = "DELETE FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
@@ -1097,13 +1099,13 @@ store_match_get(store_t *self, record_id_t id, void *data, size_t len)
     sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_GET);
     sqlite3_bind_int64(st, 1, id.v);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        size_t n = (size_t)sqlite3_column_bytes(st, 0);
-        memset(data, 0, len);
-        memcpy(data, sqlite3_column_blob(st, 0), n < len ? n : len);
+    bool fits = false;
+    if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len) {   /* another layout: rematch */
+        memcpy(data, sqlite3_column_blob(st, 0), len);
+        fits = true;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "match_get");
+    return fits ? HUB_OK : rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "match_get");
 }
 
 /* Run a statement whose rows are one id each; append them to out. */
@@ -1542,4 +1544,15 @@ store_each_block(store_t *self, void (*fn)(void *ctx, const char *key, record_id
         fn(ctx, (const char *)sqlite3_column_text(st, 0), (record_id_t){sqlite3_column_int64(st, 1)});
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "each_block");
+}
+
+hub_err_t
+store_unmatched(store_t *self, size_t feature_size, int64_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_UNMATCHED);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)feature_size);
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "unmatched");
 }

@@ -200,4 +200,7 @@ hub_err_t store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id
                              void *ctx);
 hub_err_t store_each_block(store_t *self, void (*fn)(void *ctx, const char *key, record_id_t id), void *ctx);
 
+/* Current person records without features of this size (an upgraded registry). */
+hub_err_t store_unmatched(store_t *self, size_t feature_size, int64_t *n);
+
 #endif

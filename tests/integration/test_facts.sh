@@ -172,6 +172,10 @@ check_eq "nothing left pending" 0 "$(sql "$H" "SELECT count(*) FROM facts_pendin
 dump > "$T_TMP/facts.after"
 check "the backfill gives every record the same facts as ingest did" cmp -s "$T_TMP/facts.before" "$T_TMP/facts.after"
 check "the backfill is logged" grep -q '"msgid":"HUB-FACTS-BACKFILL","records":13' "$H/hub.log"
+check "the upgraded registry is matched again once, and it is logged" grep -q '"msgid":"HUB-REMATCH-UPGRADE"' "$H/hub.log"
+check_eq "every current person record has its matching features" \
+    "$(sql "$H" "SELECT count(*) FROM source_records WHERE current = 1 AND resident_id IS NOT NULL")" \
+    "$(sql "$H" "SELECT count(*) FROM match_features")"
 check_eq "the facilities query answers after the upgrade" 2 \
     "$("$BIN/hubctl" --home "$H" facilities --community 350802001002 | wc -l)"
 hub_stop; check_eq "SIGTERM stops hubd cleanly" 0 "$?"
