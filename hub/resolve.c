@@ -433,6 +433,8 @@ s_reviews(resolver_t *self, record_id_t id, resident_id_t mine, int64_t now_ms)
     return err;
 }
 
+static hub_err_t s_quality(resolver_t *self, record_id_t id, const facts_t *facts, const char *idno);
+
 hub_err_t
 resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int source, const char *key,
                   const char *idno_raw, const char *origin_file, int64_t now_ms)
@@ -451,7 +453,27 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
     const char *kp[MATCH_MAX_KEYS];
     for (size_t k = 0; k < nkeys; k++)
         kp[k] = keys[k];
-    return store_match_put(self->store, id, &m, sizeof m, kp, nkeys);
+    hub_err_t err = s_quality(self, id, facts, idno);
+    return err == HUB_OK ? store_match_put(self->store, id, &m, sizeof m, kp, nkeys) : err;
+}
+
+/* What a valid number says (birth date, gender) against the record's own
+** values: a disagreement is a data-quality flag, not a reason to reject. */
+static hub_err_t
+s_quality(resolver_t *self, record_id_t id, const facts_t *facts, const char *idno)
+{
+    hub_err_t err = HUB_OK;
+    if (!idno || !idno[0])
+        return HUB_OK;
+    char birth[11];
+    norm_idno_birth(idno, birth);
+    if (facts->person.birth_date && strcmp(facts->person.birth_date, birth) != 0)
+        err = store_quality_put(self->store, id, "idno-birth-date",
+                                "the number's birth date differs from the record's");
+    char g = norm_idno_gender(idno);
+    if (err == HUB_OK && facts->person.gender && facts->person.gender[0] != g)
+        err = store_quality_put(self->store, id, "idno-gender", "the number's gender digit differs from the record's");
+    return err;
 }
 
 hub_err_t

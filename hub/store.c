@@ -155,7 +155,10 @@ static const char *s_migrations[] = {
     "  id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL,"
     "  evidence TEXT NOT NULL, opened_ms INTEGER NOT NULL,"
     "  status TEXT NOT NULL DEFAULT 'open',"  /* open, linked, split, dismissed */
-    "  decided_by TEXT, decided_ms INTEGER, UNIQUE(a, b));",
+    "  decided_by TEXT, decided_ms INTEGER, UNIQUE(a, b));"
+    "CREATE TABLE quality_flags("             /* what a record's own values contradict */
+    "  record_id INTEGER NOT NULL, flag TEXT NOT NULL, detail TEXT,"
+    "  PRIMARY KEY(record_id, flag)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -175,7 +178,7 @@ enum {
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
-    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED,
+    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT,
     Q_N
 };
 
@@ -248,6 +251,7 @@ static const char *s_sql[Q_N] = {
     [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
     [Q_A_UNMATCHED] = "SELECT count(*) FROM source_records s WHERE current=1 AND resident_id IS NOT NULL"
                       " AND NOT EXISTS (SELECT 1 FROM match_features f WHERE f.record_id=s.id AND length(f.data)=?1)",
+    [Q_QUALITY_PUT] = "INSERT OR REPLACE INTO quality_flags(record_id, flag, detail) VALUES(?1, ?2, ?3)",
     [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
     [Q_A_ALL_BLOCKS] = "SELECT key, record_id FROM match_blocks ORDER BY key, record_id",
     [Q_A_CANNOT_DEL] = "DELETE FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
@@ -1555,4 +1559,14 @@ store_unmatched(store_t *self, size_t feature_size, int64_t *n)
     *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "unmatched");
+}
+
+hub_err_t
+store_quality_put(store_t *self, record_id_t id, const char *flag, const char *detail)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_QUALITY_PUT);
+    sqlite3_bind_int64(st, 1, id.v);
+    s_bind_text(st, 2, flag);
+    s_bind_text(st, 3, detail);
+    return s_exec(self, Q_QUALITY_PUT);
 }

@@ -203,4 +203,7 @@ hub_err_t store_each_block(store_t *self, void (*fn)(void *ctx, const char *key,
 /* Current person records without features of this size (an upgraded registry). */
 hub_err_t store_unmatched(store_t *self, size_t feature_size, int64_t *n);
 
+/* A data-quality flag on a record (e.g. its number's birth date is not its own). */
+hub_err_t store_quality_put(store_t *self, record_id_t id, const char *flag, const char *detail);
+
 #endif

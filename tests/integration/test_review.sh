@@ -18,6 +18,7 @@ HDR='公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与�
     echo "$(idno 35080219800505001),王伟,,男,汉族,19800505,900000101,户主,龙津路1号,,北龙社区,户籍人口,正常,,,"
     echo "$(idno 35080219810606002),李娜,,女,汉族,19810606,900000102,户主,龙津路2号,,北龙社区,户籍人口,正常,,,"
     echo "$(idno 35080219820707003),张敏,,男,汉族,19820707,900000103,户主,龙津路3号,,北龙社区,户籍人口,正常,,,"
+    echo "$(idno 35080219830808005),赵强,,女,汉族,19830809,900000104,户主,龙津路4号,,北龙社区,户籍人口,正常,,,"
 } | iconv -f UTF-8 -t GB18030 | sed 's/$/\r/' > "$T_TMP/hukou_20261101.csv"
 {
     echo '{"djbh":"LD1","sfzh":null,"xm":"王伟","xb":"1","csrq":"1980-05-05","sqjwh":"松涛社区","jzdz":"松涛路9号","gxsj":"2026-11-20T09:00:00+08:00"}'
@@ -27,6 +28,11 @@ HDR='公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与�
 "$BIN/adapter-police" --home "$H" "$T_TMP/hukou_20261101.csv" >/dev/null
 "$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261101.jsonl" >/dev/null
 
+q=$(sql "$H" "SELECT group_concat(flag, ' ') FROM (SELECT flag FROM quality_flags q JOIN source_records s ON s.id = q.record_id
+            WHERE s.source_key = '$(idno 35080219830808005)' ORDER BY flag)")
+check_eq "what the number says against the record's own birth date and gender: data-quality flags" \
+    "idno-birth-date idno-gender" "$q"
+check_eq "the other records carry no flag" 1 "$(sql "$H" "SELECT count(DISTINCT record_id) FROM quality_flags")"
 list=$(C review list)
 check_eq "three review items, one per pair" 3 "$(grep -c '^#' <<<"$list")"
 check "a review item names both records and the evidence" grep -q 'police record .* ~ labour record .*' <<<"$list"
@@ -78,11 +84,11 @@ hub_stop
 echo "match_upper = 14" >> "$H/hub.conf"
 hub_start "$H" >/dev/null
 out=$(C rematch)
-check "rematch reports what moved" grep -qE '^rematched 6 records: 1 moved to another resident, 1 merges, 0 splits$' <<<"$out"
+check "rematch reports what moved" grep -qE '^rematched 7 records: 1 moved to another resident, 1 merges, 0 splits$' <<<"$out"
 check_eq "rematch: the dismissed pair now links" "$(resident_of police "$(idno 35080219820707003)")" "$(resident_of labour LD3)"
 check "rematch: the undone merge stays undone" test "$(resident_of police "$(idno 35080219800505001)")" != "$(resident_of labour LD1)"
 check "rematch: the split pair stays apart" test "$(resident_of police "$(idno 35080219810606002)")" != "$(resident_of labour LD2)"
-check "rematch is logged" grep -q '"msgid":"HUB-REMATCH","records":6,"moved":1' "$H/hub.log"
+check "rematch is logged" grep -q '"msgid":"HUB-REMATCH","records":7,"moved":1' "$H/hub.log"
 
 # estimate: weights from the loaded data, as lines hub.conf takes
 est=$(C estimate)
