@@ -222,6 +222,16 @@ s_pack(Hub__Message *msg, uint64_t out_seq, uint8_t **out, size_t *len)
     msg->env = NULL;
 }
 
+/* An answer in its message, packed. */
+static void
+s_pack_answer(Hub__Answer *a, uint64_t out_seq, uint8_t **out, size_t *len)
+{
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.body_case = HUB__MESSAGE__BODY_ANSWER;
+    m.answer = a;
+    s_pack(&m, out_seq, out, len);
+}
+
 void
 codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len)
 {
@@ -277,10 +287,7 @@ codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint
     a.report = (char *)report;
     a.has_done = 1;
     a.done = 1;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_ANSWER;
-    m.answer = &a;
-    s_pack(&m, out_seq, out, len);
+    s_pack_answer(&a, out_seq, out, len);
 }
 
 void
@@ -292,10 +299,7 @@ codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t *
     a.error = (char *)text;
     a.has_done = 1;
     a.done = 1;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_ANSWER;
-    m.answer = &a;
-    s_pack(&m, out_seq, out, len);
+    s_pack_answer(&a, out_seq, out, len);
 }
 
 /* The golden record of a view into r (freed by s_golden_free). */
@@ -398,10 +402,7 @@ codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
     a.residents = resp;
     a.has_done = 1;
     a.done = 1;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_ANSWER;
-    m.answer = &a;
-    s_pack(&m, out_seq, out, len);
+    s_pack_answer(&a, out_seq, out, len);
     for (size_t i = 0; i < nrecs; i++)
         if (recs[i]) {
             recs[i]->origin = NULL;   /* ours, not the unpacker's */
@@ -444,10 +445,7 @@ codec_encode_stats(const registry_stats_t *st, uint64_t out_seq, uint8_t **out, 
     a.stats = &s;
     a.has_done = 1;
     a.done = 1;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_ANSWER;
-    m.answer = &a;
-    s_pack(&m, out_seq, out, len);
+    s_pack_answer(&a, out_seq, out, len);
 }
 
 void
@@ -477,10 +475,7 @@ codec_encode_links(const link_row_t *rows, size_t n, int64_t next_after, bool do
     a.next_after = next_after;
     a.has_done = 1;
     a.done = done;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_ANSWER;
-    m.answer = &a;
-    s_pack(&m, out_seq, out, len);
+    s_pack_answer(&a, out_seq, out, len);
     free(lp);
     free(links);
 }
@@ -528,10 +523,7 @@ codec_encode_facilities(const facility_row_t *rows, size_t n, bool done, uint64_
     a.facilities = fp;
     a.has_done = 1;
     a.done = done;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_ANSWER;
-    m.answer = &a;
-    s_pack(&m, out_seq, out, len);
+    s_pack_answer(&a, out_seq, out, len);
     for (size_t i = 0; i < n; i++) {
         free(fac[i].communities);
         free(copies[i]);
