@@ -19,8 +19,8 @@ GEN_H   = $(GEN:.c=.h)
 CPPFLAGS += -I$(BUILD)/gen -Ihub -Iadapters/core $(PKG_CFLAGS)
 
 # hub/ modules, less the two programs
-HUB_SRC  = $(filter-out hub/main.c hub/ctl.c,$(wildcard hub/*.c)) $(UNIHAN_C)
-ADP_SRC  = $(wildcard adapters/core/*.c) $(COMM_C)
+HUB_SRC  = $(filter-out hub/main.c hub/ctl.c,$(wildcard hub/*.c)) $(COMM_C) $(UNIHAN_C)
+ADP_SRC  = $(wildcard adapters/core/*.c)
 COMM_C   = $(BUILD)/gen/communities_data.c
 UNIHAN_C = $(BUILD)/gen/unihan_data.c
 UNIHAN_TXT = /usr/share/unicode/Unihan_Variants.txt.bz2 /usr/share/unicode/Unihan_Readings.txt.bz2

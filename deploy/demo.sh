@@ -4,6 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=bin
+export HUB_PURPOSE="make demo: showing the hub"
 HOME_DIR=demo/hub
 rm -rf demo
 mkdir -p demo

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "audit.h"
 #include "codec.h"
 #include "estimate.h"
 #include "facts.h"
@@ -18,6 +20,7 @@
 struct admin {
     store_t *store;
     resolver_t *resolver;
+    auth_t *auth;
 };
 
 typedef struct {
@@ -56,11 +59,12 @@ s_dept(int d)
 }
 
 admin_t *
-admin_new(store_t *writer, resolver_t *resolver)
+admin_new(store_t *writer, resolver_t *resolver, auth_t *auth)
 {
     admin_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
     self->store = writer;
     self->resolver = resolver;
+    self->auth = auth;
     return self;
 }
 
@@ -543,16 +547,64 @@ admin_upgrade(admin_t *self, int64_t now_ms)
         return err;
     log_notice("HUB-REMATCH-UPGRADE", LOG_I("records_without_features", n));
     char *report = NULL;
-    err = admin_run(self, "upgrade", "rematch", 0, 0, now_ms, &report);
+    query_t q = {.kind = QUERY_ADMIN, .command = "rematch"};
+    err = admin_run(self, "upgrade", &q, now_ms, &report);
     free(report);
     return err;
 }
 
-hub_err_t
-admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
-          char **report)
+/* ---- principals and the audit log ---- */
+
+static void
+s_audit_line(void *ctx, const audit_row_t *a)
 {
+    text_t *t = ctx;
+    time_t sec = (time_t)(a->at_ms / 1000);
+    struct tm tm;
+    char when[32];
+    gmtime_r(&sec, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    s_say(t, "%lld  %s  %s (%s)  %s  purpose: %s  -> %s\n", (long long)a->id, when, a->principal, a->role, a->kind,
+          a->purpose, a->outcome);
+}
+
+static hub_err_t
+s_principals(admin_t *self, const char *by, const query_t *q, text_t *t)
+{
+    char err_text[300] = "";
+    hub_err_t err = HUB_OK;
+    if (strcmp(q->command, "principal-list") == 0) {
+        char *list = auth_list(self->auth);
+        s_say(t, "%s", list);
+        free(list);
+    } else if (strcmp(q->command, "principal-add") == 0) {
+        err = auth_add(self->auth, q->name, q->role, q->public_key, by, err_text, sizeof err_text);
+        if (err == HUB_OK)
+            s_say(t, "principal %s added as %s; it may connect now\n", q->name, q->role);
+    } else if (strcmp(q->command, "principal-revoke") == 0) {
+        err = auth_revoke(self->auth, q->name, by, err_text, sizeof err_text);
+        if (err == HUB_OK)
+            s_say(t, "principal %s revoked; it is refused from now on\n", q->name);
+    } else {
+        err = HUB_EINVAL;
+        snprintf(err_text, sizeof err_text, "unknown command %s", q->command);
+    }
+    if (err != HUB_OK)
+        s_say(t, "%s\n", err_text);
+    return err;
+}
+
+hub_err_t
+admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char **report)
+{
+    const char *command = q->command;
+    int64_t id = q->resident_id, limit = q->limit;
     text_t t = {0};
+    if (strncmp(command, "principal-", 10) == 0) {   /* the principals file, not the registry */
+        hub_err_t err = s_principals(self, by, q, &t);
+        *report = t.s;
+        return err;
+    }
     s_say(&t, "%s", "");
     hub_err_t err = store_begin(self->store);
     if (err != HUB_OK) {
@@ -574,6 +626,27 @@ admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_
         err = s_rematch(self, by, now_ms, &t);
     else if (strcmp(command, "estimate") == 0)
         err = s_estimate(self, &t);
+    else if (strcmp(command, "audit") == 0) {
+        if (id > 0)
+            err = store_audit_of(self->store, (resident_id_t){id}, limit > 0 ? (size_t)limit : 200, s_audit_line, &t);
+        else
+            err = HUB_EINVAL;
+        if (err == HUB_EINVAL)
+            s_say(&t, "give the resident: hubctl audit --resident ID\n");
+        else if (!t.len)
+            s_say(&t, "nobody has looked at resident %lld\n", (long long)id);
+    } else if (strcmp(command, "audit-verify") == 0) {
+        int64_t checked, bad;
+        err = audit_verify(self->store, &checked, &bad);
+        if (err == HUB_OK && bad) {
+            s_say(&t, "the audit log is broken at entry %lld (of %lld): it was removed or edited\n", (long long)bad,
+                  (long long)checked);
+            err = HUB_EINVAL;
+        } else if (err == HUB_OK) {
+            s_say(&t, "the audit log is whole: %lld entries, every hash follows from the one before\n",
+                  (long long)checked);
+        }
+    }
     else {
         s_say(&t, "unknown command `%s`\n", command);
         err = HUB_EINVAL;

@@ -12,22 +12,25 @@
 #define HUB_ADMIN_H
 
 #include <stdint.h>
+#include "auth.h"
+#include "codec.h"
 #include "err.h"
 #include "resolve.h"
 #include "store.h"
 
 typedef struct admin admin_t;
 
-admin_t *admin_new(store_t *writer, resolver_t *resolver);
+admin_t *admin_new(store_t *writer, resolver_t *resolver, auth_t *auth);
 void admin_destroy(admin_t **self_p);
 
-/* Run command ("review-list", "review-show", "review-link", "review-split",
-** "review-dismiss", "events", "undo", "rematch", "estimate") with its id
-** and limit for principal `by`. *report (malloc'd) says what happened or
+/* Run q->command ("review-list", "review-show", "review-link",
+** "review-split", "review-dismiss", "events", "undo", "rematch",
+** "estimate", "principal-add", "principal-list", "principal-revoke",
+** "audit", "audit-verify") with its id (q->resident_id), limit, name, role
+** and key for principal `by`. *report (malloc'd) says what happened or
 ** why not; the return is HUB_OK, HUB_EINVAL (bad command or id),
 ** HUB_ENOTFOUND, or a store error (then nothing was changed). */
-hub_err_t admin_run(admin_t *self, const char *by, const char *command, int64_t id, int64_t limit, int64_t now_ms,
-                    char **report);
+hub_err_t admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char **report);
 
 /* At start: when current person records lack matching features (a registry
 ** from before entity resolution, or features of an older layout), rematch

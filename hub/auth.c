@@ -19,6 +19,8 @@ struct auth {
     keypair_t server;
     principal_t *list;
     size_t count;
+    char path[1100];
+    struct timespec mtime;
 };
 
 static const char *s_departments[] = {"", "police", "familyplanning", "labour", "civilaffairs"};
@@ -65,8 +67,9 @@ s_first_start(const char *home, char *errbuf, size_t errcap)
         return HUB_EIO;
     }
     fprintf(f, "# Principals admitted by hubd: name role public-key (Z85).\n"
-               "# Roles: adapter:police, adapter:familyplanning, adapter:labour,\n"
-               "# adapter:civilaffairs, admin. Restart hubd after a change.\n");
+               "# Roles: adapter:DEPT, department:DEPT, committee:CODE, street:NAME,\n"
+               "# operator, admin (DEPT: police, familyplanning, labour, civilaffairs).\n"
+               "# Manage with hubctl principal add|list|revoke; changes apply at once.\n");
     const char *local[] = {"police", "familyplanning", "labour", "civilaffairs", "admin"};
     for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
         keypair_t kp;
@@ -95,11 +98,57 @@ s_first_start(const char *home, char *errbuf, size_t errcap)
     return HUB_OK;
 }
 
+static const principal_t *
+s_find_name(const auth_t *self, const char *name)
+{
+    for (size_t i = 0; i < self->count; i++)
+        if (strcmp(self->list[i].name, name) == 0)
+            return &self->list[i];
+    return NULL;
+}
+
+bool
+auth_parse_role(const char *role, principal_t *p, const char **why)
+{
+    p->department = 0;
+    p->scope[0] = 0;
+    const char *colon = strchr(role, ':');
+    const char *arg = colon ? colon + 1 : "";
+    size_t kind_len = colon ? (size_t)(colon - role) : strlen(role);
+    if (kind_len == 7 && strncmp(role, "adapter", 7) == 0 && (p->department = auth_department_code(arg))) {
+        p->kind = ROLE_ADAPTER;
+    } else if (kind_len == 10 && strncmp(role, "department", 10) == 0 && (p->department = auth_department_code(arg))) {
+        p->kind = ROLE_DEPARTMENT;
+    } else if (kind_len == 9 && strncmp(role, "committee", 9) == 0 && strlen(arg) == 12
+               && strspn(arg, "0123456789") == 12) {
+        p->kind = ROLE_COMMITTEE;
+        snprintf(p->scope, sizeof p->scope, "%s", arg);
+    } else if (kind_len == 6 && strncmp(role, "street", 6) == 0 && *arg) {
+        p->kind = ROLE_STREET;
+        snprintf(p->scope, sizeof p->scope, "%s", arg);
+    } else if (!colon && strcmp(role, "operator") == 0) {
+        p->kind = ROLE_OPERATOR;
+    } else if (!colon && strcmp(role, "admin") == 0) {
+        p->kind = ROLE_ADMIN;
+    } else {
+        *why = "unknown role: adapter:DEPT, department:DEPT, committee:CODE, street:NAME, operator or admin "
+               "(DEPT: police, familyplanning, labour, civilaffairs; CODE: 12 digits)";
+        return false;
+    }
+    return true;
+}
+
 static hub_err_t
 s_load_principals(auth_t *self, const char *home, char *errbuf, size_t errcap)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/principals", home);
+    snprintf(self->path, sizeof self->path, "%s", path);
+    struct stat st;
+    if (stat(path, &st) == 0)
+        self->mtime = st.st_mtim;
+    free(self->list);
+    self->count = 0;
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(errbuf, errcap, "%s: cannot read: %s", path, strerror(errno));
@@ -125,11 +174,9 @@ s_load_principals(auth_t *self, const char *home, char *errbuf, size_t errcap)
             why = "expected: name role public-key";
         else if (strlen(p.public_) != KEY_Z85_LEN || !zmq_z85_decode(bin, p.public_))
             why = "public key is not 40 Z85 characters";
-        else if (strncmp(p.role, "adapter:", 8) == 0 && !(p.department = auth_department_code(p.role + 8)))
-            why = "unknown department in adapter role";
-        else if (strncmp(p.role, "adapter:", 8) != 0 && strcmp(p.role, "admin") != 0)
-            why = "unknown role (adapter:DEPT or admin)";
-        else if (auth_find(self, p.name))
+        else if (!auth_parse_role(p.role, &p, &why))
+            ;
+        else if (s_find_name(self, p.name))
             why = "principal listed twice";
         else if (self->count == MAX_PRINCIPALS)
             why = "too many principals";
@@ -195,13 +242,131 @@ auth_zap_socket(auth_t *self)
     return self->zap;
 }
 
-const principal_t *
-auth_find(const auth_t *self, const char *name)
+/* Read the file again when it changed; a broken file keeps the old list. */
+static void
+s_refresh(auth_t *self)
 {
+    struct stat st;
+    if (stat(self->path, &st) != 0
+        || (st.st_mtim.tv_sec == self->mtime.tv_sec && st.st_mtim.tv_nsec == self->mtime.tv_nsec))
+        return;
+    principal_t *old = self->list;
+    size_t old_count = self->count;
+    self->list = NULL;
+    char home[1100], errbuf[600];
+    snprintf(home, sizeof home, "%.*s", (int)(strrchr(self->path, '/') - self->path), self->path);
+    if (s_load_principals(self, home, errbuf, sizeof errbuf) != HUB_OK) {
+        log_error("HUB-PRINCIPALS-BAD", LOG_S("reason", errbuf));
+        free(self->list);
+        self->list = old;
+        self->count = old_count;
+        self->mtime = st.st_mtim;
+        return;
+    }
+    free(old);
+    log_notice("HUB-PRINCIPALS-RELOAD", LOG_I("principals", self->count));
+}
+
+const principal_t *
+auth_find(auth_t *self, const char *name)
+{
+    s_refresh(self);
+    return s_find_name(self, name);
+}
+
+static hub_err_t
+s_append(auth_t *self, const char *line, char *errbuf, size_t errcap)
+{
+    FILE *f = fopen(self->path, "a");
+    if (!f || fprintf(f, "%s\n", line) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        snprintf(errbuf, errcap, "cannot write %s: %s", self->path, strerror(errno));
+        if (f)
+            fclose(f);
+        return HUB_EIO;
+    }
+    fclose(f);
+    return HUB_OK;
+}
+
+hub_err_t
+auth_add(auth_t *self, const char *name, const char *role, const char *public_key, const char *by, char *errbuf,
+         size_t errcap)
+{
+    s_refresh(self);
+    principal_t p = {0};
+    const char *why = NULL;
+    uint8_t bin[32];
+    if (!name || !*name || strlen(name) >= sizeof p.name || strpbrk(name, " \t#"))
+        why = "the name must be one word";
+    else if (s_find_name(self, name))
+        why = "a principal with that name exists already";
+    else if (!role || !auth_parse_role(role, &p, &why))
+        ;
+    else if (!public_key || strlen(public_key) != KEY_Z85_LEN || !zmq_z85_decode(bin, public_key))
+        why = "the public key must be 40 Z85 characters (hubctl keygen prints one)";
+    if (why) {
+        snprintf(errbuf, errcap, "%s", why);
+        return HUB_EINVAL;
+    }
+    char line[300];
+    snprintf(line, sizeof line, "%s %s %s", name, role, public_key);
+    hub_err_t err = s_append(self, line, errbuf, errcap);
+    if (err == HUB_OK) {
+        log_notice("HUB-PRINCIPAL-ADD", LOG_S("principal", name), LOG_S("role", role), LOG_S("by", by));
+        s_refresh(self);
+    }
+    return err;
+}
+
+hub_err_t
+auth_revoke(auth_t *self, const char *name, const char *by, char *errbuf, size_t errcap)
+{
+    s_refresh(self);
+    if (!name || !s_find_name(self, name)) {
+        snprintf(errbuf, errcap, "no principal called %s", name ? name : "");
+        return HUB_ENOTFOUND;
+    }
+    FILE *in = fopen(self->path, "r");
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.new", self->path);
+    FILE *out = fopen(tmp, "w");
+    if (!in || !out) {
+        snprintf(errbuf, errcap, "cannot rewrite %s: %s", self->path, strerror(errno));
+        if (in)
+            fclose(in);
+        if (out)
+            fclose(out);
+        return HUB_EIO;
+    }
+    char line[600], first[128];
+    while (fgets(line, sizeof line, in)) {
+        if (line[0] != '#' && sscanf(line, "%127s", first) == 1 && strcmp(first, name) == 0)
+            fprintf(out, "# revoked by %s: %s", by, line);
+        else
+            fputs(line, out);
+    }
+    fclose(in);
+    int bad = fflush(out) != 0 || fsync(fileno(out)) != 0;
+    bad |= fclose(out) != 0;
+    if (bad || rename(tmp, self->path) != 0) {
+        snprintf(errbuf, errcap, "cannot rewrite %s: %s", self->path, strerror(errno));
+        return HUB_EIO;
+    }
+    log_notice("HUB-PRINCIPAL-REVOKE", LOG_S("principal", name), LOG_S("by", by));
+    s_refresh(self);
+    return HUB_OK;
+}
+
+char *
+auth_list(auth_t *self)
+{
+    s_refresh(self);
+    size_t cap = 64 + self->count * 200, len = 0;
+    char *out = HUB_CHECK_ALLOC(malloc(cap));
+    out[0] = 0;
     for (size_t i = 0; i < self->count; i++)
-        if (strcmp(self->list[i].name, name) == 0)
-            return &self->list[i];
-    return NULL;
+        len += (size_t)snprintf(out + len, cap - len, "%-20s %s\n", self->list[i].name, self->list[i].role);
+    return out;
 }
 
 static const principal_t *
@@ -217,9 +382,9 @@ static bool
 s_domain_allows(const char *domain, const principal_t *p)
 {
     if (strcmp(domain, "ingest") == 0)
-        return p->department != 0;
+        return p->kind == ROLE_ADAPTER;
     if (strcmp(domain, "query") == 0)
-        return strcmp(p->role, "admin") == 0;
+        return p->kind != ROLE_ADAPTER;
     return strcmp(domain, "events") == 0;
 }
 
@@ -254,6 +419,7 @@ auth_handle_zap(auth_t *self)
     snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&part[3]), (char *)zmq_msg_data(&part[3]));
     snprintf(mech, sizeof mech, "%.*s", (int)zmq_msg_size(&part[5]), (char *)zmq_msg_data(&part[5]));
     const principal_t *p = NULL;
+    s_refresh(self);
     if (strcmp(mech, "CURVE") == 0 && n >= 7 && zmq_msg_size(&part[6]) == 32) {
         zmq_z85_encode(z85, zmq_msg_data(&part[6]), 32);
         p = s_find_key(self, z85);

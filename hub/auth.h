@@ -3,8 +3,15 @@
 ** principals, the allow-list DIR/principals ("name role public-key" per
 ** line), and the ZAP handler that admits only listed keys, per socket
 ** domain ("ingest": adapters; "query": readers; "events": any principal).
-** Roles today: `adapter:DEPARTMENT` (police, familyplanning, labour,
-** civilaffairs) and `admin`; the access-control work adds reader roles.
+** Roles: `adapter:DEPT` writes DEPT's records (DEPT: police,
+** familyplanning, labour, civilaffairs) and cannot query;
+** `department:DEPT` reads every resident and DEPT's sensitive fields;
+** `committee:CODE` reads the residents of one community (12-digit code),
+** numbers masked, no sensitive fields; `street:NAME` the same for every
+** community of a street; `operator` statistics, review and quarantine;
+** `admin` manages principals (and may read everything).
+** The file is read again whenever it changes (add and revoke take effect
+** without a restart); a revoked line is kept as a comment.
 */
 #ifndef HUB_AUTH_H
 #define HUB_AUTH_H
@@ -12,10 +19,14 @@
 #include "err.h"
 #include "keys.h"
 
+typedef enum { ROLE_ADAPTER, ROLE_DEPARTMENT, ROLE_COMMITTEE, ROLE_STREET, ROLE_OPERATOR, ROLE_ADMIN } role_kind_t;
+
 typedef struct {
     char name[64];
-    char role[64];
-    int department;        /* hub department code for adapters, else 0 */
+    char role[96];
+    role_kind_t kind;
+    int department;        /* adapter: the department it writes; department: the one it is */
+    char scope[64];        /* committee: community code; street: street name */
     char public_[KEY_Z85_LEN + 1];
 } principal_t;
 
@@ -35,8 +46,20 @@ const keypair_t *auth_server_keys(const auth_t *self);
 void *auth_zap_socket(auth_t *self);
 void auth_handle_zap(auth_t *self);
 
-/* A principal by name, or NULL. */
-const principal_t *auth_find(const auth_t *self, const char *name);
+/* A principal by name, or NULL (re-reads the file when it changed; the
+** pointer is valid until the next call). */
+const principal_t *auth_find(auth_t *self, const char *name);
+
+/* Add a principal (a new line in the file) or revoke one (its line becomes
+** a comment). On failure errbuf says why in plain words. */
+hub_err_t auth_add(auth_t *self, const char *name, const char *role, const char *public_key, const char *by,
+                   char *errbuf, size_t errcap);
+hub_err_t auth_revoke(auth_t *self, const char *name, const char *by, char *errbuf, size_t errcap);
+/* The principals, one "name role" line each, into a malloc'd string. */
+char *auth_list(auth_t *self);
+
+/* Parse a role ("committee:350802001002") into p; false with why. */
+bool auth_parse_role(const char *role, principal_t *p, const char **why);
 
 /* The department code of an adapter role name ("police" -> 1), 0 if none. */
 int auth_department_code(const char *name);

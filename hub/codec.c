@@ -159,6 +159,7 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
     case HUB__MESSAGE__BODY_QUERY: {
         Hub__Query *q = m->query;
         out->kind = MSG_QUERY;
+        out->query.purpose = q->purpose ? q->purpose : "";
         switch (q->q_case) {
         case HUB__QUERY__Q_GET:
             out->query.kind = QUERY_GET;
@@ -182,6 +183,9 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.command = q->admin->command ? q->admin->command : "";
             out->query.resident_id = q->admin->has_id ? q->admin->id : 0;
             out->query.limit = q->admin->has_limit && q->admin->limit > 0 ? (uint32_t)q->admin->limit : 0;
+            out->query.name = q->admin->name;
+            out->query.role = q->admin->role;
+            out->query.public_key = q->admin->public_key;
             return HUB_OK;
         default:
             snprintf(why, whycap, "query of an unknown kind");
@@ -343,7 +347,48 @@ s_golden_free(Hub__Resident *r)
 }
 
 void
-codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
+codec_mask_idno(char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (n <= 10 || (i >= 6 && i < n - 4))
+            s[i] = '*';
+}
+
+/* Apply policy to a record's payload: mask numbers, drop sensitive fields. */
+static void
+s_apply_policy(Hub__Record *r, const view_policy_t *policy)
+{
+    const ProtobufCFieldDescriptor *pf = protobuf_c_message_descriptor_get_field(&hub__record__descriptor,
+                                                                                  (unsigned)r->payload_case);
+    if (!pf)
+        return;
+    ProtobufCMessage *payload = *(ProtobufCMessage **)((char *)r + pf->offset);
+    if (!payload)
+        return;
+    const ProtobufCMessageDescriptor *d = payload->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED
+            || f->descriptor != &hub__field__descriptor)
+            continue;
+        Hub__Field **slot = (Hub__Field **)((char *)payload + f->offset);
+        if (!*slot)
+            continue;
+        if (facts_sensitive(pf->name, f->name) && policy->sensitive_department != (int)r->source) {
+            hub__field__free_unpacked(*slot, NULL);
+            *slot = NULL;
+        } else if (policy->mask_idno && (strcmp(f->name, "idno") == 0 || strcmp(f->name, "doc_no") == 0)) {
+            codec_mask_idno((*slot)->raw);
+            codec_mask_idno((*slot)->norm);
+        }
+    }
+    if (policy->mask_idno && r->source == HUB__DEPARTMENT__POLICE)
+        codec_mask_idno(r->source_key);   /* the police key is the number */
+}
+
+void
+codec_encode_residents(const resident_view_t *views, size_t n, const view_policy_t *policy, uint64_t out_seq,
                        uint8_t **out, size_t *len)
 {
     size_t nrecs = 0;
@@ -384,6 +429,8 @@ codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
             sr->current = s->current;
             sr->idno = s->idno;
             recs[k] = hub__record__unpack(NULL, s->body_len, s->body);
+            if (recs[k])
+                s_apply_policy(recs[k], policy);
             if (recs[k]) {   /* the stored body is the record without its origin */
                 hub__origin__init(&origins[k]);
                 origins[k].file = s->origin_file;

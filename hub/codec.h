@@ -21,6 +21,8 @@ typedef struct {
     uint32_t limit;
     const char *community;     /* QUERY_FACILITIES: as asked (NULL: every facility) */
     const char *command;       /* QUERY_ADMIN, with resident_id as its id and limit */
+    const char *name, *role, *public_key;   /* QUERY_ADMIN principal-add/-revoke */
+    const char *purpose;       /* why the reader asks ("" when not said) */
 } query_t;
 
 /* A decoded message. Strings point into the protobuf message it owns. */
@@ -71,7 +73,17 @@ void codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t 
 /* An answer with a report in plain words (status 0 or the error). */
 void codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
-void codec_encode_residents(const resident_view_t *views, size_t n, uint64_t out_seq,
+/* What a reader may see of the records: identity numbers masked, and the
+** department whose sensitive fields may show (0: none). */
+typedef struct {
+    bool mask_idno;
+    int sensitive_department;
+} view_policy_t;
+
+/* "350802********123X": the region and the last four kept (in place). */
+void codec_mask_idno(char *s);
+
+void codec_encode_residents(const resident_view_t *views, size_t n, const view_policy_t *policy, uint64_t out_seq,
                             uint8_t **out, size_t *len);
 void codec_encode_stats(const registry_stats_t *stats, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_links(const link_row_t *rows, size_t n, int64_t next_after, bool done,

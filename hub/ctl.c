@@ -31,7 +31,9 @@ s_usage(FILE *f)
 {
     fprintf(f,
             "usage: hubctl [--home DIR] [--principal NAME] [--endpoint EP] [--key FILE] [--hub-key FILE]\n"
-            "              [--timeout MS] COMMAND\n"
+            "              [--timeout MS] --purpose TEXT COMMAND\n"
+            "Every request states its purpose (--purpose, or the HUB_PURPOSE environment\n"
+            "variable): it is kept in the audit log with what was returned.\n"
             "commands:\n"
             "  get --idno NUMBER      the resident with that identity number (any form), with every\n"
             "                         source record and where it came from\n"
@@ -52,15 +54,25 @@ s_usage(FILE *f)
             "  rematch                match every stored record again (after a rule or weight\n"
             "                         change), keeping resident ids; reports what moved\n"
             "  estimate               Fellegi-Sunter weights estimated from the loaded data (EM)\n"
+            "  principal add NAME ROLE --key-out FILE | --public-key KEY\n"
+            "                         admit a principal (roles: department:DEPT, committee:CODE,\n"
+            "                         street:NAME, operator, admin, adapter:DEPT); with --key-out\n"
+            "                         its new key pair is written to FILE\n"
+            "  principal list | principal revoke NAME\n"
+            "  audit --resident ID    who looked at this resident, when, and why\n"
+            "  audit verify           check that no audit entry was removed or edited\n"
             "  keygen FILE            make a CURVE key pair in FILE (secret) and print the public\n"
             "                         key, for a new line in the hub's principals file\n");
     return f == stderr ? 2 : 0;
 }
 
 /* Send one query and wait for its answer; NULL (and a message) on timeout. */
+static const char *s_purpose = "";   /* --purpose, or HUB_PURPOSE */
+
 static Hub__Message *
 s_ask(client_t *c, Hub__Query *q, int timeout_ms, uint64_t seq)
 {
+    q->purpose = (char *)s_purpose;
     Hub__Message m = HUB__MESSAGE__INIT;
     m.body_case = HUB__MESSAGE__BODY_QUERY;
     m.query = q;
@@ -205,10 +217,14 @@ s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
 
 /* An operator's command; the hub answers with a report in plain words. */
 static int
-s_admin(client_t *c, const char *command, long long id, int timeout_ms)
+s_admin(client_t *c, const char *command, long long id, const char *name, const char *role, const char *key,
+        int timeout_ms)
 {
     Hub__Admin ad = HUB__ADMIN__INIT;
     ad.command = (char *)command;
+    ad.name = (char *)name;
+    ad.role = (char *)role;
+    ad.public_key = (char *)key;
     if (id) {
         ad.has_id = 1;
         ad.id = id;
@@ -350,6 +366,7 @@ main(int argc, char **argv)
         else if (strcmp(a, "--key") == 0) o.key_file = v;
         else if (strcmp(a, "--hub-key") == 0) o.hub_key_file = v;
         else if (strcmp(a, "--timeout") == 0) timeout_ms = atoi(v);
+        else if (strcmp(a, "--purpose") == 0) s_purpose = v;
         else {
             fprintf(stderr, "hubctl: unknown option `%s`\n", a);
             return s_usage(stderr);
@@ -358,6 +375,8 @@ main(int argc, char **argv)
     }
     if (i >= argc)
         return s_usage(stderr);
+    if (!*s_purpose && getenv("HUB_PURPOSE"))
+        s_purpose = getenv("HUB_PURPOSE");
     const char *cmd = argv[i++];
     if (strcmp(cmd, "keygen") == 0) {
         keypair_t kp;
@@ -387,6 +406,55 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
+    } else if (strcmp(cmd, "principal") == 0 || strcmp(cmd, "audit") == 0) {
+        /* principal add NAME ROLE (--key-out FILE | --public-key Z85) | list | revoke NAME;
+        ** audit --resident ID | audit verify */
+        const char *sub = i < argc ? argv[i++] : "";
+        const char *name = NULL, *role = NULL, *pub = NULL, *out = NULL;
+        char command[32] = "";
+        long long id = 0;
+        keypair_t kp;
+        if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0 && i == argc)
+            snprintf(command, sizeof command, "audit-verify");
+        else if (strcmp(cmd, "audit") == 0 && strcmp(sub, "--resident") == 0 && i + 1 == argc && (id = atoll(argv[i])) > 0)
+            snprintf(command, sizeof command, "audit");
+        else if (strcmp(cmd, "principal") == 0 && strcmp(sub, "list") == 0 && i == argc)
+            snprintf(command, sizeof command, "principal-list");
+        else if (strcmp(cmd, "principal") == 0 && strcmp(sub, "revoke") == 0 && i + 1 == argc) {
+            snprintf(command, sizeof command, "principal-revoke");
+            name = argv[i];
+        } else if (strcmp(cmd, "principal") == 0 && strcmp(sub, "add") == 0 && i + 4 == argc) {
+            snprintf(command, sizeof command, "principal-add");
+            name = argv[i];
+            role = argv[i + 1];
+            if (strcmp(argv[i + 2], "--public-key") == 0)
+                pub = argv[i + 3];
+            else if (strcmp(argv[i + 2], "--key-out") == 0)
+                out = argv[i + 3];
+        }
+        if (!command[0] || (role && !pub && !out)) {
+            fprintf(stderr, "hubctl: principal add NAME ROLE --key-out FILE | --public-key KEY; principal list;\n"
+                            "        principal revoke NAME; audit --resident ID; audit verify\n");
+            return 2;
+        }
+        if (out) {   /* a new key pair: the secret stays here, the public half goes to the hub */
+            char comment[128];
+            snprintf(comment, sizeof comment, "principal %s (%s)", name, role);
+            if (keys_generate(&kp) != HUB_OK || keys_save(&kp, out, comment, true) != HUB_OK) {
+                fprintf(stderr, "hubctl: cannot write the key file %s (it must not exist yet)\n", out);
+                return 2;
+            }
+            pub = kp.public_;
+        }
+        char err[1200];
+        client_t *c = client_new(&o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            return 2;
+        }
+        int rc = s_admin(c, command, id, name, role, pub, timeout_ms);
+        client_destroy(&c);
+        return rc;
     } else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "events") == 0 || strcmp(cmd, "undo") == 0
                || strcmp(cmd, "rematch") == 0 || strcmp(cmd, "estimate") == 0) {
         static char command[32];
@@ -412,7 +480,7 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: %s\n", err);
             return 2;
         }
-        int rc = s_admin(c, command, id, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
+        int rc = s_admin(c, command, id, NULL, NULL, NULL, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
         client_destroy(&c);
         return rc;
     } else if ((strcmp(cmd, "stats") != 0 && strcmp(cmd, "export-links") != 0) || i != argc) {

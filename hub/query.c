@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "codec.h"
 #include "facts.h"
 #include "log.h"
@@ -20,6 +21,22 @@ s_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What the audit log keeps of one request. */
+typedef struct {
+    char args[160];
+    char residents[1024];      /* ",12,34," */
+    char outcome[200];
+    hub_err_t err;
+} look_t;
+
+static void
+s_refuse(look_t *look, hub_err_t err, const char *why, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    look->err = err;
+    snprintf(look->outcome, sizeof look->outcome, "refused: %.180s", why);
+    codec_encode_error(err, why, out_seq, frame, len);
 }
 
 static hub_err_t
@@ -50,43 +67,100 @@ s_golden(store_t *reader, const golden_rules_t *rules, resident_view_t *v)
     return HUB_OK;
 }
 
-static void
-s_get(store_t *reader, const golden_rules_t *rules, const query_t *q, uint64_t out_seq, uint8_t **frame,
-      size_t *len)
+/* May who see this resident? committee: its community; street: its street. */
+static bool
+s_in_scope(const query_ctx_t *ctx, const principal_t *who, const resident_view_t *v)
 {
+    if (who->kind != ROLE_COMMITTEE && who->kind != ROLE_STREET)
+        return true;
+    const char *community = NULL;
+    for (size_t g = 0; g < v->ngolden; g++)
+        if (strcmp(v->golden[g].field, "community") == 0)
+            community = v->golden[g].value;
+    if (!community)
+        return false;
+    if (who->kind == ROLE_COMMITTEE)
+        return strcmp(community, who->scope) == 0;
+    const char *street = adp_community_street(ctx->communities, community);
+    return street && strcmp(street, who->scope) == 0;
+}
+
+/* Mask what a reader may not see in full: numbers in the view's own strings. */
+static void
+s_mask_view(resident_view_t *v)
+{
+    codec_mask_idno(v->idno);
+    for (size_t i = 0; i < v->nrecs; i++) {
+        codec_mask_idno(v->recs[i].idno);
+        if (v->recs[i].source == 1)   /* the police key is the number */
+            codec_mask_idno(v->recs[i].source_key);
+    }
+    for (size_t i = 0; i < v->nobs; i++)
+        if (strcmp(v->obs[i].field, "idno") == 0)
+            codec_mask_idno(v->obs[i].value);
+}
+
+static void
+s_get(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+      uint8_t **frame, size_t *len)
+{
+    store_t *reader = ctx->reader;
     resident_id_t ids[QUERY_MAX_RESIDENTS];
     size_t n = 0;
     hub_err_t err = HUB_OK;
     if (q->resident_id) {
         ids[n++].v = q->resident_id;
+        snprintf(look->args, sizeof look->args, "resident=%lld", (long long)q->resident_id);
     } else if (q->idno && *q->idno) {
         char idno[NORM_IDNO_SIZE];
         if (norm_idno(q->idno, idno) == NORM_IDNO_VALID)
             err = store_residents_by_number(reader, idno, ids, QUERY_MAX_RESIDENTS, &n);
         if (err == HUB_OK && n == 0)   /* an invalid number is still a department's key */
             err = store_residents_by_key(reader, q->idno, ids, QUERY_MAX_RESIDENTS, &n);
+        snprintf(look->args, sizeof look->args, "number=%s", q->idno);
     } else {
-        codec_encode_error(HUB_EINVAL, "give an identity number or a resident id", out_seq, frame, len);
+        s_refuse(look, HUB_EINVAL, "give an identity number or a resident id", out_seq, frame, len);
         return;
     }
     resident_view_t views[QUERY_MAX_RESIDENTS];
-    size_t nv = 0;
+    size_t nv = 0, hidden = 0;
     for (size_t i = 0; i < n && (err == HUB_OK || err == HUB_ENOTFOUND); i++) {
         resident_id_t final;
         err = store_resident_follow(reader, ids[i], &final);   /* an alias answers as its resident */
         if (err == HUB_OK)
             err = store_resident_view(reader, final, &views[nv]);
-        if (err == HUB_OK && (err = s_golden(reader, rules, &views[nv])) == HUB_OK) {
+        if (err == HUB_OK && (err = s_golden(reader, ctx->rules, &views[nv])) == HUB_OK) {
             views[nv].asked.v = final.v != ids[i].v ? ids[i].v : 0;
-            nv++;
+            if (s_in_scope(ctx, who, &views[nv])) {
+                nv++;
+            } else {
+                store_view_free(&views[nv]);
+                hidden++;
+            }
         }
     }
-    if (nv == 0 && (err == HUB_OK || err == HUB_ENOTFOUND))
-        codec_encode_error(HUB_ENOTFOUND, "no resident has that identity number or id", out_seq, frame, len);
+    view_policy_t policy = {
+        .mask_idno = who->kind == ROLE_COMMITTEE || who->kind == ROLE_STREET,
+        .sensitive_department = who->kind == ROLE_DEPARTMENT ? who->department : 0,
+    };
+    if (nv == 0 && hidden)
+        s_refuse(look, HUB_EDENIED, who->kind == ROLE_COMMITTEE ? "that resident does not live in your community"
+                                                                : "that resident does not live in your street",
+                 out_seq, frame, len);
+    else if (nv == 0 && (err == HUB_OK || err == HUB_ENOTFOUND))
+        s_refuse(look, HUB_ENOTFOUND, "no resident has that identity number or id", out_seq, frame, len);
     else if (err != HUB_OK && err != HUB_ENOTFOUND)
-        codec_encode_error(err, hub_strerror(err), out_seq, frame, len);
-    else
-        codec_encode_residents(views, nv, out_seq, frame, len);
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+    else {
+        for (size_t i = 0; i < nv; i++) {
+            if (policy.mask_idno)
+                s_mask_view(&views[i]);
+            size_t l = strlen(look->residents);
+            snprintf(look->residents + l, sizeof look->residents - l, "%s%lld,", l ? "" : ",",
+                     (long long)views[i].id.v);
+        }
+        codec_encode_residents(views, nv, &policy, out_seq, frame, len);
+    }
     for (size_t i = 0; i < nv; i++)
         store_view_free(&views[i]);
 }
@@ -133,59 +207,114 @@ s_facilities(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **fram
     store_facilities_free(rows, n);
 }
 
+/* Which roles may ask what; NULL when who may, else why not. */
+static const char *
+s_may(const principal_t *who, const query_t *q)
+{
+    role_kind_t k = who->kind;
+    bool personal = k == ROLE_DEPARTMENT || k == ROLE_COMMITTEE || k == ROLE_STREET || k == ROLE_ADMIN;
+    switch (q->kind) {
+    case QUERY_GET:
+        return personal ? NULL : "operators see personal data only inside a review item they decide";
+    case QUERY_EXPORT_LINKS:
+        return k == ROLE_DEPARTMENT || k == ROLE_ADMIN ? NULL
+               : "export-links covers the whole district: beyond your scope";
+    case QUERY_STATS:
+        return NULL;
+    case QUERY_FACILITIES:
+        if (k == ROLE_COMMITTEE && (!q->community || strcmp(q->community, who->scope) != 0))
+            return "ask for the facilities of your own community";
+        return NULL;
+    case QUERY_ADMIN:
+        if (!strncmp(q->command, "principal-", 10) || !strncmp(q->command, "audit", 5))
+            return k == ROLE_ADMIN ? NULL : "only an administrator manages principals and reads the audit log";
+        return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "review and rematch are operators' work";
+    }
+    return "unknown question";
+}
+
 void
 query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
             uint8_t **frame, size_t *len)
 {
     store_t *reader = ctx->reader;
     const registry_stats_t *live = &ctx->live;
-    const golden_rules_t *rules = ctx->rules;
     msg_t m;
     char why[200];
+    look_t look = {.outcome = "answered"};
+    const char *kind = "unreadable";
+    static const char *kinds[] = {"get", "stats", "export-links", "facilities", "admin"};
     hub_err_t err = codec_decode(data, size, &m, why, sizeof why);
     if (err == HUB_OK && m.kind != MSG_QUERY) {
         err = HUB_EPROTO;
         snprintf(why, sizeof why, "only queries are answered on this endpoint");
     }
-    if (err != HUB_OK) {
-        log_warn("HUB-QUERY-REFUSE", LOG_S("principal", who->name), LOG_S("reason", why));
-        codec_encode_error(err, why, out_seq, frame, len);
-        codec_msg_fini(&m);
-        return;
+    if (err == HUB_OK) {
+        kind = kinds[m.query.kind];
+        const char *no = NULL;
+        if (!*m.query.purpose) {
+            err = HUB_EINVAL;
+            no = "every request states its purpose (hubctl --purpose TEXT)";
+        } else if ((no = s_may(who, &m.query)) != NULL) {
+            err = HUB_EDENIED;
+        }
+        if (no)
+            snprintf(why, sizeof why, "%s", no);
     }
-    static const char *kinds[] = {"get", "stats", "export-links", "facilities", "admin"};
-    log_info("HUB-QUERY", LOG_S("principal", who->name), LOG_S("kind", kinds[m.query.kind]),
-             LOG_I("resident", m.query.resident_id));
-    switch (m.query.kind) {
-    case QUERY_GET:
-        s_get(reader, rules, &m.query, out_seq, frame, len);
-        break;
-    case QUERY_STATS: {
-        registry_stats_t st;
-        err = store_stats(reader, &st);
-        if (err != HUB_OK) {
-            codec_encode_error(err, hub_strerror(err), out_seq, frame, len);
+    char akind[64];
+    snprintf(akind, sizeof akind, "%s%s%s", kind, err == HUB_OK && m.query.kind == QUERY_ADMIN ? ":" : "",
+             err == HUB_OK && m.query.kind == QUERY_ADMIN ? m.query.command : "");
+    if (err != HUB_OK) {
+        log_warn("HUB-QUERY-REFUSE", LOG_S("principal", who->name), LOG_S("kind", akind), LOG_S("reason", why));
+        s_refuse(&look, err, why, out_seq, frame, len);
+    } else {
+        log_info("HUB-QUERY", LOG_S("principal", who->name), LOG_S("kind", akind));
+        const query_t *q = &m.query;
+        switch (q->kind) {
+        case QUERY_GET:
+            s_get(ctx, who, q, &look, out_seq, frame, len);
+            break;
+        case QUERY_STATS: {
+            registry_stats_t st;
+            if ((err = store_stats(reader, &st)) != HUB_OK) {
+                s_refuse(&look, err, hub_strerror(err), out_seq, frame, len);
+                break;
+            }
+            st.records_per_second = live->records_per_second;
+            st.uptime_s = live->uptime_s;
+            codec_encode_stats(&st, out_seq, frame, len);
             break;
         }
-        st.records_per_second = live->records_per_second;
-        st.uptime_s = live->uptime_s;
-        codec_encode_stats(&st, out_seq, frame, len);
-        break;
+        case QUERY_EXPORT_LINKS:
+            snprintf(look.args, sizeof look.args, "after=%lld", (long long)q->after);
+            s_links(reader, q, out_seq, frame, len);
+            break;
+        case QUERY_FACILITIES:
+            snprintf(look.args, sizeof look.args, "community=%s", q->community ? q->community : "");
+            s_facilities(reader, q, out_seq, frame, len);
+            break;
+        case QUERY_ADMIN: {
+            char *report = NULL;
+            snprintf(look.args, sizeof look.args, "id=%lld name=%s", (long long)q->resident_id,
+                     q->name ? q->name : "");
+            err = admin_run(ctx->admin, who->name, q, s_now_ms(), &report);
+            if (err != HUB_OK)
+                snprintf(look.outcome, sizeof look.outcome, "failed: %s", hub_strerror(err));
+            codec_encode_report(err, report ? report : "", out_seq, frame, len);
+            free(report);
+            break;
+        }
+        }
     }
-    case QUERY_EXPORT_LINKS:
-        s_links(reader, &m.query, out_seq, frame, len);
-        break;
-    case QUERY_FACILITIES:
-        s_facilities(reader, &m.query, out_seq, frame, len);
-        break;
-    case QUERY_ADMIN: {
-        char *report = NULL;
-        err = admin_run(ctx->admin, who->name, m.query.command, m.query.resident_id, m.query.limit,
-                        s_now_ms(), &report);
-        codec_encode_report(err, report ? report : "", out_seq, frame, len);
-        free(report);
-        break;
-    }
-    }
+    audit_row_t a = {
+        .at_ms = s_now_ms(), .principal = who->name, .role = who->role, .purpose = err == HUB_EPROTO ? "" : m.query.purpose,
+        .kind = akind, .args = look.args, .residents = look.residents, .outcome = look.outcome,
+    };
+    if (!a.purpose)
+        a.purpose = "";
+    if (audit_append(ctx->writer, &a) != HUB_OK)
+        log_error("HUB-AUDIT-FAIL", LOG_S("principal", who->name), LOG_S("kind", akind));
+    else
+        log_debug("HUB-AUDIT", LOG_I("entry", store_last_id(ctx->writer)));
     codec_msg_fini(&m);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "admin.h"
+#include "community.h"
 #include "auth.h"
 #include "golden.h"
 #include "record.h"
@@ -27,7 +28,9 @@
 ** server knows (rate, uptime). */
 typedef struct {
     store_t *reader;
+    store_t *writer;                 /* the audit log only */
     admin_t *admin;
+    const adp_communities_t *communities;   /* a street's communities */
     const golden_rules_t *rules;
     registry_stats_t live;
 } query_ctx_t;

@@ -12,6 +12,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "client.h"
+#include "codec.h"
 #include "ingest.h"
 #include "log.h"
 #include "query.h"
@@ -32,6 +33,7 @@ struct server {
     store_t *writer, *reader;
     ingest_t *ingest;
     admin_t *admin;
+    adp_communities_t *communities;
     hub_config_t cfg;
     int64_t started_ms;
     uint64_t query_seq;
@@ -84,7 +86,8 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
         return NULL;
     }
     self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
-    self->admin = admin_new(self->writer, ingest_resolver(self->ingest));
+    self->admin = admin_new(self->writer, ingest_resolver(self->ingest), self->auth);
+    self->communities = adp_communities_load(NULL, errbuf, errcap);
     if (admin_upgrade(self->admin, client_now_ms()) != HUB_OK) {
         snprintf(errbuf, errcap, "could not match the stored records again after an upgrade");
         server_destroy(&self);
@@ -109,6 +112,7 @@ server_destroy(server_t **self_p)
     if (self->ctx)
         zmq_ctx_term(self->ctx);
     admin_destroy(&self->admin);
+    adp_communities_destroy(&self->communities);
     ingest_destroy(&self->ingest);
     store_close(&self->reader);
     store_close(&self->writer);
@@ -247,11 +251,15 @@ s_on_query(server_t *self)
         zmq_msg_t peer, payload;
         if (!s_recv(self->query_sock, &peer, &payload))
             return;
-        const principal_t *who = s_principal(self, &payload);
-        if (who) {
+        const principal_t *found = s_principal(self, &payload);
+        if (found) {
+            principal_t who_copy = *found;   /* a principal command may reload the list */
+            const principal_t *who = &who_copy;
             query_ctx_t ctx = {
                 .reader = self->reader,
+                .writer = self->writer,
                 .admin = self->admin,
+                .communities = self->communities,
                 .rules = &self->cfg.survivorship,
                 .live = {.records_per_second = ingest_rate(self->ingest, client_now_ms()),
                          .uptime_s = (client_mono_ms() - self->started_ms) / 1000},
@@ -260,6 +268,14 @@ s_on_query(server_t *self)
             size_t len;
             s_finish(self, true);   /* a reader sees what is acknowledged; operators' commands write */
             query_frame(&ctx, who, zmq_msg_data(&payload), zmq_msg_size(&payload), ++self->query_seq, &frame, &len);
+            s_send(self->query_sock, &peer, frame, len);
+            free(frame);
+        } else {   /* revoked while connected */
+            uint8_t *frame;
+            size_t len;
+            const char *user = zmq_msg_gets(&payload, "User-Id");
+            log_warn("HUB-QUERY-REFUSE", LOG_S("principal", user ? user : ""), LOG_S("reason", "key revoked"));
+            codec_encode_error(HUB_EDENIED, "this key is no longer admitted (revoked)", ++self->query_seq, &frame, &len);
             s_send(self->query_sock, &peer, frame, len);
             free(frame);
         }

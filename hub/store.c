@@ -156,6 +156,11 @@ static const char *s_migrations[] = {
     "  evidence TEXT NOT NULL, opened_ms INTEGER NOT NULL,"
     "  status TEXT NOT NULL DEFAULT 'open',"  /* open, linked, split, dismissed */
     "  decided_by TEXT, decided_ms INTEGER, UNIQUE(a, b));"
+    "CREATE TABLE audit_log("                 /* every look, append-only, hash-chained */
+    "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, role TEXT NOT NULL,"
+    "  purpose TEXT NOT NULL, kind TEXT NOT NULL, args TEXT NOT NULL,"
+    "  residents TEXT NOT NULL,"                /* ids returned, ",12,34," */
+    "  outcome TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE TABLE quality_flags("             /* what a record's own values contradict */
     "  record_id INTEGER NOT NULL, flag TEXT NOT NULL, detail TEXT,"
     "  PRIMARY KEY(record_id, flag)) WITHOUT ROWID;",
@@ -178,7 +183,8 @@ enum {
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
-    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT,
+    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
+    Q_AUDIT_OF,
     Q_N
 };
 
@@ -251,6 +257,13 @@ static const char *s_sql[Q_N] = {
     [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
     [Q_A_UNMATCHED] = "SELECT count(*) FROM source_records s WHERE current=1 AND resident_id IS NOT NULL"
                       " AND NOT EXISTS (SELECT 1 FROM match_features f WHERE f.record_id=s.id AND length(f.data)=?1)",
+    [Q_AUDIT_LAST] = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+    [Q_AUDIT_PUT] = "INSERT INTO audit_log(at_ms, principal, role, purpose, kind, args, residents, outcome,"
+                    " prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_AUDIT_ALL] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
+                    " FROM audit_log ORDER BY id",
+    [Q_AUDIT_OF] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
+                   " FROM audit_log WHERE residents LIKE '%,' || ?1 || ',%' ORDER BY id DESC LIMIT ?2",
     [Q_QUALITY_PUT] = "INSERT OR REPLACE INTO quality_flags(record_id, flag, detail) VALUES(?1, ?2, ?3)",
     [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
     [Q_A_ALL_BLOCKS] = "SELECT key, record_id FROM match_blocks ORDER BY key, record_id",
@@ -1569,4 +1582,73 @@ store_quality_put(store_t *self, record_id_t id, const char *flag, const char *d
     s_bind_text(st, 2, flag);
     s_bind_text(st, 3, detail);
     return s_exec(self, Q_QUALITY_PUT);
+}
+
+hub_err_t
+store_audit_last(store_t *self, uint8_t hash[32], bool *found)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_AUDIT_LAST);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32;
+    if (*found)
+        memcpy(hash, sqlite3_column_blob(st, 0), 32);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "audit_last");
+}
+
+hub_err_t
+store_audit_put(store_t *self, const audit_row_t *a)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_AUDIT_PUT);
+    sqlite3_bind_int64(st, 1, a->at_ms);
+    s_bind_text(st, 2, a->principal);
+    s_bind_text(st, 3, a->role);
+    s_bind_text(st, 4, a->purpose);
+    s_bind_text(st, 5, a->kind);
+    s_bind_text(st, 6, a->args);
+    s_bind_text(st, 7, a->residents);
+    s_bind_text(st, 8, a->outcome);
+    sqlite3_bind_blob(st, 9, a->prev_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, a->hash, 32, SQLITE_STATIC);
+    return s_exec(self, Q_AUDIT_PUT);
+}
+
+static hub_err_t
+s_audit_rows(store_t *self, int q, void (*fn)(void *ctx, const audit_row_t *a), void *ctx)
+{
+    sqlite3_stmt *st = self->stmt[q];
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        audit_row_t a = {
+            .id = sqlite3_column_int64(st, 0), .at_ms = sqlite3_column_int64(st, 1),
+            .principal = (const char *)sqlite3_column_text(st, 2), .role = (const char *)sqlite3_column_text(st, 3),
+            .purpose = (const char *)sqlite3_column_text(st, 4), .kind = (const char *)sqlite3_column_text(st, 5),
+            .args = (const char *)sqlite3_column_text(st, 6), .residents = (const char *)sqlite3_column_text(st, 7),
+            .outcome = (const char *)sqlite3_column_text(st, 8),
+        };
+        if (sqlite3_column_bytes(st, 9) == 32)
+            memcpy(a.prev_hash, sqlite3_column_blob(st, 9), 32);
+        if (sqlite3_column_bytes(st, 10) == 32)
+            memcpy(a.hash, sqlite3_column_blob(st, 10), 32);
+        fn(ctx, &a);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "audit_rows");
+}
+
+hub_err_t
+store_audit_each(store_t *self, void (*fn)(void *ctx, const audit_row_t *a), void *ctx)
+{
+    s_stmt(self, Q_AUDIT_ALL);
+    return s_audit_rows(self, Q_AUDIT_ALL, fn, ctx);
+}
+
+hub_err_t
+store_audit_of(store_t *self, resident_id_t resident, size_t limit, void (*fn)(void *ctx, const audit_row_t *a),
+               void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_AUDIT_OF);
+    sqlite3_bind_int64(st, 1, resident.v);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    return s_audit_rows(self, Q_AUDIT_OF, fn, ctx);
 }

@@ -206,4 +206,19 @@ hub_err_t store_unmatched(store_t *self, size_t feature_size, int64_t *n);
 /* A data-quality flag on a record (e.g. its number's birth date is not its own). */
 hub_err_t store_quality_put(store_t *self, record_id_t id, const char *flag, const char *detail);
 
+/* ---- the audit log (audit.c) ---- */
+
+typedef struct {
+    int64_t id, at_ms;
+    const char *principal, *role, *purpose, *kind, *args, *residents, *outcome;
+    uint8_t prev_hash[32], hash[32];
+} audit_row_t;
+
+hub_err_t store_audit_last(store_t *self, uint8_t hash[32], bool *found);
+hub_err_t store_audit_put(store_t *self, const audit_row_t *a);
+/* Every entry in order / the entries naming a resident, newest first. */
+hub_err_t store_audit_each(store_t *self, void (*fn)(void *ctx, const audit_row_t *a), void *ctx);
+hub_err_t store_audit_of(store_t *self, resident_id_t resident, size_t limit,
+                         void (*fn)(void *ctx, const audit_row_t *a), void *ctx);
+
 #endif

@@ -5,6 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
+export HUB_PURPOSE="make eval: measuring matching quality"
 PEOPLE=${PEOPLE:-20000}
 NOISE=${NOISE:-1}
 SEED=${SEED:-1}

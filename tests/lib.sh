@@ -5,6 +5,7 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${BIN:-bin}
 case "$BIN" in /*) ;; *) BIN="$TOP/$BIN" ;; esac
+export HUB_PURPOSE=${HUB_PURPOSE:-"integration test"}   # every request states its purpose
 T_PASS=0
 T_FAIL=0
 T_NAME=$(basename "$0" .sh)

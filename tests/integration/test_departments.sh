@@ -45,7 +45,14 @@ check_eq "the woman: record number is the key" "JS2019000123" "$(get_field "$g" 
 check_eq "the woman: birth date" "1990-01-01" "$(get_field "$g" birth_date)"
 check_eq "the woman: gender 2 is F" "2   [F]" "$(get_field "$g" gender)"
 check_eq "the woman: community by its full name" "北龙社区   [350802001002]" "$(get_field "$g" community)"
-check_eq "the woman: contraception stored (sensitive)" "宫内节育器" "$(get_field "$g" contraception)"
+check_eq "the woman: contraception not shown to the administrator (sensitive)" "" "$(get_field "$g" contraception)"
+"$BIN/hubctl" --home "$H" principal add fpdesk department:familyplanning --key-out "$T_TMP/fpdesk.key" >/dev/null
+"$BIN/hubctl" --home "$H" principal add labourdesk department:labour --key-out "$T_TMP/labourdesk.key" >/dev/null
+gfp=$("$BIN/hubctl" --home "$H" --principal fpdesk --key "$T_TMP/fpdesk.key" get --idno "$W")
+check_eq "the woman: contraception shown to the family-planning department" "宫内节育器" "$(get_field "$gfp" contraception)"
+glab=$("$BIN/hubctl" --home "$H" --principal labourdesk --key "$T_TMP/labourdesk.key" get --idno "$W")
+check "labour sees the woman's record with her full number" grep -q "idno *$W$" <<<"$glab"
+check_eq "but never family planning's sensitive field" "" "$(get_field "$glab" contraception)"
 check_eq "the woman: children" "2" "$(get_field "$g" children_count)"
 check_eq "the woman: certificate" "FS2019-0012" "$(get_field "$g" certificate_no)"
 check_eq "the woman: update time" "2026-11-20 09:14:03" "$(get_field "$g" updated_at)"

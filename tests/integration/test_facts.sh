@@ -164,7 +164,7 @@ sqlite3 "$H/registry.db" "DROP TABLE person_facts; DROP TABLE police_facts; DROP
   DROP TABLE labour_training; DROP TABLE civil_entitlements; DROP TABLE facility_communities; DROP TABLE facilities;
   DROP TABLE fact_raw; DROP TABLE fact_fields; DROP TABLE facts_pending;
   DROP TABLE match_features; DROP TABLE match_blocks; DROP TABLE match_links; DROP TABLE cannot_link;
-  DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP INDEX residents_idno; DROP INDEX source_records_idno;
+  DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP TABLE audit_log; DROP INDEX residents_idno; DROP INDEX source_records_idno;
   ALTER TABLE residents DROP COLUMN merged_into; PRAGMA user_version = 1"
 check "hubd starts on a version-1 registry" hub_start "$H"
 check_eq "migrated to the current version" 3 "$(sql "$H" "PRAGMA user_version")"

@@ -243,7 +243,7 @@ test_backfill_after_upgrade(void **state)
     s_sql(fx, "DROP TABLE police_facts");
     static const char *v2[] = {"fp_facts", "labour_facts", "labour_training", "civil_entitlements",
                                "facility_communities", "facilities", "fact_raw", "fact_fields",
-                               "facts_pending", "match_features", "match_blocks", "match_links", "quality_flags",
+                               "facts_pending", "match_features", "match_blocks", "match_links", "quality_flags", "audit_log",
                                "cannot_link", "resolution_events", "review_items"};
     char sql[128];
     for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++) {

@@ -4,6 +4,8 @@
 ** with stray spaces or full-width forms) mapped to the 12-digit code of
 ** deploy/communities.csv. The list is built into the programs from that file
 ** at build time; --communities FILE reads another at run time.
+** Shared by the adapters (names to codes) and the hub (a street's
+** communities, for access scopes).
 */
 #ifndef ADP_COMMUNITY_H
 #define ADP_COMMUNITY_H
@@ -22,6 +24,7 @@ const char *adp_community_code(const adp_communities_t *self, const char *raw);
 
 /* Name and street of a code, or NULL. */
 const char *adp_community_name(const adp_communities_t *self, const char *code);
+const char *adp_community_street(const adp_communities_t *self, const char *code);
 
 size_t adp_communities_count(const adp_communities_t *self);
 

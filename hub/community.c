@@ -151,6 +151,15 @@ adp_community_code(const adp_communities_t *self, const char *raw)
 }
 
 const char *
+adp_community_street(const adp_communities_t *self, const char *code)
+{
+    for (size_t i = 0; i < self->n; i++)
+        if (strcmp(self->list[i].code, code) == 0)
+            return self->list[i].street;
+    return NULL;
+}
+
+const char *
 adp_community_name(const adp_communities_t *self, const char *code)
 {
     for (size_t i = 0; i < self->n; i++)
