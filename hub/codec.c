@@ -178,6 +178,18 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.kind = QUERY_FACILITIES;
             out->query.community = q->facilities->community;
             return HUB_OK;
+        case HUB__QUERY__Q_SEARCH:
+            out->query.kind = QUERY_SEARCH;
+            out->query.s_name = q->search->name;
+            out->query.s_birth = q->search->birth;
+            out->query.s_phone = q->search->phone;
+            out->query.s_address = q->search->address;
+            out->query.limit = q->search->has_limit ? q->search->limit : 0;
+            return HUB_OK;
+        case HUB__QUERY__Q_HOUSEHOLD:
+            out->query.kind = QUERY_HOUSEHOLD;
+            out->query.s_name = q->household->number;
+            return HUB_OK;
         case HUB__QUERY__Q_ADMIN:
             out->query.kind = QUERY_ADMIN;
             out->query.command = q->admin->command ? q->admin->command : "";
@@ -292,6 +304,34 @@ codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint
     a.has_done = 1;
     a.done = 1;
     s_pack_answer(&a, out_seq, out, len);
+}
+
+void
+codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len)
+{
+    Hub__SearchHit *h = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *h));
+    Hub__SearchHit **hp = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *hp));
+    for (size_t i = 0; i < n; i++) {
+        hub__search_hit__init(&h[i]);
+        h[i].has_resident_id = h[i].has_score = 1;
+        h[i].resident_id = hits[i].resident.v;
+        h[i].score = hits[i].score;
+        h[i].name = (char *)hits[i].name;
+        h[i].birth_date = (char *)hits[i].birth;
+        h[i].community = (char *)hits[i].community;
+        h[i].why = (char *)hits[i].why;
+        hp[i] = &h[i];
+    }
+    Hub__Answer a = HUB__ANSWER__INIT;
+    a.has_status = 1;
+    a.status = HUB_OK;
+    a.n_hits = n;
+    a.hits = hp;
+    a.has_done = 1;
+    a.done = 1;
+    s_pack_answer(&a, out_seq, out, len);
+    free(hp);
+    free(h);
 }
 
 void

@@ -11,7 +11,9 @@
 #include "record.h"
 
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
-typedef enum { QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES, QUERY_ADMIN } query_kind_t;
+typedef enum {
+    QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES, QUERY_ADMIN, QUERY_SEARCH, QUERY_HOUSEHOLD
+} query_kind_t;
 
 typedef struct {
     query_kind_t kind;
@@ -23,7 +25,9 @@ typedef struct {
     const char *command;       /* QUERY_ADMIN, with resident_id as its id and limit */
     const char *name, *role, *public_key;   /* QUERY_ADMIN principal-add/-revoke */
     const char *purpose;       /* why the reader asks ("" when not said) */
+    const char *s_name, *s_birth, *s_phone, *s_address;   /* QUERY_SEARCH; QUERY_HOUSEHOLD: s_name is the number */
 } query_t;
+
 
 /* A decoded message. Strings point into the protobuf message it owns. */
 typedef struct {
@@ -72,6 +76,7 @@ void codec_msg_fini(msg_t *m);
 void codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len);
 /* An answer with a report in plain words (status 0 or the error). */
 void codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint8_t **out, size_t *len);
+void codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
 /* What a reader may see of the records: identity numbers masked, and the
 ** department whose sensitive fields may show (0: none). */

@@ -54,6 +54,10 @@ s_usage(FILE *f)
             "  rematch                match every stored record again (after a rule or weight\n"
             "                         change), keeping resident ids; reports what moved\n"
             "  estimate               Fellegi-Sunter weights estimated from the loaded data (EM)\n"
+            "  search [--name N] [--birth YYYY-MM-DD|YYYY] [--phone P] [--address A]\n"
+            "                         find residents: the name in any script or in pinyin\n"
+            "                         (张伟, 張偉, zhang wei), ranked, with why each matched\n"
+            "  household NUMBER       everyone registered in a household, with relations\n"
             "  principal add NAME ROLE --key-out FILE | --public-key KEY\n"
             "                         admit a principal (roles: department:DEPT, committee:CODE,\n"
             "                         street:NAME, operator, admin, adapter:DEPT); with --key-out\n"
@@ -215,6 +219,58 @@ s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
     return rc;
 }
 
+/* Terminal columns of UTF-8 text: East Asian wide characters take two. */
+static int
+s_width(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t c = *p;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
+        for (p++; more-- && (*p & 0xC0) == 0x80; p++)
+            c = (c << 6) | (*p & 0x3F);
+        w += (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3)
+                     || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60)
+                     || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD)
+                 ? 2 : 1;
+    }
+    return w;
+}
+
+/* s, then spaces to fill width columns. */
+static void
+s_cell(const char *s, int width)
+{
+    fputs(s ? s : "", stdout);
+    for (int w = s_width(s ? s : ""); w < width; w++)
+        putchar(' ');
+}
+
+static int
+s_hits(client_t *c, Hub__Query *q, int timeout_ms)
+{
+    Hub__Message *m = s_ask(c, q, timeout_ms, 1);
+    if (!m)
+        return 3;
+    int rc = s_refused(m->answer);
+    if (!rc && m->answer->n_hits == 0)
+        printf("nobody found\n");
+    if (!rc && m->answer->n_hits) {
+        s_cell("resident", 10), s_cell("name", 14), s_cell("born", 12), s_cell("community", 14);
+        printf("why\n");
+    }
+    for (size_t i = 0; !rc && i < m->answer->n_hits; i++) {
+        const Hub__SearchHit *h = m->answer->hits[i];
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)h->resident_id);
+        s_cell(id, 10), s_cell(h->name, 14), s_cell(h->birth_date, 12), s_cell(h->community, 14);
+        printf("%s\n", h->why ? h->why : "");
+    }
+    hub__message__free_unpacked(m, NULL);
+    return rc;
+}
+
 /* An operator's command; the hub answers with a report in plain words. */
 static int
 s_admin(client_t *c, const char *command, long long id, const char *name, const char *role, const char *key,
@@ -235,9 +291,11 @@ s_admin(client_t *c, const char *command, long long id, const char *name, const 
     Hub__Message *m = s_ask(c, &q, timeout_ms, 1);
     if (!m)
         return 3;
-    if (m->answer->report)
+    if (m->answer->report && *m->answer->report)
         fputs(m->answer->report, stdout);
     int rc = m->answer->has_status && m->answer->status != 0 ? 1 : 0;
+    if (rc && (!m->answer->report || !*m->answer->report))
+        fprintf(stderr, "hubctl: %s\n", m->answer->error ? m->answer->error : hub_strerror((int)m->answer->status));
     hub__message__free_unpacked(m, NULL);
     return rc;
 }
@@ -406,6 +464,43 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
+    } else if (strcmp(cmd, "search") == 0 || strcmp(cmd, "household") == 0) {
+        Hub__SearchQuery sq = HUB__SEARCH_QUERY__INIT;
+        Hub__HouseholdQuery hq = HUB__HOUSEHOLD_QUERY__INIT;
+        Hub__Query q = HUB__QUERY__INIT;
+        if (strcmp(cmd, "household") == 0) {
+            if (i + 1 != argc) {
+                fprintf(stderr, "hubctl: household NUMBER\n");
+                return 2;
+            }
+            hq.number = argv[i];
+            q.q_case = HUB__QUERY__Q_HOUSEHOLD;
+            q.household = &hq;
+        } else {
+            for (; i + 1 < argc; i += 2) {
+                if (strcmp(argv[i], "--name") == 0) sq.name = argv[i + 1];
+                else if (strcmp(argv[i], "--birth") == 0) sq.birth = argv[i + 1];
+                else if (strcmp(argv[i], "--phone") == 0) sq.phone = argv[i + 1];
+                else if (strcmp(argv[i], "--address") == 0) sq.address = argv[i + 1];
+                else if (strcmp(argv[i], "--limit") == 0) sq.has_limit = 1, sq.limit = (uint32_t)atoi(argv[i + 1]);
+                else break;
+            }
+            if (i != argc) {
+                fprintf(stderr, "hubctl: search [--name NAME] [--birth YYYY-MM-DD|YYYY] [--phone P] [--address A]\n");
+                return 2;
+            }
+            q.q_case = HUB__QUERY__Q_SEARCH;
+            q.search = &sq;
+        }
+        char err[1200];
+        client_t *c = client_new(&o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            return 2;
+        }
+        int rc = s_hits(c, &q, timeout_ms);
+        client_destroy(&c);
+        return rc;
     } else if (strcmp(cmd, "principal") == 0 || strcmp(cmd, "audit") == 0) {
         /* principal add NAME ROLE (--key-out FILE | --public-key Z85) | list | revoke NAME;
         ** audit --resident ID | audit verify */

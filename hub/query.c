@@ -12,6 +12,7 @@
 #include "facts.h"
 #include "log.h"
 #include "golden.h"
+#include "match.h"
 #include "normalize.h"
 
 /* The golden record of a view, by the survivorship rules. */
@@ -133,7 +134,10 @@ s_get(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *
             views[nv].asked.v = final.v != ids[i].v ? ids[i].v : 0;
             if (s_in_scope(ctx, who, &views[nv])) {
                 nv++;
-            } else {
+            } else {   /* refused, but on that resident's record of looks */
+                size_t l = strlen(look->residents);
+                snprintf(look->residents + l, sizeof look->residents - l, "%s%lld,", l ? "" : ",",
+                         (long long)views[nv].id.v);
                 store_view_free(&views[nv]);
                 hidden++;
             }
@@ -207,6 +211,203 @@ s_facilities(store_t *reader, const query_t *q, uint64_t out_seq, uint8_t **fram
     store_facilities_free(rows, n);
 }
 
+/* ---- search and household ---- */
+
+#define SEARCH_MAX 2000
+
+typedef struct {
+    const query_t *q;
+    char name[96], pinyin[192], phone[32], address[160];
+    bool latin;
+    search_hit_t *hits;
+    record_id_t *records;
+    size_t n;
+} search_t;
+
+static bool
+s_community_in_scope(const query_ctx_t *ctx, const principal_t *who, const char *community)
+{
+    if (who->kind == ROLE_COMMITTEE)
+        return strcmp(community, who->scope) == 0;
+    if (who->kind == ROLE_STREET) {
+        const char *street = adp_community_street(ctx->communities, community);
+        return street && strcmp(street, who->scope) == 0;
+    }
+    return true;
+}
+
+static void
+s_search_one(void *ctx, record_id_t id, const void *data, size_t len)
+{
+    search_t *s = ctx;
+    if (len != sizeof(match_rec_t) || s->n == SEARCH_MAX)
+        return;
+    const match_rec_t *m = data;
+    const query_t *q = s->q;
+    double score = 0;
+    char why[160] = "";
+#define WHY(text, points)                                                                     \
+    do {                                                                                      \
+        size_t l_ = strlen(why);                                                              \
+        snprintf(why + l_, sizeof why - l_, "%s%s", l_ ? ", " : "", text);                   \
+        score += (points);                                                                    \
+    } while (0)
+    if (q->s_name && *q->s_name) {
+        if (!s->latin && strcmp(m->name, s->name) == 0)
+            WHY("name", 3);
+        else if (s->latin ? strcmp(m->pinyin, s->pinyin) == 0 : norm_pinyin_match(s->name, m->name))
+            WHY(s->latin ? "pinyin" : "same pinyin", 2);
+        else
+            return;
+    }
+    if (q->s_birth && *q->s_birth) {
+        if (strlen(q->s_birth) == 10 && strcmp(m->birth, q->s_birth) == 0)
+            WHY("birth date", 2);
+        else if (strlen(q->s_birth) == 4 && (strncmp(m->birth, q->s_birth, 4) == 0
+                                             || (m->birth_lo && atoi(q->s_birth) >= m->birth_lo
+                                                 && atoi(q->s_birth) <= m->birth_hi)))
+            WHY("birth year", 1);
+        else
+            return;
+    }
+    if (q->s_phone && *q->s_phone) {
+        if (s->phone[0] && strcmp(m->phone, s->phone) == 0)
+            WHY("phone", 3);
+        else
+            return;
+    }
+    if (q->s_address && *q->s_address) {
+        if (s->address[0] && strstr(m->address, s->address))
+            WHY("address", 1);
+        else
+            return;
+    }
+#undef WHY
+    search_hit_t *h = &s->hits[s->n];
+    memset(h, 0, sizeof *h);
+    s->records[s->n++] = id;
+    snprintf(h->name, sizeof h->name, "%s", m->name);
+    snprintf(h->birth, sizeof h->birth, "%s", m->birth);
+    snprintf(h->community, sizeof h->community, "%s", m->community);
+    snprintf(h->why, sizeof h->why, "%s", why);
+    h->score = score;
+}
+
+static int
+s_cmp_hits(const void *x, const void *y)
+{
+    const search_hit_t *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->resident.v < b->resident.v ? -1 : a->resident.v > b->resident.v;
+}
+
+/* Hits to residents: in scope, one per resident (its best), ranked; audit list. */
+static size_t
+s_finish_hits(const query_ctx_t *ctx, const principal_t *who, search_hit_t *hits, size_t n, size_t limit, look_t *look)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!hits[i].resident.v || !s_community_in_scope(ctx, who, hits[i].community))
+            continue;
+        resident_id_t final;
+        if (store_resident_follow(ctx->reader, hits[i].resident, &final) == HUB_OK)
+            hits[i].resident = final;
+        bool dup = false;
+        for (size_t j = 0; j < k && !dup; j++)
+            if (hits[j].resident.v == hits[i].resident.v) {
+                dup = true;
+                if (hits[i].score > hits[j].score)
+                    hits[j] = hits[i];
+            }
+        if (!dup)
+            hits[k++] = hits[i];
+    }
+    qsort(hits, k, sizeof *hits, s_cmp_hits);
+    if (k > limit)
+        k = limit;
+    for (size_t i = 0; i < k; i++) {
+        size_t l = strlen(look->residents);
+        snprintf(look->residents + l, sizeof look->residents - l, "%s%lld,", l ? "" : ",",
+                 (long long)hits[i].resident.v);
+    }
+    return k;
+}
+
+static void
+s_search(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+         uint8_t **frame, size_t *len)
+{
+    if (!(q->s_name && *q->s_name) && !(q->s_birth && *q->s_birth) && !(q->s_phone && *q->s_phone)
+        && !(q->s_address && *q->s_address)) {
+        s_refuse(look, HUB_EINVAL, "give a name, a birth date or year, a phone or an address", out_seq, frame, len);
+        return;
+    }
+    search_t s = {.q = q, .latin = true};
+    s.hits = HUB_CHECK_ALLOC(calloc(SEARCH_MAX, sizeof *s.hits));
+    s.records = HUB_CHECK_ALLOC(calloc(SEARCH_MAX, sizeof *s.records));
+    if (q->s_name) {
+        for (const unsigned char *c = (const unsigned char *)q->s_name; *c; c++)
+            s.latin = s.latin && *c < 0x80;
+        if (s.latin) {   /* "Zhang  Wei" -> "zhang wei" */
+            size_t k = 0;
+            for (const char *c = q->s_name; *c && k + 2 < sizeof s.pinyin; c++) {
+                if (*c == ' ' && (k == 0 || s.pinyin[k - 1] == ' '))
+                    continue;
+                s.pinyin[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+            }
+            while (k && s.pinyin[k - 1] == ' ')
+                k--;
+            s.pinyin[k] = 0;
+        } else {
+            norm_name(q->s_name, s.name, sizeof s.name);
+        }
+    }
+    if (q->s_phone)
+        norm_phone(q->s_phone, s.phone, sizeof s.phone);
+    if (q->s_address)
+        norm_address(q->s_address, s.address, sizeof s.address);
+    snprintf(look->args, sizeof look->args, "search name=%s birth=%s phone=%s address=%s", q->s_name ? q->s_name : "",
+             q->s_birth ? q->s_birth : "", q->s_phone ? q->s_phone : "", q->s_address ? q->s_address : "");
+    hub_err_t err = store_each_feature(ctx->reader, s_search_one, &s);
+    for (size_t i = 0; i < s.n && err == HUB_OK; i++) {
+        bool current;
+        if (store_record_resident(ctx->reader, s.records[i], &s.hits[i].resident, &current) != HUB_OK || !current)
+            s.hits[i].resident.v = 0;
+    }
+    if (err != HUB_OK) {
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+    } else {
+        size_t k = s_finish_hits(ctx, who, s.hits, s.n, q->limit ? (q->limit < 200 ? q->limit : 200) : 20, look);
+        codec_encode_hits(s.hits, k, out_seq, frame, len);
+    }
+    free(s.records);
+    free(s.hits);
+}
+
+static void
+s_household(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+            uint8_t **frame, size_t *len)
+{
+    char number[64];
+    norm_key(q->s_name ? q->s_name : "", number, sizeof number);
+    snprintf(look->args, sizeof look->args, "household=%s", number);
+    search_hit_t hits[64];
+    size_t n = 0;
+    hub_err_t err = store_household(ctx->reader, number, hits, 64, &n);
+    for (size_t i = 0; i < n; i++)
+        hits[i].score = (double)(n - i);   /* keep the order: eldest first */
+    size_t k = err == HUB_OK ? s_finish_hits(ctx, who, hits, n, 64, look) : 0;
+    if (err != HUB_OK)
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+    else if (n && !k)
+        s_refuse(look, HUB_EDENIED, "that household does not live in your community", out_seq, frame, len);
+    else if (!n)
+        s_refuse(look, HUB_ENOTFOUND, "no household has that number", out_seq, frame, len);
+    else
+        codec_encode_hits(hits, k, out_seq, frame, len);
+}
+
 /* Which roles may ask what; NULL when who may, else why not. */
 static const char *
 s_may(const principal_t *who, const query_t *q)
@@ -215,6 +416,8 @@ s_may(const principal_t *who, const query_t *q)
     bool personal = k == ROLE_DEPARTMENT || k == ROLE_COMMITTEE || k == ROLE_STREET || k == ROLE_ADMIN;
     switch (q->kind) {
     case QUERY_GET:
+    case QUERY_SEARCH:
+    case QUERY_HOUSEHOLD:
         return personal ? NULL : "operators see personal data only inside a review item they decide";
     case QUERY_EXPORT_LINKS:
         return k == ROLE_DEPARTMENT || k == ROLE_ADMIN ? NULL
@@ -243,7 +446,7 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
     char why[200];
     look_t look = {.outcome = "answered"};
     const char *kind = "unreadable";
-    static const char *kinds[] = {"get", "stats", "export-links", "facilities", "admin"};
+    static const char *kinds[] = {"get", "stats", "export-links", "facilities", "admin", "search", "household"};
     hub_err_t err = codec_decode(data, size, &m, why, sizeof why);
     if (err == HUB_OK && m.kind != MSG_QUERY) {
         err = HUB_EPROTO;
@@ -292,6 +495,12 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
         case QUERY_FACILITIES:
             snprintf(look.args, sizeof look.args, "community=%s", q->community ? q->community : "");
             s_facilities(reader, q, out_seq, frame, len);
+            break;
+        case QUERY_SEARCH:
+            s_search(ctx, who, q, &look, out_seq, frame, len);
+            break;
+        case QUERY_HOUSEHOLD:
+            s_household(ctx, who, q, &look, out_seq, frame, len);
             break;
         case QUERY_ADMIN: {
             char *report = NULL;

@@ -229,6 +229,13 @@ typedef struct {
     size_t body_len;
 } record_body_t;
 
+/* One search or household result. */
+typedef struct {
+    resident_id_t resident;
+    char name[96], birth[16], community[16], why[160];
+    double score;
+} search_hit_t;
+
 typedef struct {
     int64_t residents;
     int64_t source_records;

@@ -184,7 +184,7 @@ enum {
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
     Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
-    Q_AUDIT_OF,
+    Q_AUDIT_OF, Q_HOUSEHOLD,
     Q_N
 };
 
@@ -264,6 +264,9 @@ static const char *s_sql[Q_N] = {
                     " FROM audit_log ORDER BY id",
     [Q_AUDIT_OF] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
                    " FROM audit_log WHERE residents LIKE '%,' || ?1 || ',%' ORDER BY id DESC LIMIT ?2",
+    [Q_HOUSEHOLD] = "SELECT s.resident_id, x.relation, p.name, p.birth_date, p.community_code FROM police_facts x"
+                    " JOIN source_records s ON s.id=x.record_id LEFT JOIN person_facts p ON p.record_id=s.id"
+                    " WHERE x.household_no=?1 AND s.current=1 ORDER BY p.birth_date, s.id LIMIT ?2",
     [Q_QUALITY_PUT] = "INSERT OR REPLACE INTO quality_flags(record_id, flag, detail) VALUES(?1, ?2, ?3)",
     [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
     [Q_A_ALL_BLOCKS] = "SELECT key, record_id FROM match_blocks ORDER BY key, record_id",
@@ -1651,4 +1654,25 @@ store_audit_of(store_t *self, resident_id_t resident, size_t limit, void (*fn)(v
     sqlite3_bind_int64(st, 1, resident.v);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     return s_audit_rows(self, Q_AUDIT_OF, fn, ctx);
+}
+
+hub_err_t
+store_household(store_t *self, const char *number, search_hit_t *out, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_HOUSEHOLD);
+    s_bind_text(st, 1, number);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)cap);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+        search_hit_t *h = &out[(*n)++];
+        memset(h, 0, sizeof *h);
+        h->resident.v = sqlite3_column_int64(st, 0);
+        s_text(st, 1, h->why, sizeof h->why);
+        s_text(st, 2, h->name, sizeof h->name);
+        s_text(st, 3, h->birth, sizeof h->birth);
+        s_text(st, 4, h->community, sizeof h->community);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "household");
 }

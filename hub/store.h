@@ -221,4 +221,7 @@ hub_err_t store_audit_each(store_t *self, void (*fn)(void *ctx, const audit_row_
 hub_err_t store_audit_of(store_t *self, resident_id_t resident, size_t limit,
                          void (*fn)(void *ctx, const audit_row_t *a), void *ctx);
 
+/* The current members of a police household, with their relation in `why`. */
+hub_err_t store_household(store_t *self, const char *number, search_hit_t *out, size_t cap, size_t *n);
+
 #endif
