@@ -41,9 +41,34 @@ rid=$(awk -F, 'NR > 1 { seen[$5 "," $1] = 1 } END { for (k in seen) { split(k, p
 key=$(awk -F, -v r="$rid" 'NR > 1 && $1 == "police" && $5 == r { print $2; exit }' demo/links.csv)
 say "hubctl get --idno $key (one resident, records from several departments, with provenance)"
 "$BIN/hubctl" --home "$HOME_DIR" get --idno "$key"
+# the same resident as a committee office and as a department see it
+code=$(sqlite3 -readonly "$HOME_DIR/registry.db" "SELECT community_code FROM person_facts p JOIN source_records s
+       ON s.id = p.record_id WHERE s.resident_id = $rid AND s.source = 1 AND s.current = 1")
+"$BIN/hubctl" --home "$HOME_DIR" principal add committee-$code committee:$code --key-out demo/committee.key >/dev/null
+"$BIN/hubctl" --home "$HOME_DIR" principal add labour-desk department:labour --key-out demo/labour.key >/dev/null
+say "The committee office of community $code (committee:$code) asks for the same resident: numbers masked, no sensitive fields"
+"$BIN/hubctl" --home "$HOME_DIR" --principal committee-$code --key demo/committee.key \
+    --purpose "居委会核实低保资格" get --resident "$rid" | head -22
+say "The labour department (department:labour) asks for the same resident: full numbers"
+"$BIN/hubctl" --home "$HOME_DIR" --principal labour-desk --key demo/labour.key \
+    --purpose "再就业登记核对" get --resident "$rid" | head -8
+other=$(sqlite3 -readonly "$HOME_DIR/registry.db" "SELECT s.resident_id FROM person_facts p JOIN source_records s
+        ON s.id = p.record_id WHERE p.community_code <> '$code' AND s.source = 1 AND s.current = 1 LIMIT 1")
+say "The committee office asks for a resident of another community: refused, and on the record"
+"$BIN/hubctl" --home "$HOME_DIR" --principal committee-$code --key demo/committee.key \
+    --purpose "越权尝试" get --resident "$other" || true
+say "hubctl audit --resident $rid: who looked at this resident, and why"
+"$BIN/hubctl" --home "$HOME_DIR" audit --resident "$rid"
+"$BIN/hubctl" --home "$HOME_DIR" audit verify
+name=$(sqlite3 -readonly "$HOME_DIR/registry.db" "SELECT name FROM person_facts p JOIN source_records s ON s.id = p.record_id
+       WHERE s.resident_id = $rid AND s.source = 1")
+say "hubctl search --name $name (any script or pinyin finds a resident)"
+"$BIN/hubctl" --home "$HOME_DIR" search --name "$name"
+
 fac=$(awk -F, 'NR > 1 && $2 ~ /;/ { print $1; exit }' demo/district/facilities_truth.csv)
-say "hubctl get --idno $fac (a facility serving several communities)"
-"$BIN/hubctl" --home "$HOME_DIR" get --idno "$fac"
+fcode=$(awk -F, -v f="$fac" '$1 == f { split($2, c, ";"); print c[2] }' demo/district/facilities_truth.csv)
+say "hubctl facilities --community $fcode (facility $fac serves several communities)"
+"$BIN/hubctl" --home "$HOME_DIR" facilities --community "$fcode" | grep "$fac"
 
 say "The hub's log (JSON lines, no personal data): last 5 lines of $HOME_DIR/hub.log"
 tail -5 "$HOME_DIR/hub.log"
