@@ -151,6 +151,12 @@ adp_community_code(const adp_communities_t *self, const char *raw)
 }
 
 const char *
+adp_community_code_at(const adp_communities_t *self, size_t i)
+{
+    return i < self->n ? self->list[i].code : NULL;
+}
+
+const char *
 adp_community_street(const adp_communities_t *self, const char *code)
 {
     for (size_t i = 0; i < self->n; i++)

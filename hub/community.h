@@ -27,5 +27,7 @@ const char *adp_community_name(const adp_communities_t *self, const char *code);
 const char *adp_community_street(const adp_communities_t *self, const char *code);
 
 size_t adp_communities_count(const adp_communities_t *self);
+/* The i-th community's code (0 <= i < count). */
+const char *adp_community_code_at(const adp_communities_t *self, size_t i);
 
 #endif

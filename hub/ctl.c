@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "normalize.h"
 #include "keys.h"
 
 static const char *s_dept[] = {"unknown", "police", "familyplanning", "labour", "civilaffairs"};
@@ -58,6 +59,10 @@ s_usage(FILE *f)
             "                         find residents: the name in any script or in pinyin\n"
             "                         (张伟, 張偉, zhang wei), ranked, with why each matched\n"
             "  household NUMBER       everyone registered in a household, with relations\n"
+            "  figures [AREA]         a community's (code), a street's or the district's figures:\n"
+            "                         population by age band and gender, households, floating\n"
+            "                         population, employment, entitlements and amounts,\n"
+            "                         volunteers, facilities by type and floor area\n"
             "  principal add NAME ROLE --key-out FILE | --public-key KEY\n"
             "                         admit a principal (roles: department:DEPT, committee:CODE,\n"
             "                         street:NAME, operator, admin, adapter:DEPT); with --key-out\n"
@@ -219,31 +224,12 @@ s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
     return rc;
 }
 
-/* Terminal columns of UTF-8 text: East Asian wide characters take two. */
-static int
-s_width(const char *s)
-{
-    int w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        uint32_t c = *p;
-        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-        c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
-        for (p++; more-- && (*p & 0xC0) == 0x80; p++)
-            c = (c << 6) | (*p & 0x3F);
-        w += (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3)
-                     || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60)
-                     || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD)
-                 ? 2 : 1;
-    }
-    return w;
-}
-
 /* s, then spaces to fill width columns. */
 static void
 s_cell(const char *s, int width)
 {
     fputs(s ? s : "", stdout);
-    for (int w = s_width(s ? s : ""); w < width; w++)
+    for (int w = (int)norm_display_width(s ? s : ""); w < width; w++)
         putchar(' ');
 }
 
@@ -464,6 +450,21 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
+    } else if (strcmp(cmd, "figures") == 0) {
+        const char *area = i < argc ? argv[i++] : "";
+        if (i != argc) {
+            fprintf(stderr, "hubctl: figures [COMMUNITY-CODE | STREET]\n");
+            return 2;
+        }
+        char err[1200];
+        client_t *c = client_new(&o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            return 2;
+        }
+        int rc = s_admin(c, "area-stats", 0, area, NULL, NULL, timeout_ms);
+        client_destroy(&c);
+        return rc;
     } else if (strcmp(cmd, "search") == 0 || strcmp(cmd, "household") == 0) {
         Hub__SearchQuery sq = HUB__SEARCH_QUERY__INIT;
         Hub__HouseholdQuery hq = HUB__HOUSEHOLD_QUERY__INIT;

@@ -144,4 +144,8 @@ size_t norm_pinyin(const char *name, char *out, size_t cap);
 ** two empty names do not match. */
 bool norm_pinyin_match(const char *name_a, const char *name_b);
 
+/* Terminal columns of UTF-8 text: East Asian wide characters take two
+** (for tables of Chinese text aligned by display width). */
+size_t norm_display_width(const char *s);
+
 #endif

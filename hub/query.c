@@ -408,6 +408,75 @@ s_household(const query_ctx_t *ctx, const principal_t *who, const query_t *q, lo
         codec_encode_hits(hits, k, out_seq, frame, len);
 }
 
+/* ---- figures of an area ---- */
+
+static void
+s_area(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+       uint8_t **frame, size_t *len)
+{
+    const char *area = q->name && *q->name ? q->name : who->kind == ROLE_COMMITTEE || who->kind == ROLE_STREET
+                                                            ? who->scope : "";
+    char codes[2048] = ",";
+    size_t n = 0;
+    for (size_t i = 0; i < adp_communities_count(ctx->communities); i++) {
+        const char *code = adp_community_code_at(ctx->communities, i);
+        const char *street = adp_community_street(ctx->communities, code);
+        bool in_area = !*area || strcmp(area, code) == 0 || strcmp(area, street) == 0;
+        if (in_area && s_community_in_scope(ctx, who, code)) {
+            size_t l = strlen(codes);
+            snprintf(codes + l, sizeof codes - l, "%s,", code);
+            n++;
+        }
+    }
+    snprintf(look->args, sizeof look->args, "area=%s", area);
+    if (n == 0) {
+        s_refuse(look, *area && who->kind != ROLE_COMMITTEE && who->kind != ROLE_STREET ? HUB_ENOTFOUND : HUB_EDENIED,
+                 *area ? "no community or street of yours has that name or code" : "no area in your scope",
+                 out_seq, frame, len);
+        return;
+    }
+    char today[11];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    area_stats_t st;
+    hub_err_t err = store_area_stats(ctx->reader, codes, today, &st);
+    if (err != HUB_OK) {
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+        return;
+    }
+    size_t cap = 16384, l = 0;
+    char *text = HUB_CHECK_ALLOC(malloc(cap));
+    l += (size_t)snprintf(text + l, cap - l, "figures for %s (%zu communit%s), ages at %s\n",
+                          *area ? area : "the district", n, n == 1 ? "y" : "ies", today);
+    int64_t population = 0, volunteers = 0;
+    const char *table = "";
+    for (size_t i = 0; i < st.n && l < cap - 200; i++) {
+        const area_row_t *r = &st.rows[i];
+        if (strcmp(r->table, "population") == 0)
+            population = r->count;
+        if (strcmp(r->label, "社区志愿者") == 0)
+            volunteers = r->count;
+        if (strcmp(r->table, table) != 0)
+            l += (size_t)snprintf(text + l, cap - l, "%s\n", r->table);
+        table = r->table;
+        int pad = 24 - (int)norm_display_width(r->label);
+        l += (size_t)snprintf(text + l, cap - l, "  %s%*s %8lld", r->label, pad > 0 ? pad : 0, "",
+                              (long long)r->count);
+        if (strcmp(r->table, "entitlements in force") == 0 && r->sum > 0)
+            l += (size_t)snprintf(text + l, cap - l, "   %.2f yuan a month", r->sum);
+        if (strcmp(r->table, "facilities") == 0)
+            l += (size_t)snprintf(text + l, cap - l, "   %.1f m2", r->sum);
+        l += (size_t)snprintf(text + l, cap - l, "\n");
+    }
+    if (population)
+        snprintf(text + l, cap - l, "registered volunteers: %lld, %.2f%% of the population\n", (long long)volunteers,
+                 100.0 * (double)volunteers / (double)population);
+    codec_encode_report(HUB_OK, text, out_seq, frame, len);
+    free(text);
+}
+
 /* Which roles may ask what; NULL when who may, else why not. */
 static const char *
 s_may(const principal_t *who, const query_t *q)
@@ -429,6 +498,8 @@ s_may(const principal_t *who, const query_t *q)
             return "ask for the facilities of your own community";
         return NULL;
     case QUERY_ADMIN:
+        if (strcmp(q->command, "area-stats") == 0)
+            return NULL;   /* within the reader's scope: s_area */
         if (!strncmp(q->command, "principal-", 10) || !strncmp(q->command, "audit", 5))
             return k == ROLE_ADMIN ? NULL : "only an administrator manages principals and reads the audit log";
         return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "review and rematch are operators' work";
@@ -503,6 +574,10 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
             s_household(ctx, who, q, &look, out_seq, frame, len);
             break;
         case QUERY_ADMIN: {
+            if (strcmp(q->command, "area-stats") == 0) {
+                s_area(ctx, who, q, &look, out_seq, frame, len);
+                break;
+            }
             char *report = NULL;
             snprintf(look.args, sizeof look.args, "id=%lld name=%s", (long long)q->resident_id,
                      q->name ? q->name : "");

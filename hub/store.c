@@ -1676,3 +1676,87 @@ store_household(store_t *self, const char *number, search_hit_t *out, size_t cap
     sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "household");
 }
+
+/* ---- figures for an area (a community, a street, the district) ---- */
+
+/* The area's residents: each by its registered community (its police
+** record's), else the community its records give. */
+#define S_AREA_RESIDENTS                                                                              \
+    "WITH res AS (SELECT s.resident_id r,"                                                            \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END), max(p.community_code)) c,"     \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"             \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"                     \
+    "  max(p.age) age"                                                                                \
+    "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"                              \
+    "  WHERE s.current = 1 AND s.resident_id IS NOT NULL GROUP BY s.resident_id),"                    \
+    " area AS (SELECT r, b, g, age FROM res WHERE instr(?1, ',' || c || ',') > 0)"
+
+static hub_err_t
+s_area_rows(store_t *self, const char *sql, const char *codes, const char *ref_date,
+            void (*fn)(void *ctx, sqlite3_stmt *st), void *ctx)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return s_err(self, sqlite3_errcode(self->db), "area stats");
+    sqlite3_bind_text(st, 1, codes, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ref_date, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "area stats");
+}
+
+static void
+s_area_put(void *ctx, sqlite3_stmt *st)
+{
+    area_stats_t *a = ctx;
+    if (a->n == sizeof a->rows / sizeof a->rows[0])
+        return;
+    area_row_t *r = &a->rows[a->n++];
+    s_text(st, 0, r->table, sizeof r->table);
+    s_text(st, 1, r->label, sizeof r->label);
+    r->count = sqlite3_column_int64(st, 2);
+    r->sum = sqlite3_column_double(st, 3);
+}
+
+hub_err_t
+store_area_stats(store_t *self, const char *codes, const char *ref_date, area_stats_t *out)
+{
+    memset(out, 0, sizeof *out);
+    static const char *sql[] = {
+        S_AREA_RESIDENTS
+        " SELECT 'population', 'total', count(*), 0 FROM area"
+        " UNION ALL SELECT 'age band and gender', band || ' ' || coalesce(g, '?'), count(*), 0 FROM"
+        "  (SELECT g, CASE WHEN y IS NULL THEN 'unknown' WHEN y < 15 THEN '0-14' WHEN y < 60 THEN '15-59'"
+        "   WHEN y < 80 THEN '60-79' ELSE '80+' END band FROM"
+        "   (SELECT g, coalesce(CAST((julianday(?2) - julianday(b)) / 365.2425 AS INTEGER), age) y FROM area))"
+        "  GROUP BY band, g",
+        S_AREA_RESIDENTS
+        " SELECT 'households', 'police households', count(DISTINCT x.household_no), 0 FROM area"
+        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 1"
+        "  JOIN police_facts x ON x.record_id = s.id"
+        " UNION ALL SELECT 'registration', coalesce(x.category, '?'), count(*), 0 FROM area"
+        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 1"
+        "  JOIN police_facts x ON x.record_id = s.id GROUP BY x.category"
+        " UNION ALL SELECT 'life status', coalesce(x.status, '?'), count(*), 0 FROM area"
+        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 1"
+        "  JOIN police_facts x ON x.record_id = s.id GROUP BY x.status",
+        S_AREA_RESIDENTS
+        " SELECT 'employment', coalesce(x.employment_status, '?'), count(DISTINCT area.r), 0 FROM area"
+        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 3"
+        "  JOIN labour_facts x ON x.record_id = s.id GROUP BY x.employment_status"
+        " UNION ALL SELECT 'entitlements in force', x.category, count(DISTINCT area.r),"
+        "  coalesce(sum(x.monthly_amount_fen), 0) / 100.0 FROM area"
+        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 4"
+        "  JOIN civil_entitlements x ON x.record_id = s.id WHERE x.status = '在保' GROUP BY x.category",
+        "SELECT 'facilities', f.type, count(DISTINCT f.record_id), coalesce(sum(f.floor_area), 0)"
+        " FROM facilities f JOIN source_records s ON s.id = f.record_id AND s.current = 1"
+        " WHERE EXISTS (SELECT 1 FROM facility_communities fc WHERE fc.record_id = f.record_id"
+        "  AND instr(?1, ',' || fc.community_code || ',') > 0) AND ?2 IS NOT NULL GROUP BY f.type",
+    };
+    hub_err_t err = HUB_OK;
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0] && err == HUB_OK; i++)
+        err = s_area_rows(self, sql[i], codes, ref_date, s_area_put, out);
+    return err;
+}

@@ -224,4 +224,21 @@ hub_err_t store_audit_of(store_t *self, resident_id_t resident, size_t limit,
 /* The current members of a police household, with their relation in `why`. */
 hub_err_t store_household(store_t *self, const char *number, search_hit_t *out, size_t cap, size_t *n);
 
+/* Figures of an area: its communities as ",code,code," and the date ages
+** are counted at. Rows of (table, label, count, sum): population by age
+** band and gender, households, registration, life status, employment,
+** entitlements in force with monthly yuan, facilities with floor area. */
+typedef struct {
+    char table[32], label[64];
+    int64_t count;
+    double sum;
+} area_row_t;
+
+typedef struct {
+    area_row_t rows[128];
+    size_t n;
+} area_stats_t;
+
+hub_err_t store_area_stats(store_t *self, const char *codes, const char *ref_date, area_stats_t *out);
+
 #endif

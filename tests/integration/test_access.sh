@@ -119,6 +119,17 @@ err=$(AS dongcheng get --idno "$C" 2>&1 >/dev/null); rc=$?
 check "street 东城: the 溪南 (南城街道) resident refused with a message" \
     bash -c '[ "$0" = 1 ] && grep -q "^hubctl: .*street" <<<"$1"' "$rc" "$err"
 
+# ---------------- figures of an area, within scope ----------------
+out=$(AS beilong figures)
+check "committee 北龙: its community's figures (2 residents, 1 woman aged 15-59, facilities)" \
+    bash -c 'grep -q "^figures for 350802001002 (1 community)" <<<"$0" && grep -qE "^  total +2$" <<<"$0"' "$out"
+AS beilong figures 350802001003 >/dev/null 2>&1; rc=$?
+check_eq "committee 北龙: another community's figures refused" 1 "$rc"
+out=$(AS dongcheng figures)
+check "street 东城: its street's figures (3 residents in its communities)" grep -qE "^  total +3$" <<<"$out"
+out=$(AS ops figures)
+check "operator: the district's figures (4 residents)" grep -qE "^  total +4$" <<<"$out"
+
 # ---------------- operator ----------------
 out=$(AS ops get --idno "$A" 2>"$T_TMP/ops.err"); rc=$?
 check_eq "operator: get refused (status 1)" 1 "$rc"
