@@ -119,6 +119,26 @@ err=$(AS dongcheng get --idno "$C" 2>&1 >/dev/null); rc=$?
 check "street 东城: the 溪南 (南城街道) resident refused with a message" \
     bash -c '[ "$0" = 1 ] && grep -q "^hubctl: .*street" <<<"$1"' "$rc" "$err"
 
+# ---------------- search: any script, homophones, pinyin; within scope ----------------
+out=$(CTL search --name 陳松)
+check "search: the traditional 陳松 finds 陈松, by name" grep -qE "^[0-9]+ +陈松 +1975-05-05 +350802001003 +name$" <<<"$out"
+out=$(CTL search --name 林莉)
+check "search: the homophone 林莉 finds 林丽 (same pinyin)" grep -qE "^$WID +林丽 .* same pinyin$" <<<"$out"
+out=$(CTL search --name "Lin Li")
+check "search: pinyin 'Lin Li' finds 林丽" grep -qE "^$WID +林丽 .* pinyin$" <<<"$out"
+out=$(CTL search --name 林丽 --birth 1990)
+check "search: name and birth year together" grep -qE "^$WID +林丽 .* same pinyin|name, birth year$" <<<"$out"
+out=$(CTL search --phone "139-0597-1236")
+check "search: by phone in any form" grep -qE " 陈松 .*phone$" <<<"$out"
+out=$(CTL search --address 龙津路)
+check_eq "search: by an address fragment (two in 龙津路)" 2 "$(grep -c ' address$' <<<"$out")"
+out=$(AS beilong search --address 路)
+check "search as committee 北龙: only its residents" bash -c 'grep -q 林丽 <<<"$0" && ! grep -q 陈松 <<<"$0"' "$out"
+AS ops search --name 林丽 >/dev/null 2>&1; rc=$?
+check_eq "search as operator: refused" 1 "$rc"
+out=$(CTL household 900000002)
+check "household: its member with the relation" grep -qE "^$WID +林丽 .*户主$" <<<"$out"
+
 # ---------------- figures of an area, within scope ----------------
 out=$(AS beilong figures)
 check "committee 北龙: its community's figures (2 residents, 1 woman aged 15-59, facilities)" \
