@@ -59,6 +59,8 @@ s_usage(FILE *f)
             "                         find residents: the name in any script or in pinyin\n"
             "                         (张伟, 張偉, zhang wei), ranked, with why each matched\n"
             "  household NUMBER       everyone registered in a household, with relations\n"
+            "  history --resident ID  what changed for a resident: every record version with\n"
+            "                         when and from which department, and its merges and splits\n"
             "  figures [AREA]         a community's (code), a street's or the district's figures:\n"
             "                         population by age band and gender, households, floating\n"
             "                         population, employment, entitlements and amounts,\n"
@@ -450,6 +452,21 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
+    } else if (strcmp(cmd, "history") == 0) {
+        long long id = i + 2 == argc && strcmp(argv[i], "--resident") == 0 ? atoll(argv[i + 1]) : 0;
+        if (id <= 0) {
+            fprintf(stderr, "hubctl: history --resident ID\n");
+            return 2;
+        }
+        char err[1200];
+        client_t *c = client_new(&o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            return 2;
+        }
+        int rc = s_admin(c, "history", id, NULL, NULL, NULL, timeout_ms);
+        client_destroy(&c);
+        return rc;
     } else if (strcmp(cmd, "figures") == 0) {
         const char *area = i < argc ? argv[i++] : "";
         if (i != argc) {

@@ -477,6 +477,77 @@ s_area(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t 
     free(text);
 }
 
+/* ---- what changed for a resident ---- */
+
+static int
+s_cmp_received(const void *x, const void *y)
+{
+    const stored_rec_t *a = x, *b = y;
+    if (a->received_ms != b->received_ms)
+        return a->received_ms < b->received_ms ? -1 : 1;
+    return a->id.v < b->id.v ? -1 : a->id.v > b->id.v;
+}
+
+static void
+s_history(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+          uint8_t **frame, size_t *len)
+{
+    static const char *depts[] = {"?", "police", "familyplanning", "labour", "civilaffairs"};
+    resident_id_t final;
+    resident_view_t v;
+    snprintf(look->args, sizeof look->args, "history resident=%lld", (long long)q->resident_id);
+    hub_err_t err = store_resident_follow(ctx->reader, (resident_id_t){q->resident_id}, &final);
+    if (err == HUB_OK)
+        err = store_resident_view(ctx->reader, final, &v);
+    if (err != HUB_OK) {
+        s_refuse(look, err, err == HUB_ENOTFOUND ? "no resident has that id" : hub_strerror(err), out_seq, frame, len);
+        return;
+    }
+    if ((err = s_golden(ctx->reader, ctx->rules, &v)) != HUB_OK || !s_in_scope(ctx, who, &v)) {
+        snprintf(look->residents, sizeof look->residents, ",%lld,", (long long)v.id.v);
+        s_refuse(look, err != HUB_OK ? err : HUB_EDENIED,
+                 err != HUB_OK ? hub_strerror(err) : "that resident does not live in your community or street",
+                 out_seq, frame, len);
+        store_view_free(&v);
+        return;
+    }
+    if (who->kind == ROLE_COMMITTEE || who->kind == ROLE_STREET)
+        s_mask_view(&v);
+    snprintf(look->residents, sizeof look->residents, ",%lld,", (long long)v.id.v);
+    qsort(v.recs, v.nrecs, sizeof *v.recs, s_cmp_received);
+    size_t cap = 65536, l = 0;
+    char *text = HUB_CHECK_ALLOC(malloc(cap));
+    l += (size_t)snprintf(text + l, cap - l, "history of resident %lld, oldest first\n", (long long)v.id.v);
+    for (size_t i = 0; i < v.nrecs && l < cap - 400; i++) {
+        const stored_rec_t *r = &v.recs[i];
+        char when[32];
+        time_t sec = (time_t)(r->received_ms / 1000);
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        l += (size_t)snprintf(text + l, cap - l, "  %s  %s record %s from %s row %u%s\n", when,
+                              depts[r->source >= 1 && r->source <= 4 ? r->source : 0], r->source_key, r->origin_file,
+                              r->origin_row, r->current ? "" : "  (since replaced by a newer version)");
+    }
+    event_row_t ev[64];
+    size_t ne = 0;
+    if (store_events(ctx->reader, v.id, 64, ev, &ne) == HUB_OK && ne)
+        l += (size_t)snprintf(text + l, cap - l, "merges and splits\n");
+    for (size_t i = ne; i-- > 0 && l < cap - 400;) {
+        char when[32];
+        time_t sec = (time_t)(ev[i].at_ms / 1000);
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        l += (size_t)snprintf(text + l, cap - l, "  %s  %s with resident %lld by %s (score %.1f)%s\n", when,
+                              ev[i].kind, (long long)(ev[i].resident.v == v.id.v ? ev[i].other.v : ev[i].resident.v),
+                              ev[i].decided_by, ev[i].score, ev[i].undone_by ? ", undone" : "");
+    }
+    codec_encode_report(HUB_OK, text, out_seq, frame, len);
+    free(text);
+    store_view_free(&v);
+}
+
 /* Which roles may ask what; NULL when who may, else why not. */
 static const char *
 s_may(const principal_t *who, const query_t *q)
@@ -500,6 +571,8 @@ s_may(const principal_t *who, const query_t *q)
     case QUERY_ADMIN:
         if (strcmp(q->command, "area-stats") == 0)
             return NULL;   /* within the reader's scope: s_area */
+        if (strcmp(q->command, "history") == 0)
+            return personal ? NULL : "operators see personal data only inside a review item they decide";
         if (!strncmp(q->command, "principal-", 10) || !strncmp(q->command, "audit", 5))
             return k == ROLE_ADMIN ? NULL : "only an administrator manages principals and reads the audit log";
         return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "review and rematch are operators' work";
@@ -576,6 +649,10 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
         case QUERY_ADMIN: {
             if (strcmp(q->command, "area-stats") == 0) {
                 s_area(ctx, who, q, &look, out_seq, frame, len);
+                break;
+            }
+            if (strcmp(q->command, "history") == 0) {
+                s_history(ctx, who, q, &look, out_seq, frame, len);
                 break;
             }
             char *report = NULL;

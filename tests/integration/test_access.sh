@@ -139,6 +139,12 @@ check_eq "search as operator: refused" 1 "$rc"
 out=$(CTL household 900000002)
 check "household: its member with the relation" grep -qE "^$WID +林丽 .*户主$" <<<"$out"
 
+AS beilong history --resident "$WID" | grep -q "familyplanning record JS2019000123"
+check_eq "history as committee 北龙: its resident's records" 0 "$?"
+BID=$(CTL get --idno "$B" | awk '/^resident /{print $2; exit}')
+AS beilong history --resident "$BID" >/dev/null 2>&1; rc=$?
+check_eq "history as committee 北龙: another community's resident refused" 1 "$rc"
+
 # ---------------- figures of an area, within scope ----------------
 out=$(AS beilong figures)
 check "committee 北龙: its community's figures (2 residents, 1 woman aged 15-59, facilities)" \
