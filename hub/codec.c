@@ -198,6 +198,8 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.name = q->admin->name;
             out->query.role = q->admin->role;
             out->query.public_key = q->admin->public_key;
+            out->query.filter = q->admin->filter;
+            out->query.after = q->admin->has_after ? q->admin->after : 0;
             return HUB_OK;
         default:
             snprintf(why, whycap, "query of an unknown kind");

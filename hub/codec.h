@@ -24,6 +24,7 @@ typedef struct {
     const char *community;     /* QUERY_FACILITIES: as asked (NULL: every facility) */
     const char *command;       /* QUERY_ADMIN, with resident_id as its id and limit */
     const char *name, *role, *public_key;   /* QUERY_ADMIN principal-add/-revoke */
+    const char *filter;        /* QUERY_ADMIN roster (with after as the page cursor) */
     const char *purpose;       /* why the reader asks ("" when not said) */
     const char *s_name, *s_birth, *s_phone, *s_address;   /* QUERY_SEARCH; QUERY_HOUSEHOLD: s_name is the number */
 } query_t;

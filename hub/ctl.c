@@ -59,6 +59,10 @@ s_usage(FILE *f)
             "                         find residents: the name in any script or in pinyin\n"
             "                         (张伟, 張偉, zhang wei), ranked, with why each matched\n"
             "  household NUMBER       everyone registered in a household, with relations\n"
+            "  roster [AREA] [--age LO-HI] [--gender M|F] [--status S] [--category 户籍人口|流动人口]\n"
+            "         [--employment E] [--entitlement CAT[:STATUS]] [--volunteer] [--household N]\n"
+            "         [--csv | --json]\n"
+            "                         the residents of a community or street (your own by default)\n"
             "  history --resident ID  what changed for a resident: every record version with\n"
             "                         when and from which department, and its merges and splits\n"
             "  figures [AREA]         a community's (code), a street's or the district's figures:\n"
@@ -452,6 +456,92 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: facilities takes only --community CODE\n");
             return 2;
         }
+    } else if (strcmp(cmd, "roster") == 0) {
+        /* roster [AREA] [--age LO-HI] [--gender M|F] [--status S] [--category C] [--employment E]
+        **        [--entitlement CAT[:STATUS]] [--volunteer] [--household N] [--csv | --json] */
+        const char *area = i < argc && strncmp(argv[i], "--", 2) != 0 ? argv[i++] : "";
+        char filter[512] = "";
+        int format = 0;   /* 0 table, 1 csv, 2 json */
+        for (; i < argc; i++) {
+            const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+            size_t l = strlen(filter);
+            if (!strcmp(a, "--csv")) format = 1;
+            else if (!strcmp(a, "--json")) format = 2;
+            else if (!strcmp(a, "--volunteer")) snprintf(filter + l, sizeof filter - l, "%svolunteer", l ? "," : "");
+            else if (v && (!strcmp(a, "--age") || !strcmp(a, "--gender") || !strcmp(a, "--status")
+                           || !strcmp(a, "--category") || !strcmp(a, "--employment") || !strcmp(a, "--entitlement")
+                           || !strcmp(a, "--household"))) {
+                snprintf(filter + l, sizeof filter - l, "%s%s=%s", l ? "," : "", a + 2, v);
+                i++;
+            } else {
+                fprintf(stderr, "hubctl: roster [AREA] [--age LO-HI] [--gender M|F] [--status S] [--category C]\n"
+                                "        [--employment E] [--entitlement CAT[:STATUS]] [--volunteer] [--household N]\n"
+                                "        [--csv | --json]\n");
+                return 2;
+            }
+        }
+        char err[1200];
+        client_t *c = client_new(&o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            return 2;
+        }
+        int rc = 0;
+        long long after = 0, total = 0;
+        if (format == 1)
+            printf("resident_id,name,birth_date,community\n");
+        else if (format == 2)
+            printf("[");
+        else
+            s_cell("resident", 10), s_cell("name", 14), s_cell("born", 12), printf("community\n");
+        for (uint64_t seq = 1;; seq++) {
+            Hub__Admin ad = HUB__ADMIN__INIT;
+            ad.command = "roster";
+            ad.name = (char *)area;
+            ad.filter = filter;
+            ad.has_after = 1;
+            ad.after = after;
+            Hub__Query q = HUB__QUERY__INIT;
+            q.q_case = HUB__QUERY__Q_ADMIN;
+            q.admin = &ad;
+            Hub__Message *m = s_ask(c, &q, timeout_ms, seq);
+            if (!m) {
+                rc = 3;
+                break;
+            }
+            if ((rc = s_refused(m->answer)) != 0) {
+                hub__message__free_unpacked(m, NULL);
+                break;
+            }
+            size_t n = m->answer->n_hits;
+            for (size_t k = 0; k < n; k++, total++) {
+                const Hub__SearchHit *h = m->answer->hits[k];
+                if (format == 1) {
+                    printf("%lld,", (long long)h->resident_id);
+                    s_csv(h->name);
+                    printf(",%s,%s\n", h->birth_date ? h->birth_date : "", h->community ? h->community : "");
+                } else if (format == 2) {
+                    printf("%s\n  {\"resident_id\": %lld, \"name\": \"%s\", \"birth_date\": \"%s\", \"community\": \"%s\"}",
+                           total ? "," : "", (long long)h->resident_id, h->name ? h->name : "",
+                           h->birth_date ? h->birth_date : "", h->community ? h->community : "");
+                } else {
+                    char id[24];
+                    snprintf(id, sizeof id, "%lld", (long long)h->resident_id);
+                    s_cell(id, 10), s_cell(h->name, 14), s_cell(h->birth_date, 12);
+                    printf("%s\n", h->community ? h->community : "");
+                }
+                after = h->resident_id;
+            }
+            hub__message__free_unpacked(m, NULL);
+            if (n < 100)
+                break;
+        }
+        if (format == 2 && rc == 0)
+            printf("\n]\n");
+        else if (format == 0 && rc == 0)
+            printf("%lld resident%s\n", total, total == 1 ? "" : "s");
+        client_destroy(&c);
+        return rc;
     } else if (strcmp(cmd, "history") == 0) {
         long long id = i + 2 == argc && strcmp(argv[i], "--resident") == 0 ? atoll(argv[i + 1]) : 0;
         if (id <= 0) {

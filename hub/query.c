@@ -410,36 +410,131 @@ s_household(const query_ctx_t *ctx, const principal_t *who, const query_t *q, lo
 
 /* ---- figures of an area ---- */
 
-static void
-s_area(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
-       uint8_t **frame, size_t *len)
+/* The communities of an area (a code, a street, "" for the reader's whole
+** scope) that the reader may see, as ",code,code,"; how many. */
+static size_t
+s_area_codes(const query_ctx_t *ctx, const principal_t *who, const char *area, char *codes, size_t cap)
 {
-    const char *area = q->name && *q->name ? q->name : who->kind == ROLE_COMMITTEE || who->kind == ROLE_STREET
-                                                            ? who->scope : "";
-    char codes[2048] = ",";
     size_t n = 0;
+    snprintf(codes, cap, ",");
     for (size_t i = 0; i < adp_communities_count(ctx->communities); i++) {
         const char *code = adp_community_code_at(ctx->communities, i);
         const char *street = adp_community_street(ctx->communities, code);
         bool in_area = !*area || strcmp(area, code) == 0 || strcmp(area, street) == 0;
         if (in_area && s_community_in_scope(ctx, who, code)) {
             size_t l = strlen(codes);
-            snprintf(codes + l, sizeof codes - l, "%s,", code);
+            snprintf(codes + l, cap - l, "%s,", code);
             n++;
         }
     }
-    snprintf(look->args, sizeof look->args, "area=%s", area);
-    if (n == 0) {
-        s_refuse(look, *area && who->kind != ROLE_COMMITTEE && who->kind != ROLE_STREET ? HUB_ENOTFOUND : HUB_EDENIED,
-                 *area ? "no community or street of yours has that name or code" : "no area in your scope",
-                 out_seq, frame, len);
-        return;
-    }
-    char today[11];
+    return n;
+}
+
+static void
+s_today(char out[11])
+{
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static bool
+s_no_area(look_t *look, const principal_t *who, const char *area, size_t n, uint64_t out_seq, uint8_t **frame,
+          size_t *len)
+{
+    if (n)
+        return false;
+    s_refuse(look, *area && who->kind != ROLE_COMMITTEE && who->kind != ROLE_STREET ? HUB_ENOTFOUND : HUB_EDENIED,
+             *area ? "no community or street of yours has that name or code" : "no area in your scope", out_seq,
+             frame, len);
+    return true;
+}
+
+/* "age=18-60,gender=F,status=正常,category=流动人口,employment=失业,
+** entitlement=城市低保[:在保],volunteer,household=N" into f (strings point into buf). */
+static bool
+s_roster_filter(const char *text, char *buf, size_t cap, roster_filter_t *f, const char **why)
+{
+    *f = (roster_filter_t){.age_min = -1, .age_max = -1};
+    snprintf(buf, cap, "%s", text ? text : "");
+    for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(kv, '=');
+        if (v)
+            *v++ = 0;
+        if (!strcmp(kv, "age") && v && sscanf(v, "%d-%d", &f->age_min, &f->age_max) == 2) ;
+        else if (!strcmp(kv, "gender") && v && (!strcmp(v, "M") || !strcmp(v, "F"))) f->gender = v;
+        else if (!strcmp(kv, "status") && v) f->status = v;
+        else if (!strcmp(kv, "category") && v) f->category = v;
+        else if (!strcmp(kv, "employment") && v) f->employment = v;
+        else if (!strcmp(kv, "household") && v) f->household = v;
+        else if (!strcmp(kv, "volunteer") && !v) f->entitlement = "社区志愿者", f->entitlement_status = "在保";
+        else if (!strcmp(kv, "entitlement") && v) {
+            f->entitlement = v;
+            char *colon = strchr(v, ':');
+            if (colon) {
+                *colon = 0;
+                f->entitlement_status = colon + 1;
+            }
+        } else {
+            *why = "filters: age=LO-HI, gender=M|F, status=, category=, employment=, entitlement=CAT[:STATUS], "
+                   "volunteer, household=";
+            return false;
+        }
+    }
+    return true;
+}
+
+#define ROSTER_PAGE 100
+
+static void
+s_roster(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+         uint8_t **frame, size_t *len)
+{
+    const char *area = q->name ? q->name : "";
+    char codes[2048], buf[512], today[11];
+    const char *why = NULL;
+    roster_filter_t f;
+    size_t n = s_area_codes(ctx, who, area, codes, sizeof codes);
+    snprintf(look->args, sizeof look->args, "roster area=%s filter=%.100s after=%lld", area,
+             q->filter ? q->filter : "", (long long)q->after);
+    if (s_no_area(look, who, area, n, out_seq, frame, len))
+        return;
+    if (!s_roster_filter(q->filter, buf, sizeof buf, &f, &why)) {
+        s_refuse(look, HUB_EINVAL, why, out_seq, frame, len);
+        return;
+    }
+    s_today(today);
+    search_hit_t *hits = HUB_CHECK_ALLOC(calloc(ROSTER_PAGE, sizeof *hits));
+    size_t k = 0;
+    hub_err_t err = store_roster(ctx->reader, codes, today, &f, q->after, ROSTER_PAGE, hits, &k);
+    if (err != HUB_OK) {
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+    } else {
+        for (size_t i = 0; i < k; i++) {
+            size_t l = strlen(look->residents);
+            if (l < sizeof look->residents - 24)
+                snprintf(look->residents + l, sizeof look->residents - l, "%s%lld,", l ? "" : ",",
+                         (long long)hits[i].resident.v);
+        }
+        codec_encode_hits(hits, k, out_seq, frame, len);
+    }
+    free(hits);
+}
+
+static void
+s_area(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+       uint8_t **frame, size_t *len)
+{
+    const char *area = q->name && *q->name ? q->name : who->kind == ROLE_COMMITTEE || who->kind == ROLE_STREET
+                                                            ? who->scope : "";
+    char codes[2048];
+    size_t n = s_area_codes(ctx, who, area, codes, sizeof codes);
+    snprintf(look->args, sizeof look->args, "area=%s", area);
+    if (s_no_area(look, who, area, n, out_seq, frame, len))
+        return;
+    char today[11];
+    s_today(today);
     area_stats_t st;
     hub_err_t err = store_area_stats(ctx->reader, codes, today, &st);
     if (err != HUB_OK) {
@@ -571,7 +666,7 @@ s_may(const principal_t *who, const query_t *q)
     case QUERY_ADMIN:
         if (strcmp(q->command, "area-stats") == 0)
             return NULL;   /* within the reader's scope: s_area */
-        if (strcmp(q->command, "history") == 0)
+        if (strcmp(q->command, "history") == 0 || strcmp(q->command, "roster") == 0)
             return personal ? NULL : "operators see personal data only inside a review item they decide";
         if (!strncmp(q->command, "principal-", 10) || !strncmp(q->command, "audit", 5))
             return k == ROLE_ADMIN ? NULL : "only an administrator manages principals and reads the audit log";
@@ -649,6 +744,10 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
         case QUERY_ADMIN: {
             if (strcmp(q->command, "area-stats") == 0) {
                 s_area(ctx, who, q, &look, out_seq, frame, len);
+                break;
+            }
+            if (strcmp(q->command, "roster") == 0) {
+                s_roster(ctx, who, q, &look, out_seq, frame, len);
                 break;
             }
             if (strcmp(q->command, "history") == 0) {

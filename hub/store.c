@@ -1760,3 +1760,60 @@ store_area_stats(store_t *self, const char *codes, const char *ref_date, area_st
         err = s_area_rows(self, sql[i], codes, ref_date, s_area_put, out);
     return err;
 }
+
+hub_err_t
+store_roster(store_t *self, const char *codes, const char *ref_date, const roster_filter_t *f, int64_t after,
+             size_t limit, search_hit_t *out, size_t *n)
+{
+    static const char *sql =
+        "WITH res AS (SELECT s.resident_id r,"
+        "  coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END), max(p.community_code)) c,"
+        "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"
+        "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"
+        "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)) nm, max(p.age) age"
+        "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"
+        "  WHERE s.current = 1 AND s.resident_id IS NOT NULL GROUP BY s.resident_id),"
+        " area AS (SELECT r, c, b, g, nm,"
+        "  coalesce(CAST((julianday(?2) - julianday(b)) / 365.2425 AS INTEGER), age) y FROM res"
+        "  WHERE instr(?1, ',' || c || ',') > 0)"
+        " SELECT r, nm, b, c FROM area a WHERE r > ?3"
+        "  AND (?4 IS NULL OR a.y >= ?4) AND (?5 IS NULL OR a.y <= ?5) AND (?6 IS NULL OR a.g = ?6)"
+        "  AND (?7 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
+        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.status = ?7))"
+        "  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
+        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?8))"
+        "  AND (?9 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN labour_facts x ON x.record_id = s.id"
+        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.employment_status = ?9))"
+        "  AND (?10 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN civil_entitlements x ON x.record_id = s.id"
+        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)))"
+        "  AND (?12 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
+        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.household_no = ?12))"
+        " ORDER BY r LIMIT ?13";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return s_err(self, sqlite3_errcode(self->db), "roster");
+    sqlite3_bind_text(st, 1, codes, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ref_date, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, after);
+    if (f->age_min >= 0)
+        sqlite3_bind_int(st, 4, f->age_min);
+    if (f->age_max >= 0)
+        sqlite3_bind_int(st, 5, f->age_max);
+    const char *texts[] = {f->gender, f->status, f->category, f->employment, f->entitlement, f->entitlement_status,
+                           f->household};
+    for (int i = 0; i < 7; i++)
+        s_bind_text(st, 6 + i, texts[i] && *texts[i] ? texts[i] : NULL);
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)limit);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+        search_hit_t *h = &out[(*n)++];
+        memset(h, 0, sizeof *h);
+        h->resident.v = sqlite3_column_int64(st, 0);
+        s_text(st, 1, h->name, sizeof h->name);
+        s_text(st, 2, h->birth, sizeof h->birth);
+        s_text(st, 3, h->community, sizeof h->community);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "roster");
+}

@@ -241,4 +241,15 @@ typedef struct {
 
 hub_err_t store_area_stats(store_t *self, const char *codes, const char *ref_date, area_stats_t *out);
 
+/* A roster's filters (NULL / -1: any). */
+typedef struct {
+    int age_min, age_max;
+    const char *gender, *status, *category, *employment, *entitlement, *entitlement_status, *household;
+} roster_filter_t;
+
+/* Residents of the communities in codes (",code,code,") passing f, by id
+** after `after`, at most limit, into out (why empty). */
+hub_err_t store_roster(store_t *self, const char *codes, const char *ref_date, const roster_filter_t *f, int64_t after,
+                       size_t limit, search_hit_t *out, size_t *n);
+
 #endif

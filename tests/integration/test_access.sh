@@ -145,6 +145,21 @@ BID=$(CTL get --idno "$B" | awk '/^resident /{print $2; exit}')
 AS beilong history --resident "$BID" >/dev/null 2>&1; rc=$?
 check_eq "history as committee 北龙: another community's resident refused" 1 "$rc"
 
+# ---------------- roster: residents of an area, filtered, within scope ----------------
+out=$(AS beilong roster)
+check "roster as committee 北龙: its two residents" bash -c 'grep -q "^2 residents$" <<<"$0" && grep -q 林丽 <<<"$0" && grep -q 林晓 <<<"$0"' "$out"
+out=$(AS beilong roster --gender F --csv)
+check_eq "roster --gender F --csv: header and the woman" "resident_id,name,birth_date,community
+$WID,林丽,1990-01-01,350802001002" "$out"
+out=$(AS beilong roster --age 30-40 --json)
+check "roster --age 30-40 --json: only the 36-year-old" bash -c 'grep -q "\"name\": \"林丽\"" <<<"$0" && ! grep -q 林晓 <<<"$0"' "$out"
+out=$(AS beilong roster --household 900000001)
+check "roster --household: the household's member" bash -c 'grep -q 林晓 <<<"$0" && grep -q "^1 resident$" <<<"$0"' "$out"
+AS beilong roster 350802001003 >/dev/null 2>&1; rc=$?
+check_eq "roster as committee 北龙 of another community: refused" 1 "$rc"
+out=$(AS fpdesk roster 东城街道 --category 户籍人口)
+check "roster as a department, a whole street" grep -q "^3 residents$" <<<"$out"
+
 # ---------------- figures of an area, within scope ----------------
 out=$(AS beilong figures)
 check "committee 北龙: its community's figures (2 residents, 1 woman aged 15-59, facilities)" \
