@@ -399,6 +399,17 @@ s_facilities(client_t *c, const char *community, int timeout_ms)
     return rc;
 }
 
+/* The client for o, or NULL after saying why. */
+static client_t *
+s_connect(const client_opts_t *o)
+{
+    char err[1200];
+    client_t *c = client_new(o, err, sizeof err);
+    if (!c)
+        fprintf(stderr, "hubctl: %s\n", err);
+    return c;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -480,12 +491,9 @@ main(int argc, char **argv)
                 return 2;
             }
         }
-        char err[1200];
-        client_t *c = client_new(&o, err, sizeof err);
-        if (!c) {
-            fprintf(stderr, "hubctl: %s\n", err);
+        client_t *c = s_connect(&o);
+        if (!c)
             return 2;
-        }
         int rc = 0;
         long long after = 0, total = 0;
         if (format == 1)
@@ -548,12 +556,9 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: history --resident ID\n");
             return 2;
         }
-        char err[1200];
-        client_t *c = client_new(&o, err, sizeof err);
-        if (!c) {
-            fprintf(stderr, "hubctl: %s\n", err);
+        client_t *c = s_connect(&o);
+        if (!c)
             return 2;
-        }
         int rc = s_admin(c, "history", id, NULL, NULL, NULL, timeout_ms);
         client_destroy(&c);
         return rc;
@@ -563,12 +568,9 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: figures [COMMUNITY-CODE | STREET]\n");
             return 2;
         }
-        char err[1200];
-        client_t *c = client_new(&o, err, sizeof err);
-        if (!c) {
-            fprintf(stderr, "hubctl: %s\n", err);
+        client_t *c = s_connect(&o);
+        if (!c)
             return 2;
-        }
         int rc = s_admin(c, "area-stats", 0, area, NULL, NULL, timeout_ms);
         client_destroy(&c);
         return rc;
@@ -600,12 +602,9 @@ main(int argc, char **argv)
             q.q_case = HUB__QUERY__Q_SEARCH;
             q.search = &sq;
         }
-        char err[1200];
-        client_t *c = client_new(&o, err, sizeof err);
-        if (!c) {
-            fprintf(stderr, "hubctl: %s\n", err);
+        client_t *c = s_connect(&o);
+        if (!c)
             return 2;
-        }
         int rc = s_hits(c, &q, timeout_ms);
         client_destroy(&c);
         return rc;
@@ -649,12 +648,9 @@ main(int argc, char **argv)
             }
             pub = kp.public_;
         }
-        char err[1200];
-        client_t *c = client_new(&o, err, sizeof err);
-        if (!c) {
-            fprintf(stderr, "hubctl: %s\n", err);
+        client_t *c = s_connect(&o);
+        if (!c)
             return 2;
-        }
         int rc = s_admin(c, command, id, name, role, pub, timeout_ms);
         client_destroy(&c);
         return rc;
@@ -677,12 +673,9 @@ main(int argc, char **argv)
             fprintf(stderr, "hubctl: %s needs %s\n", command, needs_id ? "one id (a number)" : "no more arguments");
             return 2;
         }
-        char err[1200];
-        client_t *c = client_new(&o, err, sizeof err);
-        if (!c) {
-            fprintf(stderr, "hubctl: %s\n", err);
+        client_t *c = s_connect(&o);
+        if (!c)
             return 2;
-        }
         int rc = s_admin(c, command, id, NULL, NULL, NULL, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
         client_destroy(&c);
         return rc;
@@ -690,12 +683,9 @@ main(int argc, char **argv)
         fprintf(stderr, "hubctl: unknown command `%s`\n", cmd);
         return s_usage(stderr);
     }
-    char err[1200];
-    client_t *c = client_new(&o, err, sizeof err);
-    if (!c) {
-        fprintf(stderr, "hubctl: %s\n", err);
+    client_t *c = s_connect(&o);
+    if (!c)
         return 2;
-    }
     int rc = strcmp(cmd, "get") == 0          ? s_get(c, idno, resident, timeout_ms)
              : strcmp(cmd, "stats") == 0      ? s_stats(c, timeout_ms)
              : strcmp(cmd, "facilities") == 0 ? s_facilities(c, community, timeout_ms)
