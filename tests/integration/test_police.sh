@@ -103,7 +103,7 @@ check "stop is logged" grep -q '"msgid":"HUB-STOP"' "$H/hub.log"
 # --- SIGKILL mid-load: every acknowledged row there exactly once ---
 H2=$T_TMP/hub2
 hub_init "$H2" 16110
-hub_start "$H2" >/dev/null
+check "a second hub starts for the crash test" hub_start "$H2"
 "$BIN/gen-district" --out "$T_TMP/big" --people 30000 --seed 11 >/dev/null
 BIG=$T_TMP/big/hukou_20261101.csv
 big_rows=$(grep -c ",police," "$T_TMP/big/truth.csv")
@@ -118,7 +118,7 @@ kill -9 "$HUB_PID"; wait "$HUB_PID" 2>/dev/null
 mid=$(sql "$H2" "SELECT count(*) FROM source_records")
 check "hub was killed mid-load ($mid of $big_rows stored)" test "$mid" -gt 0 -a "$mid" -lt "$big_rows"
 sleep 0.5
-hub_start "$H2" >/dev/null
+check "the killed hub starts again" hub_start "$H2"
 wait "$APID"; rc=$?
 check_eq "adapter finishes after the hub comes back" 0 "$rc"
 read -r _ _ _ _ acc _ dup _ rej _ < <(tr -d ',' < "$T_TMP/kill.out")
