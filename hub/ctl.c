@@ -59,6 +59,7 @@ s_usage(FILE *f)
             "                         find residents: the name in any script or in pinyin\n"
             "                         (张伟, 張偉, zhang wei), ranked, with why each matched\n"
             "  household NUMBER       everyone registered in a household, with relations\n"
+            "                         (search and household take --csv or --json too)\n"
             "  roster [AREA] [--age LO-HI] [--gender M|F] [--status S] [--category 户籍人口|流动人口]\n"
             "         [--employment E] [--entitlement CAT[:STATUS]] [--volunteer] [--household N]\n"
             "         [--csv | --json]\n"
@@ -239,26 +240,91 @@ s_cell(const char *s, int width)
         putchar(' ');
 }
 
+/* Residents found: a table, CSV or JSON (format 0, 1, 2), with or without why. */
+enum { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+static void s_csv(const char *s);
+
+static void
+s_hits_header(int format, bool why)
+{
+    if (format == FMT_CSV)
+        printf("resident_id,name,birth_date,community%s\n", why ? ",why" : "");
+    else if (format == FMT_JSON)
+        printf("[");
+    else {
+        s_cell("resident", 10), s_cell("name", 14), s_cell("born", 12);
+        if (why)
+            s_cell("community", 14);
+        printf("%s\n", why ? "why" : "community");
+    }
+}
+
+/* A JSON string, escaped. */
+static void
+s_json(const char *s)
+{
+    putchar('"');
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static void
+s_hit_line(const Hub__SearchHit *h, int format, bool why, long long index)
+{
+    if (format == FMT_CSV) {
+        printf("%lld,", (long long)h->resident_id);
+        s_csv(h->name);
+        printf(",%s,%s", h->birth_date ? h->birth_date : "", h->community ? h->community : "");
+        if (why) {
+            putchar(',');
+            s_csv(h->why);
+        }
+        putchar('\n');
+    } else if (format == FMT_JSON) {
+        printf("%s\n  {\"resident_id\": %lld, \"name\": ", index ? "," : "", (long long)h->resident_id);
+        s_json(h->name);
+        printf(", \"birth_date\": ");
+        s_json(h->birth_date);
+        printf(", \"community\": ");
+        s_json(h->community);
+        if (why) {
+            printf(", \"why\": ");
+            s_json(h->why);
+        }
+        printf("}");
+    } else {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)h->resident_id);
+        s_cell(id, 10), s_cell(h->name, 14), s_cell(h->birth_date, 12);
+        if (why)
+            s_cell(h->community, 14);
+        printf("%s\n", why ? (h->why ? h->why : "") : (h->community ? h->community : ""));
+    }
+}
+
 static int
-s_hits(client_t *c, Hub__Query *q, int timeout_ms)
+s_hits(client_t *c, Hub__Query *q, int format, int timeout_ms)
 {
     Hub__Message *m = s_ask(c, q, timeout_ms, 1);
     if (!m)
         return 3;
     int rc = s_refused(m->answer);
-    if (!rc && m->answer->n_hits == 0)
+    if (!rc && m->answer->n_hits == 0 && format == FMT_TABLE)
         printf("nobody found\n");
-    if (!rc && m->answer->n_hits) {
-        s_cell("resident", 10), s_cell("name", 14), s_cell("born", 12), s_cell("community", 14);
-        printf("why\n");
-    }
-    for (size_t i = 0; !rc && i < m->answer->n_hits; i++) {
-        const Hub__SearchHit *h = m->answer->hits[i];
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)h->resident_id);
-        s_cell(id, 10), s_cell(h->name, 14), s_cell(h->birth_date, 12), s_cell(h->community, 14);
-        printf("%s\n", h->why ? h->why : "");
-    }
+    else if (!rc)
+        s_hits_header(format, true);
+    for (size_t i = 0; !rc && i < m->answer->n_hits; i++)
+        s_hit_line(m->answer->hits[i], format, true, (long long)i);
+    if (!rc && format == FMT_JSON)
+        printf("%s]\n", m->answer->n_hits ? "\n" : "");
     hub__message__free_unpacked(m, NULL);
     return rc;
 }
@@ -472,12 +538,12 @@ main(int argc, char **argv)
         **        [--entitlement CAT[:STATUS]] [--volunteer] [--household N] [--csv | --json] */
         const char *area = i < argc && strncmp(argv[i], "--", 2) != 0 ? argv[i++] : "";
         char filter[512] = "";
-        int format = 0;   /* 0 table, 1 csv, 2 json */
+        int format = FMT_TABLE;
         for (; i < argc; i++) {
             const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
             size_t l = strlen(filter);
-            if (!strcmp(a, "--csv")) format = 1;
-            else if (!strcmp(a, "--json")) format = 2;
+            if (!strcmp(a, "--csv")) format = FMT_CSV;
+            else if (!strcmp(a, "--json")) format = FMT_JSON;
             else if (!strcmp(a, "--volunteer")) snprintf(filter + l, sizeof filter - l, "%svolunteer", l ? "," : "");
             else if (v && (!strcmp(a, "--age") || !strcmp(a, "--gender") || !strcmp(a, "--status")
                            || !strcmp(a, "--category") || !strcmp(a, "--employment") || !strcmp(a, "--entitlement")
@@ -496,12 +562,7 @@ main(int argc, char **argv)
             return 2;
         int rc = 0;
         long long after = 0, total = 0;
-        if (format == 1)
-            printf("resident_id,name,birth_date,community\n");
-        else if (format == 2)
-            printf("[");
-        else
-            s_cell("resident", 10), s_cell("name", 14), s_cell("born", 12), printf("community\n");
+        s_hits_header(format, false);
         for (uint64_t seq = 1;; seq++) {
             Hub__Admin ad = HUB__ADMIN__INIT;
             ad.command = "roster";
@@ -524,29 +585,16 @@ main(int argc, char **argv)
             size_t n = m->answer->n_hits;
             for (size_t k = 0; k < n; k++, total++) {
                 const Hub__SearchHit *h = m->answer->hits[k];
-                if (format == 1) {
-                    printf("%lld,", (long long)h->resident_id);
-                    s_csv(h->name);
-                    printf(",%s,%s\n", h->birth_date ? h->birth_date : "", h->community ? h->community : "");
-                } else if (format == 2) {
-                    printf("%s\n  {\"resident_id\": %lld, \"name\": \"%s\", \"birth_date\": \"%s\", \"community\": \"%s\"}",
-                           total ? "," : "", (long long)h->resident_id, h->name ? h->name : "",
-                           h->birth_date ? h->birth_date : "", h->community ? h->community : "");
-                } else {
-                    char id[24];
-                    snprintf(id, sizeof id, "%lld", (long long)h->resident_id);
-                    s_cell(id, 10), s_cell(h->name, 14), s_cell(h->birth_date, 12);
-                    printf("%s\n", h->community ? h->community : "");
-                }
+                s_hit_line(h, format, false, total);
                 after = h->resident_id;
             }
             hub__message__free_unpacked(m, NULL);
             if (n < 100)
                 break;
         }
-        if (format == 2 && rc == 0)
-            printf("\n]\n");
-        else if (format == 0 && rc == 0)
+        if (format == FMT_JSON && rc == 0)
+            printf("%s]\n", total ? "\n" : "");
+        else if (format == FMT_TABLE && rc == 0)
             printf("%lld resident%s\n", total, total == 1 ? "" : "s");
         client_destroy(&c);
         return rc;
@@ -578,9 +626,17 @@ main(int argc, char **argv)
         Hub__SearchQuery sq = HUB__SEARCH_QUERY__INIT;
         Hub__HouseholdQuery hq = HUB__HOUSEHOLD_QUERY__INIT;
         Hub__Query q = HUB__QUERY__INIT;
+        int format = FMT_TABLE;
+        for (int k = i; k < argc; k++)   /* --csv / --json anywhere */
+            if (!strcmp(argv[k], "--csv") || !strcmp(argv[k], "--json")) {
+                format = !strcmp(argv[k], "--csv") ? FMT_CSV : FMT_JSON;
+                memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof *argv);
+                argc--;
+                k--;
+            }
         if (strcmp(cmd, "household") == 0) {
             if (i + 1 != argc) {
-                fprintf(stderr, "hubctl: household NUMBER\n");
+                fprintf(stderr, "hubctl: household NUMBER [--csv | --json]\n");
                 return 2;
             }
             hq.number = argv[i];
@@ -605,7 +661,7 @@ main(int argc, char **argv)
         client_t *c = s_connect(&o);
         if (!c)
             return 2;
-        int rc = s_hits(c, &q, timeout_ms);
+        int rc = s_hits(c, &q, format, timeout_ms);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "principal") == 0 || strcmp(cmd, "audit") == 0) {

@@ -136,6 +136,10 @@ out=$(AS beilong search --address 路)
 check "search as committee 北龙: only its residents" bash -c 'grep -q 林丽 <<<"$0" && ! grep -q 陈松 <<<"$0"' "$out"
 AS ops search --name 林丽 >/dev/null 2>&1; rc=$?
 check_eq "search as operator: refused" 1 "$rc"
+out=$(CTL search --name 陳松 --json)
+check "search --json: one object with why" grep -q '"name": "陈松", "birth_date": "1975-05-05", "community": "350802001003", "why": "name"}' <<<"$out"
+out=$(CTL search --name 陳松 --csv)
+check "search --csv: header and the line" grep -q '^resident_id,name,birth_date,community,why$' <<<"$out"
 out=$(CTL household 900000002)
 check "household: its member with the relation" grep -qE "^$WID +林丽 .*户主$" <<<"$out"
 
