@@ -36,6 +36,7 @@
 **   facilities_truth.csv      facility_no,community_codes: the communities each
 **                             facility serves, codes joined by ';' (owner first)
 **   truth.csv                 the answer key for persons (below)
+**   persons.csv               the population itself, true values (below)
 ** All person files are views of one population, so one person appears in
 ** several departments' files: that is what the hub has to link.
 **
@@ -65,6 +66,16 @@
 ** valid number and one with 证件号码 empty, so keyed by name, community and
 ** address. Twins and namesakes are distinct persons (distinct person_id)
 ** however alike their rows look; nothing may link them.
+**
+** persons.csv: UTF-8, LF, RFC 4180, header
+**   person_id,community_code,gender,birth_date,category,status,household_no
+** one line per person of the population in person order, true values without
+** mess: gender M or F, birth_date YYYY-MM-DD, category 户籍人口/流动人口,
+** status 正常/死亡/迁出/注销 (the snapshot's, not the delta's), the 9-digit
+** household number, and the community the police register files the person
+** under (所属社区, its 12-digit code; the current one for a person who moved).
+** It is the answer key for counts (figures, rosters) and draws nothing, so
+** it leaves every other file as it was.
 **
 ** Noise (gen_mess.h, GEN_NOISES; `--help` lists them with their default
 ** probabilities, all multiplied by --noise and clamped to 1; `--stats`
@@ -131,6 +142,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GEN_PERSONS_FILE "persons.csv"
+
 /* The department writers, run in this order. */
 static const gen_writer_t s_writers[] = {
     { "police", "hukou_YYYYMMDD.csv [hukou_YYYYMMDD_delta.csv]", gen_police_write, NULL },
@@ -182,7 +195,9 @@ s_usage(FILE *f)
             "                   equal in both months for one person and category\n"
             "  a person registered twice in one department has two rows (two keys) with one\n"
             "  person_id; twins and namesakes are distinct persons (distinct person_id)\n"
-            "facilities_truth.csv (facility_no,community_codes): codes joined by ';'\n");
+            "facilities_truth.csv (facility_no,community_codes): codes joined by ';'\n"
+            "persons.csv (person_id,community_code,gender,birth_date,category,status,\n"
+            "  household_no): one line per person, true values\n");
     fprintf(f, "noise kinds (default probability):\n");
     for (int k = 0; k < GEN_NOISE_COUNT; k++) {
         gen_noise_t n;
@@ -369,6 +384,37 @@ s_assign_stale(gen_ctx_t *ctx, gen_noise_t *noise, s_stats_t *st)
     return stale;
 }
 
+/* persons.csv (see the header): the population's true values, one line per
+** person. Draws nothing. Returns 0, or -1 with a message in err. */
+static int
+s_persons_write(const gen_district_t *d, const char *dir, char *err, size_t errlen)
+{
+    static const char *const columns[] = {
+        "person_id", "community_code", "gender", "birth_date", "category", "status",
+        "household_no",
+    };
+    gen_table_t t;
+    gen_table_init(&t, ',', true, "\n");
+    gen_table_header(&t, columns, sizeof columns / sizeof columns[0]);
+    for (size_t i = 0; i < d->npersons; i++) {
+        const gen_person_t *p = &d->persons[i];
+        char birth[16];
+        snprintf(birth, sizeof birth, "%04d-%02d-%02d", p->birth / 10000, p->birth / 100 % 100,
+                 p->birth % 100);
+        gen_table_cell(&t, p->pid);
+        gen_table_cell(&t, d->communities[p->community].code);
+        gen_table_cell(&t, p->gender == GEN_FEMALE ? "F" : "M");
+        gen_table_cell(&t, birth);
+        gen_table_cell(&t, p->floating ? "流动人口" : "户籍人口");
+        gen_table_cell(&t, gen_status_text(p->status));
+        gen_table_cell(&t, d->households[p->household].number);
+        gen_table_end_row(&t);
+    }
+    int rc = gen_file_write(dir, GEN_PERSONS_FILE, &t.buf, "UTF-8", err, errlen);
+    gen_table_fini(&t);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -426,6 +472,8 @@ main(int argc, char **argv)
             st->by_writer[i][k] = noise.hits[k] - before.hits[k];
     }
     if (rc == 0 && gen_truth_write(&truth, a.out, err, sizeof err) != 0)
+        rc = 1;
+    if (rc == 0 && s_persons_write(&d, a.out, err, sizeof err) != 0)
         rc = 1;
     if (rc != 0)
         fprintf(stderr, "gen-district: %s\n", err);
