@@ -568,6 +568,23 @@ s_audit_line(void *ctx, const audit_row_t *a)
           a->purpose, a->outcome);
 }
 
+static void
+s_quarantine_line(void *ctx, const quarantine_row_t *q)
+{
+    text_t *t = ctx;
+    time_t sec = (time_t)(q->received_ms / 1000);
+    struct tm tm;
+    char when[32], what[48];
+    gmtime_r(&sec, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (q->record_index < 0)
+        snprintf(what, sizeof what, "whole message");
+    else
+        snprintf(what, sizeof what, "record %d of batch %lld", q->record_index, (long long)q->batch_seq);
+    s_say(t, "%lld  %s  from %s  %s  %s (%lld bytes): %s\n", (long long)q->id, when, q->sender[0] ? q->sender : "?",
+          what, hub_errname(q->reason_code), (long long)q->bytes, q->reason);
+}
+
 static hub_err_t
 s_principals(admin_t *self, const char *by, const query_t *q, text_t *t)
 {
@@ -626,7 +643,11 @@ admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char 
         err = s_rematch(self, by, now_ms, &t);
     else if (strcmp(command, "estimate") == 0)
         err = s_estimate(self, &t);
-    else if (strcmp(command, "audit") == 0) {
+    else if (strcmp(command, "quarantine") == 0) {
+        err = store_quarantine_list(self->store, limit > 0 ? (size_t)limit : 100, s_quarantine_line, &t);
+        if (err == HUB_OK && !t.len)
+            s_say(&t, "nothing in quarantine\n");
+    } else if (strcmp(command, "audit") == 0) {
         if (id > 0)
             err = store_audit_of(self->store, (resident_id_t){id}, limit > 0 ? (size_t)limit : 200, s_audit_line, &t);
         else

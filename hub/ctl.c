@@ -54,6 +54,7 @@ s_usage(FILE *f)
             "  undo EVENT             put a merge or split back; the decision then sticks\n"
             "  rematch                match every stored record again (after a rule or weight\n"
             "                         change), keeping resident ids; reports what moved\n"
+            "  quarantine             refused input, newest first: when, from whom, what, why\n"
             "  estimate               Fellegi-Sunter weights estimated from the loaded data (EM)\n"
             "  search [--name N] [--birth YYYY-MM-DD|YYYY] [--phone P] [--address A]\n"
             "                         find residents: the name in any script or in pinyin\n"
@@ -711,7 +712,7 @@ main(int argc, char **argv)
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "events") == 0 || strcmp(cmd, "undo") == 0
-               || strcmp(cmd, "rematch") == 0 || strcmp(cmd, "estimate") == 0) {
+               || strcmp(cmd, "rematch") == 0 || strcmp(cmd, "estimate") == 0 || strcmp(cmd, "quarantine") == 0) {
         static char command[32];
         long long id = 0;
         const char *sub = strcmp(cmd, "review") == 0 && i < argc ? argv[i++] : NULL;

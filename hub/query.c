@@ -670,7 +670,7 @@ s_may(const principal_t *who, const query_t *q)
             return personal ? NULL : "operators see personal data only inside a review item they decide";
         if (!strncmp(q->command, "principal-", 10) || !strncmp(q->command, "audit", 5))
             return k == ROLE_ADMIN ? NULL : "only an administrator manages principals and reads the audit log";
-        return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "review and rematch are operators' work";
+        return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "review, rematch and quarantine are operators' work";
     }
     return "unknown question";
 }

@@ -184,7 +184,7 @@ enum {
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
     Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
-    Q_AUDIT_OF, Q_HOUSEHOLD,
+    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST,
     Q_N
 };
 
@@ -264,6 +264,8 @@ static const char *s_sql[Q_N] = {
                     " FROM audit_log ORDER BY id",
     [Q_AUDIT_OF] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
                    " FROM audit_log WHERE residents LIKE '%,' || ?1 || ',%' ORDER BY id DESC LIMIT ?2",
+    [Q_QUAR_LIST] = "SELECT id, received_ms, coalesce(sender, ''), coalesce(batch_seq, 0), record_index, reason_code,"
+                    " reason, length(bytes) FROM quarantine ORDER BY id DESC LIMIT ?1",
     [Q_HOUSEHOLD] = "SELECT s.resident_id, x.relation, p.name, p.birth_date, p.community_code FROM police_facts x"
                     " JOIN source_records s ON s.id=x.record_id LEFT JOIN person_facts p ON p.record_id=s.id"
                     " WHERE x.household_no=?1 AND s.current=1 ORDER BY p.birth_date, s.id LIMIT ?2",
@@ -1816,4 +1818,24 @@ store_roster(store_t *self, const char *codes, const char *ref_date, const roste
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "roster");
+}
+
+hub_err_t
+store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const quarantine_row_t *q), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_QUAR_LIST);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        quarantine_row_t q = {
+            .id = sqlite3_column_int64(st, 0), .received_ms = sqlite3_column_int64(st, 1),
+            .sender = (const char *)sqlite3_column_text(st, 2), .batch_seq = sqlite3_column_int64(st, 3),
+            .record_index = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4),
+            .reason_code = sqlite3_column_int(st, 5), .reason = (const char *)sqlite3_column_text(st, 6),
+            .bytes = sqlite3_column_int64(st, 7),
+        };
+        fn(ctx, &q);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "quarantine_list");
 }

@@ -252,4 +252,15 @@ typedef struct {
 hub_err_t store_roster(store_t *self, const char *codes, const char *ref_date, const roster_filter_t *f, int64_t after,
                        size_t limit, search_hit_t *out, size_t *n);
 
+/* Quarantined input, newest first: what, from whom, why; never its bytes. */
+typedef struct {
+    int64_t id, received_ms, batch_seq, bytes;
+    const char *sender, *reason;
+    int record_index;          /* -1: the whole message */
+    int reason_code;
+} quarantine_row_t;
+
+hub_err_t store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const quarantine_row_t *q),
+                                void *ctx);
+
 #endif

@@ -21,6 +21,16 @@ check_eq "six quarantine entries" 6 "$(stat_of "$H" quarantined)"
 check_eq "quarantine keeps the garbage bytes whole, with the reason" "1|64|not a hub.Message (undecodable protobuf)" \
     "$(sql "$H" "SELECT reason_code, length(bytes), reason FROM quarantine ORDER BY id LIMIT 1")"
 check_eq "quarantine keeps the oversized frame whole" 100000 "$(sql "$H" "SELECT length(bytes) FROM quarantine WHERE reason_code = 6")"
+q=$("$BIN/hubctl" --home "$H" quarantine)
+check_eq "hubctl quarantine lists the six entries" 6 "$(grep -c ' from police ' <<<"$q")"
+check "hubctl quarantine says what and why, without the bytes" \
+    grep -qE "^[0-9]+  [0-9T:-]+Z  from police  whole message  ETOOBIG \(100000 bytes\): message of 100000 bytes is over the limit of 65536$" <<<"$q"
+"$BIN/hubctl" --home "$H" principal add ops operator --key-out "$T_TMP/ops.key" >/dev/null
+check_eq "an operator may list the quarantine" 6 \
+    "$("$BIN/hubctl" --home "$H" --principal ops --key "$T_TMP/ops.key" quarantine | grep -c ' from police ')"
+"$BIN/hubctl" --home "$H" principal add fpdesk department:familyplanning --key-out "$T_TMP/fp.key" >/dev/null
+"$BIN/hubctl" --home "$H" --principal fpdesk --key "$T_TMP/fp.key" quarantine >/dev/null 2>&1
+check_eq "a department may not" 1 "$?"
 check_eq "each refusal is logged with its reason" 5 "$(grep -c '"msgid":"HUB-INGEST-REFUSE"' "$H/hub.log")"
 check_eq "the rejected record is logged" 1 "$(grep -c '"msgid":"HUB-INGEST-REJECT"' "$H/hub.log")"
 
