@@ -295,7 +295,7 @@ s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t 
     /* move records, grouped by (from, to), each group one event */
     for (size_t i = 0; i < n && err == HUB_OK; i++) {
         resident_id_t to = chosen[root[i]], from = nodes[i].before;
-        if (from.v == to.v || (i > 0 && false))
+        if (from.v == to.v)
             continue;
         if (from.v == 0) {   /* a new record joins */
             err = store_record_assign(self->store, nodes[i].id, to);

@@ -171,7 +171,7 @@ enum {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
     Q_BATCH_GET, Q_BATCH_PUT,
     Q_REC_SEEN, Q_REC_TOUCH, Q_REC_LATEST, Q_REC_UNCURRENT, Q_REC_PUT,
-    Q_RES_BY_IDNO, Q_RES_BY_KEY, Q_RES_NEW, Q_RES_TOUCH,
+    Q_RES_BY_KEY, Q_RES_NEW, Q_RES_TOUCH,
     Q_QUAR_PUT,
     Q_VIEW_RES, Q_VIEW_RECS, Q_LINKS,
     Q_COUNT_RES, Q_COUNT_RECS, Q_COUNT_QUAR,
@@ -290,7 +290,6 @@ static const char *s_sql[Q_N] = {
     [Q_REC_PUT] = "INSERT INTO source_records(source,source_key,digest,resident_id,changed_at,current,idno,"
                   "idno_status,sender,batch_seq,received_ms,origin_file,origin_row,body)"
                   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
-    [Q_RES_BY_IDNO] = "SELECT id FROM residents WHERE idno=?1",
     [Q_RES_BY_KEY] = "SELECT DISTINCT resident_id FROM source_records WHERE source IN (1,2,3,4)"
                      " AND source_key=?1 AND current=1 ORDER BY resident_id LIMIT ?2",
     [Q_RES_NEW] = "INSERT INTO residents(idno,created_ms,updated_ms) VALUES(?1,?2,?2)",
@@ -627,18 +626,6 @@ store_record_put(store_t *self, const store_put_t *put, record_id_t *id, store_v
     sqlite3_bind_int64(st, 1, put->resident.v);
     sqlite3_bind_int64(st, 2, put->received_ms);
     return s_exec(self, Q_RES_TOUCH);
-}
-
-hub_err_t
-store_resident_by_idno(store_t *self, const char *idno, resident_id_t *id)
-{
-    sqlite3_stmt *st = s_stmt(self, Q_RES_BY_IDNO);
-    s_bind_text(st, 1, idno);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        id->v = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "resident_by_idno");
 }
 
 hub_err_t

@@ -51,7 +51,6 @@ typedef struct {
 } store_version_t;
 hub_err_t store_record_put(store_t *self, const store_put_t *put, record_id_t *id, store_version_t *version);
 
-hub_err_t store_resident_by_idno(store_t *self, const char *idno, resident_id_t *id);
 /* Residents with a current record whose source key is exactly key (at most max). */
 hub_err_t store_residents_by_key(store_t *self, const char *key, resident_id_t *out, size_t max, size_t *n);
 hub_err_t store_resident_new(store_t *self, const char *idno, int64_t now_ms, resident_id_t *id);
