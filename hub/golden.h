@@ -10,8 +10,11 @@
 ** records, the most recent) or "recent" (the most recent observation wins,
 ** whatever its department). Defaults: the police are the authority for
 ** identity, household and life status; labour for employment; civil affairs
-** for entitlements; the most recent observation for phone, address and
-** community. Set in hub.conf as `survivorship.FIELD = RULE`.
+** for entitlements; for address and community the police register, then
+** civil affairs, labour, family planning (the order in which store.c's
+** S_RES_COMMUNITY places a resident in a community, so that the community
+** shown is the one whose committee may read it); the most recent
+** observation for the phone. Set in hub.conf as `survivorship.FIELD = RULE`.
 */
 #ifndef HUB_GOLDEN_H
 #define HUB_GOLDEN_H
@@ -31,8 +34,8 @@
     X(EMPLOYMENT, "employment_status", "labour")                           \
     X(ENTITLEMENTS, "entitlements", "civilaffairs")                        \
     X(PHONE, "phone", "recent")                                            \
-    X(ADDRESS, "address", "recent")                                        \
-    X(COMMUNITY, "community", "recent")
+    X(ADDRESS, "address", "police,civilaffairs,labour,familyplanning")                                        \
+    X(COMMUNITY, "community", "police,civilaffairs,labour,familyplanning")
 
 typedef enum {
 #define X(id, name, rule) GOLDEN_##id,

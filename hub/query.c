@@ -68,22 +68,28 @@ s_golden(store_t *reader, const golden_rules_t *rules, resident_view_t *v)
     return HUB_OK;
 }
 
-/* May who see this resident? committee: its community; street: its street. */
 static bool
-s_in_scope(const query_ctx_t *ctx, const principal_t *who, const resident_view_t *v)
+s_community_in_scope(const query_ctx_t *ctx, const principal_t *who, const char *community)
+{
+    if (who->kind == ROLE_COMMITTEE)
+        return strcmp(community, who->scope) == 0;
+    if (who->kind == ROLE_STREET) {
+        const char *street = adp_community_street(ctx->communities, community);
+        return street && strcmp(street, who->scope) == 0;
+    }
+    return true;
+}
+
+/* May who see this resident? committee: its community; street: its street
+** (the resident's community as store_resident_community places it). */
+static bool
+s_in_scope(const query_ctx_t *ctx, const principal_t *who, resident_id_t id)
 {
     if (who->kind != ROLE_COMMITTEE && who->kind != ROLE_STREET)
         return true;
-    const char *community = NULL;
-    for (size_t g = 0; g < v->ngolden; g++)
-        if (strcmp(v->golden[g].field, "community") == 0)
-            community = v->golden[g].value;
-    if (!community)
-        return false;
-    if (who->kind == ROLE_COMMITTEE)
-        return strcmp(community, who->scope) == 0;
-    const char *street = adp_community_street(ctx->communities, community);
-    return street && strcmp(street, who->scope) == 0;
+    char community[32];
+    return store_resident_community(ctx->reader, id, community, sizeof community) == HUB_OK
+           && s_community_in_scope(ctx, who, community);
 }
 
 /* Mask what a reader may not see in full: numbers in the view's own strings. */
@@ -132,7 +138,7 @@ s_get(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *
             err = store_resident_view(reader, final, &views[nv]);
         if (err == HUB_OK && (err = s_golden(reader, ctx->rules, &views[nv])) == HUB_OK) {
             views[nv].asked.v = final.v != ids[i].v ? ids[i].v : 0;
-            if (s_in_scope(ctx, who, &views[nv])) {
+            if (s_in_scope(ctx, who, views[nv].id)) {
                 nv++;
             } else {   /* refused, but on that resident's record of looks */
                 size_t l = strlen(look->residents);
@@ -224,17 +230,6 @@ typedef struct {
     size_t n;
 } search_t;
 
-static bool
-s_community_in_scope(const query_ctx_t *ctx, const principal_t *who, const char *community)
-{
-    if (who->kind == ROLE_COMMITTEE)
-        return strcmp(community, who->scope) == 0;
-    if (who->kind == ROLE_STREET) {
-        const char *street = adp_community_street(ctx->communities, community);
-        return street && strcmp(street, who->scope) == 0;
-    }
-    return true;
-}
 
 static void
 s_search_one(void *ctx, record_id_t id, const void *data, size_t len)
@@ -308,11 +303,16 @@ s_finish_hits(const query_ctx_t *ctx, const principal_t *who, search_hit_t *hits
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!hits[i].resident.v || !s_community_in_scope(ctx, who, hits[i].community))
+        if (!hits[i].resident.v)
             continue;
         resident_id_t final;
         if (store_resident_follow(ctx->reader, hits[i].resident, &final) == HUB_OK)
             hits[i].resident = final;
+        char community[sizeof hits[i].community];
+        if (store_resident_community(ctx->reader, hits[i].resident, community, sizeof community) == HUB_OK)
+            memcpy(hits[i].community, community, sizeof community);
+        if (!s_in_scope(ctx, who, hits[i].resident))
+            continue;
         bool dup = false;
         for (size_t j = 0; j < k && !dup; j++)
             if (hits[j].resident.v == hits[i].resident.v) {
@@ -598,7 +598,7 @@ s_history(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look
         s_refuse(look, err, err == HUB_ENOTFOUND ? "no resident has that id" : hub_strerror(err), out_seq, frame, len);
         return;
     }
-    if ((err = s_golden(ctx->reader, ctx->rules, &v)) != HUB_OK || !s_in_scope(ctx, who, &v)) {
+    if ((err = s_golden(ctx->reader, ctx->rules, &v)) != HUB_OK || !s_in_scope(ctx, who, v.id)) {
         snprintf(look->residents, sizeof look->residents, ",%lld,", (long long)v.id.v);
         s_refuse(look, err != HUB_OK ? err : HUB_EDENIED,
                  err != HUB_OK ? hub_strerror(err) : "that resident does not live in your community or street",

@@ -184,9 +184,20 @@ enum {
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
     Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
-    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST,
+    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY,
     Q_N
 };
+
+/* The one community a resident belongs to, over its current records joined
+** as s (source_records) and p (person_facts): the police register's 所属社区,
+** else civil affairs', labour's, family planning's. Committee and street
+** scope, rosters and figures all use it; the golden record's default rule
+** for community (golden.h) names the same departments in the same order. */
+#define S_RES_COMMUNITY                                                                               \
+    "coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END),"                                 \
+    " max(CASE WHEN s.source = 4 THEN p.community_code END),"                                         \
+    " max(CASE WHEN s.source = 3 THEN p.community_code END),"                                         \
+    " max(CASE WHEN s.source = 2 THEN p.community_code END))"
 
 /* A facility's columns, then its communities (ascending, comma-separated). */
 #define S_FACILITY_COLS                                                                         \
@@ -266,6 +277,8 @@ static const char *s_sql[Q_N] = {
                    " FROM audit_log WHERE residents LIKE '%,' || ?1 || ',%' ORDER BY id DESC LIMIT ?2",
     [Q_QUAR_LIST] = "SELECT id, received_ms, coalesce(sender, ''), coalesce(batch_seq, 0), record_index, reason_code,"
                     " reason, length(bytes) FROM quarantine ORDER BY id DESC LIMIT ?1",
+    [Q_RES_COMMUNITY] = "SELECT " S_RES_COMMUNITY " FROM source_records s JOIN person_facts p ON p.record_id = s.id"
+                        " WHERE s.resident_id = ?1 AND s.current = 1",
     [Q_HOUSEHOLD] = "SELECT s.resident_id, x.relation, p.name, p.birth_date, p.community_code FROM police_facts x"
                     " JOIN source_records s ON s.id=x.record_id LEFT JOIN person_facts p ON p.record_id=s.id"
                     " WHERE x.household_no=?1 AND s.current=1 ORDER BY p.birth_date, s.id LIMIT ?2",
@@ -1666,13 +1679,26 @@ store_household(store_t *self, const char *number, search_hit_t *out, size_t cap
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "household");
 }
 
+/* ---- a resident's community ---- */
+
+hub_err_t
+store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_RES_COMMUNITY);
+    sqlite3_bind_int64(st, 1, id.v);
+    int rc = sqlite3_step(st);
+    *out = 0;
+    if (rc == SQLITE_ROW)
+        s_text(st, 0, out, cap);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? (*out ? HUB_OK : HUB_ENOTFOUND) : s_err(self, rc, "resident_community");
+}
+
 /* ---- figures for an area (a community, a street, the district) ---- */
 
-/* The area's residents: each by its registered community (its police
-** record's), else the community its records give. */
+/* The area's residents: each by its community (S_RES_COMMUNITY). */
 #define S_AREA_RESIDENTS                                                                              \
-    "WITH res AS (SELECT s.resident_id r,"                                                            \
-    "  coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END), max(p.community_code)) c,"     \
+    "WITH res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"                                     \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"             \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"                     \
     "  max(p.age) age"                                                                                \
@@ -1755,8 +1781,7 @@ store_roster(store_t *self, const char *codes, const char *ref_date, const roste
              size_t limit, search_hit_t *out, size_t *n)
 {
     static const char *sql =
-        "WITH res AS (SELECT s.resident_id r,"
-        "  coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END), max(p.community_code)) c,"
+        "WITH res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"
         "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"
         "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"
         "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)) nm, max(p.age) age"

@@ -221,6 +221,9 @@ hub_err_t store_audit_of(store_t *self, resident_id_t resident, size_t limit,
                          void (*fn)(void *ctx, const audit_row_t *a), void *ctx);
 
 /* The current members of a police household, with their relation in `why`. */
+/* The community a resident belongs to (its police record's, else civil
+** affairs', labour's, family planning's): HUB_ENOTFOUND when none says. */
+hub_err_t store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap);
 hub_err_t store_household(store_t *self, const char *number, search_hit_t *out, size_t cap, size_t *n);
 
 /* Figures of an area: its communities as ",code,code," and the date ages

@@ -175,6 +175,33 @@ check "street 东城: its street's figures (3 residents in its communities)" gre
 out=$(AS ops figures)
 check "operator: the district's figures (4 residents)" grep -qE "^  total +4$" <<<"$out"
 
+# ---------------- one resident, two communities: the police register places him ----------------
+# 陈松 is 松涛's by the police; a later family-planning export says 北龙.
+{
+    printf '\xEF\xBB\xBF'
+    echo "记录编号${T}姓名${T}人员类型${T}身份证号${T}出生日期${T}性别${T}婚姻状况${T}关联记录编号${T}现居住地址${T}所属社区${T}联系电话${T}子女数${T}生育服务证号${T}节育措施${T}更新时间"
+    echo "JS2019000456${T}陈松${T}配偶${T}${B}${T}1975-05-05${T}1${T}初婚${T}${T}东城街道龙津路8号${T}北龙社区${T}13905971236${T}0${T}${T}${T}2026-11-21 10:00:00"
+} > "$T_TMP/wis_20261102.tsv"
+check_eq "family planning: 陈松 under 北龙 accepted" \
+    "adapter-familyplanning: 1 rows read, 1 accepted, 0 duplicates, 0 rejected" \
+    "$("$BIN/adapter-familyplanning" --home "$H" "$T_TMP/wis_20261102.tsv")"
+out=$(CTL get --idno "$B")
+check "陈松: one resident with both records" \
+    bash -c 'grep -q "^  familyplanning record JS2019000456" <<<"$0" && [ "$(grep -c "^resident " <<<"$0")" = 1 ]' "$out"
+check "陈松: the golden community is the police register's (松涛), 北龙 beside it" \
+    grep -qE "^    community +350802001003 +\(police\) +also: 350802001002 \(familyplanning\)" <<<"$out"
+AS beilong get --idno "$B" >/dev/null 2>&1; rc=$?
+check_eq "陈松: committee 北龙 refused though a record names 北龙" 1 "$rc"
+out=$(AS beilong search --name 陈松); rc=$?
+check "陈松: committee 北龙's search answers without him" bash -c '[ "$0" = 0 ] && ! grep -q 陈松 <<<"$1"' "$rc" "$out"
+out=$(AS beilong roster --csv); rc=$?
+check "陈松: not on 北龙's roster (still its two)" \
+    bash -c '[ "$0" = 0 ] && ! grep -q 陈松 <<<"$1" && [ "$(grep -c "" <<<"$1")" = 3 ]' "$rc" "$out"
+out=$(AS songtao get --idno "$B"); rc=$?
+check_eq "陈松: committee 松涛 allowed" 0 "$rc"
+out=$(AS songtao search --name 陈松)
+check "陈松: committee 松涛's search finds him in 松涛" grep -qE " 陈松 .*350802001003" <<<"$out"
+
 # ---------------- operator ----------------
 out=$(AS ops get --idno "$A" 2>"$T_TMP/ops.err"); rc=$?
 check_eq "operator: get refused (status 1)" 1 "$rc"
