@@ -309,6 +309,23 @@ codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint
 }
 
 void
+codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, size_t *len)
+{
+    Hub__Table t = HUB__TABLE__INIT;
+    t.n_columns = r->ncols;
+    t.columns = (char **)r->columns;
+    t.n_cells = r->ncells;
+    t.cells = r->cells;
+    Hub__Answer a = HUB__ANSWER__INIT;
+    a.has_status = a.has_done = 1;
+    a.status = HUB_OK;
+    a.done = 1;
+    a.report = (char *)r->title;
+    a.table = &t;
+    s_pack_answer(&a, out_seq, out, len);
+}
+
+void
 codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len)
 {
     Hub__SearchHit *h = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *h));

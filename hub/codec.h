@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "err.h"
 #include "record.h"
+#include "report.h"
 
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
 typedef enum {
@@ -77,6 +78,8 @@ void codec_msg_fini(msg_t *m);
 void codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len);
 /* An answer with a report in plain words (status 0 or the error). */
 void codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint8_t **out, size_t *len);
+/* A table answer: r's title as the report, its columns and cells. */
+void codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
 /* What a reader may see of the records: identity numbers masked, and the

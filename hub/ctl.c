@@ -16,16 +16,9 @@
 #include <time.h>
 
 #include "client.h"
+#include "ctlout.h"
 #include "normalize.h"
 #include "keys.h"
-
-static const char *s_dept[] = {"unknown", "police", "familyplanning", "labour", "civilaffairs"};
-
-static const char *
-s_dept_name(int d)
-{
-    return d > 0 && d < 5 ? s_dept[d] : s_dept[0];
-}
 
 static int
 s_usage(FILE *f)
@@ -122,61 +115,8 @@ s_refused(const Hub__Answer *a)
     return 0;
 }
 
-static void
-s_time(int64_t ms, char *out, size_t cap)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Print every Field of a department payload by its schema name. */
-static void
-s_print_payload(const ProtobufCMessage *msg)
-{
-    const ProtobufCMessageDescriptor *d = msg->descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        const char *base = (const char *)msg + f->offset;
-        if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED) {
-            const Hub__Field *v = *(Hub__Field *const *)base;
-            if (f->descriptor != &hub__field__descriptor || !v || !v->raw)
-                continue;
-            printf("      %-20s %s", f->name, v->raw);
-            if (v->norm && strcmp(v->norm, v->raw) != 0)
-                printf("   [%s]", v->norm);
-            if (v->flags & HUB__FIELD_FLAG__FIELD_INVALID)
-                printf("   (invalid)");
-            if (v->flags & HUB__FIELD_FLAG__FIELD_UNMAPPED)
-                printf("   (not mapped)");
-            printf("\n");
-        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-            size_t n = *(const size_t *)((const char *)msg + f->quantifier_offset);
-            const ProtobufCMessage *const *items = *(const ProtobufCMessage *const *const *)base;
-            for (size_t k = 0; k < n; k++) {
-                printf("      %s[%zu]\n", f->name, k);
-                s_print_payload(items[k]);
-            }
-        }
-    }
-}
-
-static const ProtobufCMessage *
-s_payload(const Hub__Record *r)
-{
-    switch (r->payload_case) {
-    case HUB__RECORD__PAYLOAD_POLICE: return &r->police->base;
-    case HUB__RECORD__PAYLOAD_FAMILY_PLANNING: return &r->family_planning->base;
-    case HUB__RECORD__PAYLOAD_LABOUR: return &r->labour->base;
-    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS: return &r->civil_affairs->base;
-    case HUB__RECORD__PAYLOAD_FACILITY: return &r->facility->base;
-    default: return NULL;
-    }
-}
-
 static int
-s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
+s_get(client_t *c, const char *idno, long long resident, out_format_t format, int timeout_ms)
 {
     Hub__GetResident g = HUB__GET_RESIDENT__INIT;
     g.idno = (char *)idno;
@@ -191,149 +131,34 @@ s_get(client_t *c, const char *idno, long long resident, int timeout_ms)
     if (!m)
         return 3;
     int rc = s_refused(m->answer);
-    for (size_t i = 0; !rc && i < m->answer->n_residents; i++) {
-        const Hub__Resident *r = m->answer->residents[i];
-        printf("resident %lld", (long long)r->id);
-        if (r->idno)
-            printf("  identity number %s", r->idno);
-        printf("  (%zu source record%s)\n", r->n_records, r->n_records == 1 ? "" : "s");
-        if (r->has_asked_id)
-            printf("  (%lld was merged into this resident and answers as it)\n", (long long)r->asked_id);
-        if (r->n_golden)
-            printf("  golden record (value shown, its department, and what others say):\n");
-        for (size_t g = 0; g < r->n_golden; g++) {
-            const Hub__GoldenField *f = r->golden[g];
-            printf("    %-18s %s   (%s)", f->field, f->value ? f->value : "", s_dept_name(f->source));
-            for (size_t k = 0; k < f->n_others; k++)
-                printf("%s %s (%s)", k ? ";" : "   also:", f->others[k]->value ? f->others[k]->value : "",
-                       s_dept_name(f->others[k]->source));
-            printf("\n");
-        }
-        for (size_t k = 0; k < r->n_records; k++) {
-            const Hub__StoredRecord *s = r->records[k];
-            const Hub__Record *rec = s->record;
-            char when[32];
-            s_time(s->received_at_ms, when, sizeof when);
-            if (!rec) {
-                printf("  record %lld: stored body unreadable\n", (long long)s->record_id);
-                continue;
-            }
-            printf("  %s record %s%s\n", s_dept_name(rec->source), rec->source_key,
-                   s->current ? "" : "  (older version)");
-            printf("    from %s row %u, sent by %s in batch %llu, received %s\n",
-                   rec->origin ? rec->origin->file : "?", rec->origin ? rec->origin->row : 0,
-                   s->sender ? s->sender : "?", (unsigned long long)s->batch_seq, when);
-            const ProtobufCMessage *p = s_payload(rec);
-            if (p)
-                s_print_payload(p);
-        }
-    }
+    if (!rc)
+        out_residents(m->answer, format);
     hub__message__free_unpacked(m, NULL);
     return rc;
 }
 
-/* s, then spaces to fill width columns. */
-static void
-s_cell(const char *s, int width)
-{
-    fputs(s ? s : "", stdout);
-    for (int w = (int)norm_display_width(s ? s : ""); w < width; w++)
-        putchar(' ');
-}
-
-/* Residents found: a table, CSV or JSON (format 0, 1, 2), with or without why. */
-enum { FMT_TABLE, FMT_CSV, FMT_JSON };
-
-static void s_csv(const char *s);
-
-static void
-s_hits_header(int format, bool why)
-{
-    if (format == FMT_CSV)
-        printf("resident_id,name,birth_date,community%s\n", why ? ",why" : "");
-    else if (format == FMT_JSON)
-        printf("[");
-    else {
-        s_cell("resident", 10), s_cell("name", 14), s_cell("born", 12);
-        if (why)
-            s_cell("community", 14);
-        printf("%s\n", why ? "why" : "community");
-    }
-}
-
-/* A JSON string, escaped. */
-static void
-s_json(const char *s)
-{
-    putchar('"');
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
-static void
-s_hit_line(const Hub__SearchHit *h, int format, bool why, long long index)
-{
-    if (format == FMT_CSV) {
-        printf("%lld,", (long long)h->resident_id);
-        s_csv(h->name);
-        printf(",%s,%s", h->birth_date ? h->birth_date : "", h->community ? h->community : "");
-        if (why) {
-            putchar(',');
-            s_csv(h->why);
-        }
-        putchar('\n');
-    } else if (format == FMT_JSON) {
-        printf("%s\n  {\"resident_id\": %lld, \"name\": ", index ? "," : "", (long long)h->resident_id);
-        s_json(h->name);
-        printf(", \"birth_date\": ");
-        s_json(h->birth_date);
-        printf(", \"community\": ");
-        s_json(h->community);
-        if (why) {
-            printf(", \"why\": ");
-            s_json(h->why);
-        }
-        printf("}");
-    } else {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)h->resident_id);
-        s_cell(id, 10), s_cell(h->name, 14), s_cell(h->birth_date, 12);
-        if (why)
-            s_cell(h->community, 14);
-        printf("%s\n", why ? (h->why ? h->why : "") : (h->community ? h->community : ""));
-    }
-}
-
 static int
-s_hits(client_t *c, Hub__Query *q, int format, int timeout_ms)
+s_hits(client_t *c, Hub__Query *q, out_format_t format, int timeout_ms)
 {
     Hub__Message *m = s_ask(c, q, timeout_ms, 1);
     if (!m)
         return 3;
     int rc = s_refused(m->answer);
-    if (!rc && m->answer->n_hits == 0 && format == FMT_TABLE)
-        printf("nobody found\n");
-    else if (!rc)
-        s_hits_header(format, true);
-    for (size_t i = 0; !rc && i < m->answer->n_hits; i++)
-        s_hit_line(m->answer->hits[i], format, true, (long long)i);
-    if (!rc && format == FMT_JSON)
-        printf("%s]\n", m->answer->n_hits ? "\n" : "");
+    if (!rc) {
+        out_hits_t h;
+        out_hits_begin(&h, format, true);
+        for (size_t i = 0; i < m->answer->n_hits; i++)
+            out_hit(&h, m->answer->hits[i]);
+        out_hits_end(&h, false);
+    }
     hub__message__free_unpacked(m, NULL);
     return rc;
 }
 
-/* An operator's command; the hub answers with a report in plain words. */
+/* An operator's command; the hub answers with a report in plain words or a table. */
 static int
 s_admin(client_t *c, const char *command, long long id, const char *name, const char *role, const char *key,
-        int timeout_ms)
+        out_format_t format, int timeout_ms)
 {
     Hub__Admin ad = HUB__ADMIN__INIT;
     ad.command = (char *)command;
@@ -350,8 +175,7 @@ s_admin(client_t *c, const char *command, long long id, const char *name, const 
     Hub__Message *m = s_ask(c, &q, timeout_ms, 1);
     if (!m)
         return 3;
-    if (m->answer->report && *m->answer->report)
-        fputs(m->answer->report, stdout);
+    out_table(m->answer, format);
     int rc = m->answer->has_status && m->answer->status != 0 ? 1 : 0;
     if (rc && (!m->answer->report || !*m->answer->report))
         fprintf(stderr, "hubctl: %s\n", m->answer->error ? m->answer->error : hub_strerror((int)m->answer->status));
@@ -375,7 +199,7 @@ s_stats(client_t *c, int timeout_ms)
         printf("residents            %lld\n", (long long)s->residents);
         printf("source records       %lld\n", (long long)s->source_records);
         for (size_t i = 0; i < s->n_by_department; i++)
-            printf("  %-18s %lld\n", s_dept_name(s->by_department[i]->department),
+            printf("  %-18s %lld\n", out_dept_name(s->by_department[i]->department),
                    (long long)s->by_department[i]->records);
         printf("quarantined          %lld\n", (long long)s->quarantined);
         printf("records/s (last min) %.1f\n", s->records_per_second);
@@ -383,25 +207,6 @@ s_stats(client_t *c, int timeout_ms)
     }
     hub__message__free_unpacked(m, NULL);
     return rc;
-}
-
-/* RFC 4180: quote a field that holds a comma, quote or line break. */
-static void
-s_csv(const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
 }
 
 static int
@@ -423,10 +228,10 @@ s_export_links(client_t *c, int timeout_ms)
         int rc = s_refused(m->answer);
         for (size_t i = 0; !rc && i < m->answer->n_links; i++) {
             const Hub__Link *l = m->answer->links[i];
-            printf("%s,", s_dept_name(l->source));
-            s_csv(l->source_key);
+            printf("%s,", out_dept_name(l->source));
+            out_csv_field(l->source_key);
             putchar(',');
-            s_csv(l->origin_file);
+            out_csv_field(l->origin_file);
             printf(",%u,%lld\n", l->origin_row, (long long)l->resident_id);
         }
         bool done = rc || m->answer->done || m->answer->n_links == 0;
@@ -506,6 +311,19 @@ main(int argc, char **argv)
     if (!*s_purpose && getenv("HUB_PURPOSE"))
         s_purpose = getenv("HUB_PURPOSE");
     const char *cmd = argv[i++];
+    out_format_t format = OUT_TABLE;   /* --csv / --json anywhere after the command */
+    for (int k = i; k < argc; k++)
+        if (!strcmp(argv[k], "--csv") || !strcmp(argv[k], "--json")) {
+            if (strcmp(cmd, "get") && strcmp(cmd, "search") && strcmp(cmd, "household") && strcmp(cmd, "roster")
+                && strcmp(cmd, "history") && strcmp(cmd, "figures")) {
+                fprintf(stderr, "hubctl: %s takes no %s\n", cmd, argv[k]);
+                return 2;
+            }
+            format = !strcmp(argv[k], "--csv") ? OUT_CSV : OUT_JSON;
+            memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof *argv);
+            argc--;
+            k--;
+        }
     if (strcmp(cmd, "keygen") == 0) {
         keypair_t kp;
         if (i + 1 != argc || keys_generate(&kp) != HUB_OK
@@ -539,13 +357,10 @@ main(int argc, char **argv)
         **        [--entitlement CAT[:STATUS]] [--volunteer] [--household N] [--csv | --json] */
         const char *area = i < argc && strncmp(argv[i], "--", 2) != 0 ? argv[i++] : "";
         char filter[512] = "";
-        int format = FMT_TABLE;
         for (; i < argc; i++) {
             const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
             size_t l = strlen(filter);
-            if (!strcmp(a, "--csv")) format = FMT_CSV;
-            else if (!strcmp(a, "--json")) format = FMT_JSON;
-            else if (!strcmp(a, "--volunteer")) snprintf(filter + l, sizeof filter - l, "%svolunteer", l ? "," : "");
+            if (!strcmp(a, "--volunteer")) snprintf(filter + l, sizeof filter - l, "%svolunteer", l ? "," : "");
             else if (v && (!strcmp(a, "--age") || !strcmp(a, "--gender") || !strcmp(a, "--status")
                            || !strcmp(a, "--category") || !strcmp(a, "--employment") || !strcmp(a, "--entitlement")
                            || !strcmp(a, "--household"))) {
@@ -562,8 +377,9 @@ main(int argc, char **argv)
         if (!c)
             return 2;
         int rc = 0;
-        long long after = 0, total = 0;
-        s_hits_header(format, false);
+        long long after = 0;
+        out_hits_t h;
+        out_hits_begin(&h, format, false);
         for (uint64_t seq = 1;; seq++) {
             Hub__Admin ad = HUB__ADMIN__INIT;
             ad.command = "roster";
@@ -584,19 +400,16 @@ main(int argc, char **argv)
                 break;
             }
             size_t n = m->answer->n_hits;
-            for (size_t k = 0; k < n; k++, total++) {
-                const Hub__SearchHit *h = m->answer->hits[k];
-                s_hit_line(h, format, false, total);
-                after = h->resident_id;
+            for (size_t k = 0; k < n; k++) {
+                out_hit(&h, m->answer->hits[k]);
+                after = m->answer->hits[k]->resident_id;
             }
             hub__message__free_unpacked(m, NULL);
             if (n < 100)
                 break;
         }
-        if (format == FMT_JSON && rc == 0)
-            printf("%s]\n", total ? "\n" : "");
-        else if (format == FMT_TABLE && rc == 0)
-            printf("%lld resident%s\n", total, total == 1 ? "" : "s");
+        if (rc == 0)
+            out_hits_end(&h, true);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "history") == 0) {
@@ -608,7 +421,7 @@ main(int argc, char **argv)
         client_t *c = s_connect(&o);
         if (!c)
             return 2;
-        int rc = s_admin(c, "history", id, NULL, NULL, NULL, timeout_ms);
+        int rc = s_admin(c, "history", id, NULL, NULL, NULL, format, timeout_ms);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "figures") == 0) {
@@ -620,21 +433,13 @@ main(int argc, char **argv)
         client_t *c = s_connect(&o);
         if (!c)
             return 2;
-        int rc = s_admin(c, "area-stats", 0, area, NULL, NULL, timeout_ms);
+        int rc = s_admin(c, "area-stats", 0, area, NULL, NULL, format, timeout_ms);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "search") == 0 || strcmp(cmd, "household") == 0) {
         Hub__SearchQuery sq = HUB__SEARCH_QUERY__INIT;
         Hub__HouseholdQuery hq = HUB__HOUSEHOLD_QUERY__INIT;
         Hub__Query q = HUB__QUERY__INIT;
-        int format = FMT_TABLE;
-        for (int k = i; k < argc; k++)   /* --csv / --json anywhere */
-            if (!strcmp(argv[k], "--csv") || !strcmp(argv[k], "--json")) {
-                format = !strcmp(argv[k], "--csv") ? FMT_CSV : FMT_JSON;
-                memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof *argv);
-                argc--;
-                k--;
-            }
         if (strcmp(cmd, "household") == 0) {
             if (i + 1 != argc) {
                 fprintf(stderr, "hubctl: household NUMBER [--csv | --json]\n");
@@ -708,7 +513,7 @@ main(int argc, char **argv)
         client_t *c = s_connect(&o);
         if (!c)
             return 2;
-        int rc = s_admin(c, command, id, name, role, pub, timeout_ms);
+        int rc = s_admin(c, command, id, name, role, pub, OUT_TABLE, timeout_ms);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "events") == 0 || strcmp(cmd, "undo") == 0
@@ -733,7 +538,7 @@ main(int argc, char **argv)
         client_t *c = s_connect(&o);
         if (!c)
             return 2;
-        int rc = s_admin(c, command, id, NULL, NULL, NULL, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
+        int rc = s_admin(c, command, id, NULL, NULL, NULL, OUT_TABLE, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
         client_destroy(&c);
         return rc;
     } else if ((strcmp(cmd, "stats") != 0 && strcmp(cmd, "export-links") != 0) || i != argc) {
@@ -743,7 +548,7 @@ main(int argc, char **argv)
     client_t *c = s_connect(&o);
     if (!c)
         return 2;
-    int rc = strcmp(cmd, "get") == 0          ? s_get(c, idno, resident, timeout_ms)
+    int rc = strcmp(cmd, "get") == 0          ? s_get(c, idno, resident, format, timeout_ms)
              : strcmp(cmd, "stats") == 0      ? s_stats(c, timeout_ms)
              : strcmp(cmd, "facilities") == 0 ? s_facilities(c, community, timeout_ms)
                                               : s_export_links(c, timeout_ms);

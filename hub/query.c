@@ -12,6 +12,7 @@
 #include "facts.h"
 #include "log.h"
 #include "golden.h"
+#include "report.h"
 #include "match.h"
 #include "normalize.h"
 
@@ -541,35 +542,37 @@ s_area(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t 
         s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
         return;
     }
-    size_t cap = 16384, l = 0;
-    char *text = HUB_CHECK_ALLOC(malloc(cap));
-    l += (size_t)snprintf(text + l, cap - l, "figures for %s (%zu communit%s), ages at %s\n",
-                          *area ? area : "the district", n, n == 1 ? "y" : "ies", today);
+    static const char *const columns[] = {"section", "item", "count", "amount", "unit"};
+    report_t rep;
+    report_init(&rep, columns, 5);
+    snprintf(rep.title, sizeof rep.title, "figures for %s (%zu communit%s), ages at %s", *area ? area : "the district",
+             n, n == 1 ? "y" : "ies", today);
     int64_t population = 0, volunteers = 0;
-    const char *table = "";
-    for (size_t i = 0; i < st.n && l < cap - 200; i++) {
+    for (size_t i = 0; i < st.n; i++) {
         const area_row_t *r = &st.rows[i];
         if (strcmp(r->table, "population") == 0)
             population = r->count;
         if (strcmp(r->label, "社区志愿者") == 0)
             volunteers = r->count;
-        if (strcmp(r->table, table) != 0)
-            l += (size_t)snprintf(text + l, cap - l, "%s\n", r->table);
-        table = r->table;
-        int pad = 24 - (int)norm_display_width(r->label);
-        l += (size_t)snprintf(text + l, cap - l, "  %s%*s %8lld", r->label, pad > 0 ? pad : 0, "",
-                              (long long)r->count);
-        if (strcmp(r->table, "entitlements in force") == 0 && r->sum > 0)
-            l += (size_t)snprintf(text + l, cap - l, "   %.2f yuan a month", r->sum);
-        if (strcmp(r->table, "facilities") == 0)
-            l += (size_t)snprintf(text + l, cap - l, "   %.1f m2", r->sum);
-        l += (size_t)snprintf(text + l, cap - l, "\n");
+        bool money = strcmp(r->table, "entitlements in force") == 0, area_m2 = strcmp(r->table, "facilities") == 0;
+        report_cell(&rep, "%s", r->table);
+        report_cell(&rep, "%s", r->label);
+        report_cell(&rep, "%lld", (long long)r->count);
+        if (money || area_m2)
+            report_cell(&rep, money ? "%.2f" : "%.1f", r->sum);
+        else
+            report_cell(&rep, "%s", "");
+        report_cell(&rep, "%s", money ? "yuan a month" : area_m2 ? "m2" : "");
     }
-    if (population)
-        snprintf(text + l, cap - l, "registered volunteers: %lld, %.2f%% of the population\n", (long long)volunteers,
-                 100.0 * (double)volunteers / (double)population);
-    codec_encode_report(HUB_OK, text, out_seq, frame, len);
-    free(text);
+    if (population) {
+        report_cell(&rep, "registered volunteers");
+        report_cell(&rep, "share of the population");
+        report_cell(&rep, "%lld", (long long)volunteers);
+        report_cell(&rep, "%.2f", 100.0 * (double)volunteers / (double)population);
+        report_cell(&rep, "%%");
+    }
+    codec_encode_report_table(&rep, out_seq, frame, len);
+    report_free(&rep);
 }
 
 /* ---- what changed for a resident ---- */
@@ -610,36 +613,43 @@ s_history(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look
         s_mask_view(&v);
     snprintf(look->residents, sizeof look->residents, ",%lld,", (long long)v.id.v);
     qsort(v.recs, v.nrecs, sizeof *v.recs, s_cmp_received);
-    size_t cap = 65536, l = 0;
-    char *text = HUB_CHECK_ALLOC(malloc(cap));
-    l += (size_t)snprintf(text + l, cap - l, "history of resident %lld, oldest first\n", (long long)v.id.v);
-    for (size_t i = 0; i < v.nrecs && l < cap - 400; i++) {
-        const stored_rec_t *r = &v.recs[i];
-        char when[32];
-        time_t sec = (time_t)(r->received_ms / 1000);
-        struct tm tm;
-        gmtime_r(&sec, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        l += (size_t)snprintf(text + l, cap - l, "  %s  %s record %s from %s row %u%s\n", when,
-                              depts[r->source >= 1 && r->source <= 4 ? r->source : 0], r->source_key, r->origin_file,
-                              r->origin_row, r->current ? "" : "  (since replaced by a newer version)");
-    }
     event_row_t ev[64];
     size_t ne = 0;
-    if (store_events(ctx->reader, v.id, 64, ev, &ne) == HUB_OK && ne)
-        l += (size_t)snprintf(text + l, cap - l, "merges and splits\n");
-    for (size_t i = ne; i-- > 0 && l < cap - 400;) {
+    if (store_events(ctx->reader, v.id, 64, ev, &ne) != HUB_OK)
+        ne = 0;
+    static const char *const columns[] = {"when", "change", "department", "record", "file", "row", "note"};
+    report_t rep;
+    report_init(&rep, columns, 7);
+    snprintf(rep.title, sizeof rep.title, "history of resident %lld, oldest first", (long long)v.id.v);
+    /* record versions (oldest first) and merges and splits (store: newest first), by time */
+    for (size_t i = 0, e = ne; i < v.nrecs || e > 0;) {
+        bool rec = i < v.nrecs && (e == 0 || v.recs[i].received_ms <= ev[e - 1].at_ms);
         char when[32];
-        time_t sec = (time_t)(ev[i].at_ms / 1000);
+        time_t sec = (time_t)((rec ? v.recs[i].received_ms : ev[e - 1].at_ms) / 1000);
         struct tm tm;
         gmtime_r(&sec, &tm);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        l += (size_t)snprintf(text + l, cap - l, "  %s  %s with resident %lld by %s (score %.1f)%s\n", when,
-                              ev[i].kind, (long long)(ev[i].resident.v == v.id.v ? ev[i].other.v : ev[i].resident.v),
-                              ev[i].decided_by, ev[i].score, ev[i].undone_by ? ", undone" : "");
+        report_cell(&rep, "%s", when);
+        if (rec) {
+            const stored_rec_t *r = &v.recs[i++];
+            report_cell(&rep, "record");
+            report_cell(&rep, "%s", depts[r->source >= 1 && r->source <= 4 ? r->source : 0]);
+            report_cell(&rep, "%s", r->source_key);
+            report_cell(&rep, "%s", r->origin_file);
+            report_cell(&rep, "%u", r->origin_row);
+            report_cell(&rep, "%s", r->current ? "" : "since replaced by a newer version");
+        } else {
+            const event_row_t *x = &ev[--e];
+            report_cell(&rep, "%s", x->kind);
+            for (int k = 0; k < 4; k++)
+                report_cell(&rep, "%s", "");
+            report_cell(&rep, "with resident %lld by %s (score %.1f)%s",
+                        (long long)(x->resident.v == v.id.v ? x->other.v : x->resident.v), x->decided_by, x->score,
+                        x->undone_by ? ", undone" : "");
+        }
     }
-    codec_encode_report(HUB_OK, text, out_seq, frame, len);
-    free(text);
+    codec_encode_report_table(&rep, out_seq, frame, len);
+    report_free(&rep);
     store_view_free(&v);
 }
 

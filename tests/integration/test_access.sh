@@ -71,6 +71,16 @@ out=$(AS fpdesk export-links); rc=$?
 check "familyplanning: export-links allowed with lines" \
     bash -c '[ "$0" = 0 ] && [ "$(grep -c "^police," <<<"$1")" = 4 ]' "$rc" "$out"
 
+out=$(AS fpdesk get --idno "$W" --json); rc=$?
+check "get --json: the full number, and the contraception field as received" \
+    bash -c '[ "$0" = 0 ] && grep -q "\"identity_number\": \"$1\"" <<<"$2" \
+        && grep -q "\"contraception\": {" <<<"$2" && grep -q "\"raw\": \"宫内节育器\"" <<<"$2"' "$rc" "$W" "$out"
+out=$(AS fpdesk get --idno "$W" --csv); rc=$?
+check "get --csv: header, a golden line, a record's field line" \
+    bash -c '[ "$0" = 0 ] && grep -qx "resident_id,part,department,source_key,field,value,normal_form,flags" <<<"$1" \
+        && grep -qx "$2,golden,police,,name,林丽,," <<<"$1" \
+        && grep -q "^$2,record,familyplanning,JS2019000123,contraception,宫内节育器," <<<"$1"' "$rc" "$out" "$WID"
+
 # ---------------- department:labour ----------------
 out=$(AS labourdesk get --idno "$W"); rc=$?
 check_eq "labour: get the woman allowed" 0 "$rc"
@@ -86,6 +96,13 @@ check "committee 北龙: the police record's key masked" grep -qxF "  police rec
 check_eq "committee 北龙: the police idno field masked" "$(mask "$W")" "$(get_field "$out" idno)"
 check "committee 北龙: the full number appears nowhere" bash -c '! grep -q "$0" <<<"$1"' "$W" "$out"
 check "committee 北龙: no contraception line" bash -c '! grep -q "^ *contraception " <<<"$0"' "$out"
+out=$(AS beilong get --idno "$W" --json)
+check "get --json as committee: number masked, no contraception, the full number nowhere" \
+    bash -c 'grep -qF "\"identity_number\": \"$1\"" <<<"$0" && ! grep -q contraception <<<"$0" && ! grep -q "$2" <<<"$0"' \
+    "$out" "$(mask "$W")" "$W"
+out=$(AS beilong get --idno "$W" --csv)
+check "get --csv as committee: the full number nowhere, no contraception" \
+    bash -c '[ -n "$0" ] && ! grep -q "$1" <<<"$0" && ! grep -q contraception <<<"$0"' "$out" "$W"
 err=$(AS beilong get --idno "$B" 2>&1 >/dev/null); rc=$?
 check_eq "committee 北龙: a 松涛 resident refused (status 1)" 1 "$rc"
 check "committee 北龙: a plain message about the community" grep -q "^hubctl: .*community" <<<"$err"
@@ -143,8 +160,19 @@ check "search --csv: header and the line" grep -q '^resident_id,name,birth_date,
 out=$(CTL household 900000002)
 check "household: its member with the relation" grep -qE "^$WID +林丽 .*户主$" <<<"$out"
 
-AS beilong history --resident "$WID" | grep -q "familyplanning record JS2019000123"
-check_eq "history as committee 北龙: its resident's records" 0 "$?"
+out=$(AS beilong history --resident "$WID"); rc=$?
+check "history as committee 北龙: its resident's records, a table aligned by display width" \
+    bash -c '[ "$0" = 0 ] && grep -qE "^when +change +department +record +file +row +note$" <<<"$1" \
+        && grep -qE "^[0-9T:-]+Z +record +familyplanning +JS2019000123 +wis_20261101.tsv +1 *$" <<<"$1"' "$rc" "$out"
+out=$(AS beilong history --resident "$WID" --csv)
+check "history --csv: header, and the police key masked for a committee" \
+    bash -c 'grep -qx "when,change,department,record,file,row,note" <<<"$0" \
+        && grep -qF "Z,record,police,$1,hukou_20261101.csv,2," <<<"$0"' "$out" "$(mask "$W")"
+out=$(CTL history --resident "$WID" --json)
+check "history --json: a title and one object per row" \
+    bash -c 'grep -q "^{\"title\": \"history of resident $1, oldest first\", \"rows\": \[$" <<<"$0" \
+        && grep -q "\"change\": \"record\", \"department\": \"familyplanning\", \"record\": \"JS2019000123\"" <<<"$0"' \
+    "$out" "$WID"
 BID=$(CTL get --idno "$B" | awk '/^resident /{print $2; exit}')
 AS beilong history --resident "$BID" >/dev/null 2>&1; rc=$?
 check_eq "history as committee 北龙: another community's resident refused" 1 "$rc"
@@ -170,6 +198,16 @@ check "committee 北龙: its community's figures (2 residents, 1 woman aged 15-5
     bash -c 'grep -q "^figures for 350802001002 (1 community)" <<<"$0" && grep -qE "^  total +2$" <<<"$0"' "$out"
 AS beilong figures 350802001003 >/dev/null 2>&1; rc=$?
 check_eq "committee 北龙: another community's figures refused" 1 "$rc"
+out=$(AS beilong figures --csv)
+check "figures --csv: header, the population, a facility with its floor area" \
+    bash -c 'grep -qx "section,item,count,amount,unit" <<<"$0" && grep -qx "population,total,2,," <<<"$0" \
+        && grep -qx "facilities,社区服务中心,1,240.0,m2" <<<"$0"' "$out"
+out=$(AS beilong figures --json)
+check "figures --json: title and rows" \
+    bash -c 'grep -q "^{\"title\": \"figures for 350802001002 (1 community)" <<<"$0" \
+        && grep -q "{\"section\": \"population\", \"item\": \"total\", \"count\": \"2\"" <<<"$0"' "$out"
+AS beilong stats --csv >/dev/null 2>&1; rc=$?
+check_eq "a command without --csv refuses it (status 2)" 2 "$rc"
 out=$(AS dongcheng figures)
 check "street 东城: its street's figures (3 residents in its communities)" grep -qE "^  total +3$" <<<"$out"
 out=$(AS ops figures)
