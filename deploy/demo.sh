@@ -57,6 +57,12 @@ other=$(sqlite3 -readonly "$HOME_DIR/registry.db" "SELECT s.resident_id FROM per
 say "The committee office asks for a resident of another community: refused, and on the record"
 "$BIN/hubctl" --home "$HOME_DIR" --principal committee-$code --key demo/committee.key \
     --purpose "越权尝试" get --resident "$other" || true
+say "The committee office's figures for its community (the survey's tables, computed)"
+"$BIN/hubctl" --home "$HOME_DIR" --principal committee-$code --key demo/committee.key \
+    --purpose "年度社区调查" figures
+say "Its roster of floating residents aged 18-60, as CSV for a spreadsheet (first lines)"
+"$BIN/hubctl" --home "$HOME_DIR" --principal committee-$code --key demo/committee.key \
+    --purpose "流动人口走访" roster --category 流动人口 --age 18-60 --csv | head -5
 say "hubctl audit --resident $rid: who looked at this resident, and why"
 "$BIN/hubctl" --home "$HOME_DIR" audit --resident "$rid"
 "$BIN/hubctl" --home "$HOME_DIR" audit verify
