@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka unit tests in $BIN/tests, then the
-# integration tests in tests/integration. Prints each program's output and
+# integration tests in tests/integration, then the fault tests in
+# tests/reliability. Prints each program's output and
 # ends with one line: N passed, N failed (checks, over all programs).
 set -u
 cd "$(dirname "$0")/.."
@@ -25,8 +26,9 @@ for t in "$BIN"/tests/test_*; do
     cat "$out"
     add "$out" $status
 done
-for t in tests/integration/*.sh; do
-    echo "== integration: $(basename "$t" .sh)"
+for t in tests/integration/*.sh tests/reliability/*.sh; do
+    [ -e "$t" ] || continue
+    echo "== $(basename "$(dirname "$t")"): $(basename "$t" .sh)"
     bash "$t" >"$out" 2>&1; status=$?
     cat "$out"
     add "$out" $status
