@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "ctlout.h"
@@ -71,6 +72,8 @@ s_usage(FILE *f)
             "  principal list | principal revoke NAME\n"
             "  audit --resident ID    who looked at this resident, when, and why\n"
             "  audit verify           check that no audit entry was removed or edited\n"
+            "  backup FILE            a consistent copy of the registry, taken while the hub runs,\n"
+            "                         written by the hub to FILE (new; on the hub's machine)\n"
             "  keygen FILE            make a CURVE key pair in FILE (secret) and print the public\n"
             "                         key, for a new line in the hub's principals file\n");
     return f == stderr ? 2 : 0;
@@ -422,6 +425,26 @@ main(int argc, char **argv)
         if (!c)
             return 2;
         int rc = s_admin(c, "history", id, NULL, NULL, NULL, format, timeout_ms);
+        client_destroy(&c);
+        return rc;
+    } else if (strcmp(cmd, "backup") == 0) {
+        if (i + 1 != argc) {
+            fprintf(stderr, "hubctl: backup FILE (a new file, on the hub's machine)\n");
+            return 2;
+        }
+        char path[4096], cwd[3800];
+        if (argv[i][0] == '/')
+            snprintf(path, sizeof path, "%s", argv[i]);
+        else if (getcwd(cwd, sizeof cwd))
+            snprintf(path, sizeof path, "%s/%s", cwd, argv[i]);
+        else {
+            fprintf(stderr, "hubctl: cannot tell the current directory; give FILE as an absolute path\n");
+            return 2;
+        }
+        client_t *c = s_connect(&o);
+        if (!c)
+            return 2;
+        int rc = s_admin(c, "backup", 0, path, NULL, NULL, OUT_TABLE, timeout_ms * 30);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "figures") == 0) {

@@ -6,10 +6,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "facts.h"
 #include "log.h"
@@ -1850,4 +1854,64 @@ store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const q
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "quarantine_list");
+}
+
+/* ---- online backup ---- */
+
+static int
+s_fsync_path(const char *path, int flags)
+{
+    int fd = open(path, flags);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+hub_err_t
+store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t cap)
+{
+    struct stat sb;
+    if (dest[0] != '/') {
+        snprintf(why, cap, "give the backup file as an absolute path");
+        return HUB_EINVAL;
+    }
+    if (stat(dest, &sb) == 0) {
+        snprintf(why, cap, "%s exists already; a backup never overwrites a file", dest);
+        return HUB_EINVAL;
+    }
+    char partial[4200], dir[4200];
+    snprintf(partial, sizeof partial, "%s.partial", dest);
+    snprintf(dir, sizeof dir, "%s", dest);
+    *strrchr(dir, '/') = 0;
+    unlink(partial);
+    sqlite3 *out = NULL;
+    int rc = sqlite3_open_v2(partial, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(out, "main", self->db, "main") : NULL;
+    if (b) {   /* one step: a single read transaction, so one consistent moment */
+        rc = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    } else if (rc == SQLITE_OK) {
+        rc = sqlite3_errcode(out);
+    }
+    char *msg = NULL;
+    if (rc == SQLITE_OK)   /* the copy reads back: every page is a valid b-tree page */
+        rc = sqlite3_exec(out, "PRAGMA quick_check", NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        snprintf(why, cap, "the copy failed: %s", msg ? msg : out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    sqlite3_close(out);
+    if (rc == SQLITE_OK && (s_fsync_path(partial, O_RDONLY) != 0 || rename(partial, dest) != 0
+                            || s_fsync_path(dir, O_RDONLY | O_DIRECTORY) != 0)) {
+        snprintf(why, cap, "writing %s: %s", dest, strerror(errno));
+        rc = SQLITE_IOERR;
+    }
+    if (rc != SQLITE_OK) {
+        unlink(partial);
+        return HUB_EIO;
+    }
+    *bytes = stat(dest, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    return HUB_OK;
 }

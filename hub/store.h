@@ -265,4 +265,8 @@ typedef struct {
 hub_err_t store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const quarantine_row_t *q),
                                 void *ctx);
 
+/* A consistent copy of the registry in the new file dest (absolute; never
+** overwritten), written as dest.partial, checked, synced, then renamed. */
+hub_err_t store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t cap);
+
 #endif
