@@ -2,6 +2,7 @@
 #   make demo   install what is missing, build, run the hub with the adapters on sample data
 #   make test   install what is missing, build, run every test
 #   make asan   the tests under AddressSanitizer and UBSan
+#   make memcheck  the unit tests under valgrind
 #   make deps   install the Debian packages the build needs (as root)
 
 CC      ?= gcc
@@ -34,7 +35,7 @@ PROGS    = $(BIN)/hubd $(BIN)/hubctl $(ADAPTERS) $(BIN)/gen-district
 UNIT     = $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BIN)/tests/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all deps demo test check asan eval clean
+.PHONY: all deps demo test check asan memcheck eval clean
 all: $(PROGS) $(UNIT) $(TOOLS)
 
 deps:
@@ -110,6 +111,14 @@ asan: deps
 	$(MAKE) BUILD=build-asan BIN=bin-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all
 	BIN=bin-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
+
+# the unit tests under valgrind's memcheck: any error or leak fails
+memcheck: deps
+	$(MAKE) all
+	@fail=0; for t in $(UNIT); do echo "== valgrind $$t"; \
+	    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	        $$t >/dev/null || fail=1; done; \
+	if [ $$fail = 0 ]; then echo "memcheck: every unit test clean"; else echo "memcheck: errors above"; exit 1; fi
 
 clean:
 	rm -rf build build-asan bin bin-asan

@@ -3,7 +3,8 @@
 # Idempotent: does nothing when all are present. Needs root (or sudo) to install.
 set -eu
 PKGS="gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev
-libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev unicode-data bzip2"
+libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev unicode-data bzip2
+valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
