@@ -45,6 +45,8 @@
 ** otherwise alike, so the two derive different keys.
 ** truth.csv: source civilaffairs, source_key adp_civil_key(证件号码, 姓名,
 ** the code of the community written, NULL, 住址, 类别), each as written.
+** ctx->facts gets, per person and category on the roster of --date's month,
+** 状态 and 月发放金额 (in fen) as written there, for persons.csv.
 */
 #include "gen_writers.h"
 #include "civilkey.h"
@@ -83,6 +85,13 @@ static const char *const s_category_text[] = {
     S_CATEGORIES(X)
 #undef X
 };
+_Static_assert(S_CAT_COUNT == GEN_CIVIL_CATEGORIES, "gen_writers.h: GEN_CIVIL_CATEGORIES");
+
+const char *
+gen_civil_category_text(int category)
+{
+    return category >= 0 && category < S_CAT_COUNT ? s_category_text[category] : NULL;
+}
 
 enum { S_PREV = 1, S_CUR = 2 };
 
@@ -413,6 +422,12 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     gen_table_cell(t, start_text);
     gen_table_cell(t, status);
     gen_table_cell(t, phone);
+
+    if (ctx->facts && month_start == cur_start) {   /* the latest roster's */
+        gen_facts_t *f = &ctx->facts[e->person];
+        f->civil_status[e->category] = status;
+        f->civil_amount_fen[e->category] = e->category == S_CAT_ZHIYUAN ? -1 : (long) tenths * 10;
+    }
 
     adp_civil_key(number, name, cm->code, NULL, addr, category, key);
 }

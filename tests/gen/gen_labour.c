@@ -26,7 +26,8 @@
 ** twice (DUPLICATE, "labour.dup" forked per person) has a second line right
 ** after, a registration of its own (djbh with the next serial, jyzt, dates,
 ** mess) drawn from that fork. truth.csv: source labour, source_key
-** norm_key(djbh as written).
+** norm_key(djbh as written). ctx->facts gets each person's jyzt (of both
+** registrations when there are two), for persons.csv.
 */
 #include "gen_writers.h"
 #include "normalize.h"
@@ -75,8 +76,9 @@ s_key(gen_buf_t *b, const char *key)
     gen_buf_puts(b, "\":");
 }
 
-/* Appends p's line to b; djbh_out receives djbh as written. */
-static void
+/* Appends p's line to b; djbh_out receives djbh as written. Returns the
+** line's jyzt (static text). */
+static const char *
 s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
        unsigned long *serial, char djbh_out[GEN_KEY_TEXT_MAX])
 {
@@ -234,6 +236,7 @@ s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
         gen_buf_json_str(b, czy);
     }
     gen_buf_puts(b, "}\n");
+    return s_status_text[status];
 }
 
 /* Whether person i is on the register; r is then its line's stream. */
@@ -280,7 +283,9 @@ gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
             continue;
         const gen_person_t *p = &d->persons[i];
         char djbh[GEN_KEY_TEXT_MAX], clean[GEN_KEY_TEXT_MAX];
-        s_line(ctx, &b, &r, p, &serial, djbh);
+        const char *jyzt = s_line(ctx, &b, &r, p, &serial, djbh);
+        if (ctx->facts)
+            ctx->facts[i].employment[0] = jyzt;
         norm_key(djbh, clean, sizeof clean);
         gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
         /* registered twice: a second registration with its own djbh (a later
@@ -288,7 +293,9 @@ gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
         gen_rng_t dr = gen_rng_fork(&dbase, i);
         if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
             continue;
-        s_line(ctx, &b, &dr, p, &serial, djbh);
+        jyzt = s_line(ctx, &b, &dr, p, &serial, djbh);
+        if (ctx->facts)
+            ctx->facts[i].employment[1] = jyzt;
         norm_key(djbh, clean, sizeof clean);
         gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
     }

@@ -19,7 +19,10 @@
 **     row about, drawing exactly as the writer does (it must not count
 **     noise); and it writes the previous address and community
 **     (prev_address, prev_community) of a person whose ctx->stale[i] holds
-**     its bit (MOVED: the one department that missed the move).
+**     its bit (MOVED: the one department that missed the move);
+**   - a writer whose values persons.csv reports (labour's 就业状态, civil
+**     affairs' entitlements) records them in ctx->facts[i] as it writes
+**     them, drawing nothing more for it (so the files stay as they were).
 ** The writers are listed, in order, in s_writers[] in gendistrict.c.
 */
 #ifndef GEN_WRITERS_H
@@ -39,6 +42,25 @@
 #define GEN_SRC_LABOUR         0x04
 #define GEN_SRC_CIVILAFFAIRS   0x08
 
+/* The civil-affairs roster's categories (类别), 城市低保 … 社区志愿者, in the
+** order gen_civil_category_text() gives them. */
+#define GEN_CIVIL_CATEGORIES 7
+const char *gen_civil_category_text(int category);
+
+/* What the departments' exports say of one person beyond the population,
+** for persons.csv; recorded by the writers from the values they write.
+** Texts are static, clean (as written without mess). */
+typedef struct {
+    /* labour: 就业状态 (jyzt) of the person's registration and, when
+    ** registered twice (DUPLICATE), of the second; NULL for none */
+    const char *employment[2];
+    /* civil affairs, the roster of --date's month (the latest): 状态 of the
+    ** person's row of each category (在保, 暂停, 停保), NULL when not on it;
+    ** and its 月发放金额 in fen, -1 when empty (社区志愿者) */
+    const char *civil_status[GEN_CIVIL_CATEGORIES];
+    long civil_amount_fen[GEN_CIVIL_CATEGORIES];
+} gen_facts_t;
+
 typedef struct {
     const gen_district_t *district;
     const char *outdir;
@@ -50,6 +72,7 @@ typedef struct {
     gen_buf_t *summary;
     const unsigned char *stale;  /* per person: the GEN_SRC_* bit of the department
                                  ** still holding the previous address, or 0 */
+    gen_facts_t *facts;          /* per person, for persons.csv; NULL: not recorded */
 } gen_ctx_t;
 
 typedef struct {

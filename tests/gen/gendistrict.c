@@ -68,14 +68,30 @@
 ** however alike their rows look; nothing may link them.
 **
 ** persons.csv: UTF-8, LF, RFC 4180, header
-**   person_id,community_code,gender,birth_date,category,status,household_no
+**   person_id,community_code,gender,birth_date,category,status,household_no,
+**   employment_status,entitlements,other_entitlements
 ** one line per person of the population in person order, true values without
 ** mess: gender M or F, birth_date YYYY-MM-DD, category 户籍人口/流动人口,
 ** status 正常/死亡/迁出/注销 (the snapshot's, not the delta's), the 9-digit
 ** household number, and the community the police register files the person
 ** under (所属社区, its 12-digit code; the current one for a person who moved).
-** It is the answer key for counts (figures, rosters) and draws nothing, so
-** it leaves every other file as it was.
+** Then what the departments' exports say, as the writers wrote it (clean,
+** so what the hub stores from a --noise 0 district):
+**   employment_status   labour's 就业状态 (jyzt: 在岗, 下岗, 失业, 再就业,
+**                       退休), empty when labour has no record of the
+**                       person; a person registered twice (DUPLICATE) with
+**                       two different values has both, joined by ';'
+**   entitlements        the person's rows with 状态 在保 on the latest
+**                       civil-affairs roster (mz_roster_<M>.csv) as
+**                       CATEGORY:AMOUNT_FEN (类别 as written, 月发放金额 in
+**                       fen; 社区志愿者 has none: "社区志愿者:") joined by ';'
+**                       in the roster's category order, empty for none
+**   other_entitlements  the person's other rows on that roster (暂停, 停保)
+**                       as CATEGORY:STATUS joined by ';', empty for none
+** Rows only on the previous month's roster are in neither: their
+** entitlement has ended. It is the answer key for counts (figures, rosters);
+** the writers record these values as they write them and persons.csv draws
+** nothing, so it leaves every other file as it was.
 **
 ** Noise (gen_mess.h, GEN_NOISES; `--help` lists them with their default
 ** probabilities, all multiplied by --noise and clamped to 1; `--stats`
@@ -197,7 +213,10 @@ s_usage(FILE *f)
             "  person_id; twins and namesakes are distinct persons (distinct person_id)\n"
             "facilities_truth.csv (facility_no,community_codes): codes joined by ';'\n"
             "persons.csv (person_id,community_code,gender,birth_date,category,status,\n"
-            "  household_no): one line per person, true values\n");
+            "  household_no,employment_status,entitlements,other_entitlements): one line\n"
+            "  per person, true values; labour's 就业状态, and the latest civil-affairs\n"
+            "  roster's rows 在保 as CATEGORY:AMOUNT_FEN and others as CATEGORY:STATUS,\n"
+            "  ';'-joined\n");
     fprintf(f, "noise kinds (default probability):\n");
     for (int k = 0; k < GEN_NOISE_COUNT; k++) {
         gen_noise_t n;
@@ -385,13 +404,15 @@ s_assign_stale(gen_ctx_t *ctx, gen_noise_t *noise, s_stats_t *st)
 }
 
 /* persons.csv (see the header): the population's true values, one line per
-** person. Draws nothing. Returns 0, or -1 with a message in err. */
+** person, then what the writers recorded in facts (employment, entitlements).
+** Draws nothing. Returns 0, or -1 with a message in err. */
 static int
-s_persons_write(const gen_district_t *d, const char *dir, char *err, size_t errlen)
+s_persons_write(const gen_district_t *d, const gen_facts_t *facts, const char *dir, char *err,
+                size_t errlen)
 {
     static const char *const columns[] = {
         "person_id", "community_code", "gender", "birth_date", "category", "status",
-        "household_no",
+        "household_no", "employment_status", "entitlements", "other_entitlements",
     };
     gen_table_t t;
     gen_table_init(&t, ',', true, "\n");
@@ -408,6 +429,36 @@ s_persons_write(const gen_district_t *d, const char *dir, char *err, size_t errl
         gen_table_cell(&t, p->floating ? "流动人口" : "户籍人口");
         gen_table_cell(&t, gen_status_text(p->status));
         gen_table_cell(&t, d->households[p->household].number);
+        const gen_facts_t *f = &facts[i];
+        char employment[64] = "", lists[2][512] = { "", "" };   /* 在保, the others */
+        if (f->employment[0])
+            gen_strlcpy(employment, f->employment[0], sizeof employment);
+        if (f->employment[1] && (!f->employment[0] || strcmp(f->employment[0], f->employment[1]))) {
+            if (employment[0])
+                gen_strlcat(employment, ";", sizeof employment);
+            gen_strlcat(employment, f->employment[1], sizeof employment);
+        }
+        for (int c = 0; c < GEN_CIVIL_CATEGORIES; c++) {
+            const char *status = f->civil_status[c];
+            if (!status)
+                continue;
+            bool force = strcmp(status, "在保") == 0;
+            char *list = lists[force ? 0 : 1];
+            char item[96];
+            if (!force)
+                snprintf(item, sizeof item, "%s:%s", gen_civil_category_text(c), status);
+            else if (f->civil_amount_fen[c] < 0)
+                snprintf(item, sizeof item, "%s:", gen_civil_category_text(c));
+            else
+                snprintf(item, sizeof item, "%s:%ld", gen_civil_category_text(c),
+                         f->civil_amount_fen[c]);
+            if (list[0])
+                gen_strlcat(list, ";", sizeof lists[0]);
+            gen_strlcat(list, item, sizeof lists[0]);
+        }
+        gen_table_cell(&t, employment);
+        gen_table_cell(&t, lists[0]);
+        gen_table_cell(&t, lists[1]);
         gen_table_end_row(&t);
     }
     int rc = gen_file_write(dir, GEN_PERSONS_FILE, &t.buf, "UTF-8", err, errlen);
@@ -459,7 +510,9 @@ main(int argc, char **argv)
     gen_truth_init(&truth);
     gen_buf_t summary;
     gen_buf_init(&summary);
-    gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary, NULL };
+    gen_facts_t *facts = gen_xcalloc(d.npersons ? d.npersons : 1, sizeof *facts);
+    gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary, NULL,
+                      facts };
     s_stats_t *st = gen_xcalloc(1, sizeof *st);
     unsigned char *stale = s_assign_stale(&ctx, &noise, st);
     ctx.stale = stale;
@@ -473,7 +526,7 @@ main(int argc, char **argv)
     }
     if (rc == 0 && gen_truth_write(&truth, a.out, err, sizeof err) != 0)
         rc = 1;
-    if (rc == 0 && s_persons_write(&d, a.out, err, sizeof err) != 0)
+    if (rc == 0 && s_persons_write(&d, facts, a.out, err, sizeof err) != 0)
         rc = 1;
     if (rc != 0)
         fprintf(stderr, "gen-district: %s\n", err);
@@ -484,6 +537,7 @@ main(int argc, char **argv)
         s_print_stats(&d, &noise, st);
     free(stale);
     free(st);
+    free(facts);
 
     gen_buf_fini(&summary);
     gen_truth_fini(&truth);
