@@ -1700,15 +1700,37 @@ store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap)
 
 /* ---- figures for an area (a community, a street, the district) ---- */
 
-/* The area's residents: each by its community (S_RES_COMMUNITY). */
+/* The latest civil-affairs roster delivered (mz_roster_YYYYMM.csv sorts by
+** month). A roster lists the whole month: an entitlement it no longer lists
+** has ended, although its record stays current. */
+#define S_LATEST_ROSTER                                                                               \
+    "(SELECT max(s2.origin_file) FROM source_records s2"                                              \
+    "  JOIN civil_entitlements x2 ON x2.record_id = s2.id WHERE s2.current = 1)"
+
+/* Age in whole calendar years at ?2 (YYYY-MM-DD) of a birth date b. */
+#define S_AGE(b)                                                                                      \
+    "(CAST(strftime('%Y', ?2) AS INTEGER) - CAST(strftime('%Y', " b ") AS INTEGER)"                  \
+    " - (strftime('%m-%d', ?2) < strftime('%m-%d', " b ")))"
+
+/* Police statuses of people no longer living in the district. */
+#define S_GONE "('死亡', '迁出', '注销')"
+
+/* The residents of the area ?1 (",code,code,"), each placed by its
+** community (S_RES_COMMUNITY), with birth date b, gender g, age y at ?2
+** and police status st; live: those the police do not record as dead,
+** moved out or cancelled. */
 #define S_AREA_RESIDENTS                                                                              \
     "WITH res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"                                     \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"             \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"                     \
-    "  max(p.age) age"                                                                                \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)) nm,"                        \
+    "  max(p.age) age, max(CASE WHEN s.source = 1 THEN x.status END) st"                              \
     "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"                              \
+    "  LEFT JOIN police_facts x ON x.record_id = s.id"                                                \
     "  WHERE s.current = 1 AND s.resident_id IS NOT NULL GROUP BY s.resident_id),"                    \
-    " area AS (SELECT r, b, g, age FROM res WHERE instr(?1, ',' || c || ',') > 0)"
+    " area AS (SELECT r, c, b, g, nm, st, coalesce(" S_AGE("b") ", age) y FROM res"                   \
+    "  WHERE instr(?1, ',' || c || ',') > 0),"                                                        \
+    " live AS (SELECT * FROM area WHERE st IS NULL OR st NOT IN " S_GONE ")"
 
 static hub_err_t
 s_area_rows(store_t *self, const char *sql, const char *codes, const char *ref_date,
@@ -1745,30 +1767,28 @@ store_area_stats(store_t *self, const char *codes, const char *ref_date, area_st
     memset(out, 0, sizeof *out);
     static const char *sql[] = {
         S_AREA_RESIDENTS
-        " SELECT 'population', 'total', count(*), 0 FROM area"
+        " SELECT 'population', 'total', count(*), 0 FROM live"
         " UNION ALL SELECT 'age band and gender', band || ' ' || coalesce(g, '?'), count(*), 0 FROM"
         "  (SELECT g, CASE WHEN y IS NULL THEN 'unknown' WHEN y < 15 THEN '0-14' WHEN y < 60 THEN '15-59'"
-        "   WHEN y < 80 THEN '60-79' ELSE '80+' END band FROM"
-        "   (SELECT g, coalesce(CAST((julianday(?2) - julianday(b)) / 365.2425 AS INTEGER), age) y FROM area))"
+        "   WHEN y < 80 THEN '60-79' ELSE '80+' END band FROM live)"
         "  GROUP BY band, g",
         S_AREA_RESIDENTS
-        " SELECT 'households', 'police households', count(DISTINCT x.household_no), 0 FROM area"
-        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 1"
+        " SELECT 'households', 'police households', count(DISTINCT x.household_no), 0 FROM live"
+        "  JOIN source_records s ON s.resident_id = live.r AND s.current = 1 AND s.source = 1"
         "  JOIN police_facts x ON x.record_id = s.id"
-        " UNION ALL SELECT 'registration', coalesce(x.category, '?'), count(*), 0 FROM area"
-        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 1"
+        " UNION ALL SELECT 'registration', coalesce(x.category, '?'), count(DISTINCT live.r), 0 FROM live"
+        "  JOIN source_records s ON s.resident_id = live.r AND s.current = 1 AND s.source = 1"
         "  JOIN police_facts x ON x.record_id = s.id GROUP BY x.category"
-        " UNION ALL SELECT 'life status', coalesce(x.status, '?'), count(*), 0 FROM area"
-        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 1"
-        "  JOIN police_facts x ON x.record_id = s.id GROUP BY x.status",
+        " UNION ALL SELECT 'life status', coalesce(st, '?'), count(*), 0 FROM area GROUP BY st",
         S_AREA_RESIDENTS
-        " SELECT 'employment', coalesce(x.employment_status, '?'), count(DISTINCT area.r), 0 FROM area"
-        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 3"
+        " SELECT 'employment', coalesce(x.employment_status, '?'), count(DISTINCT live.r), 0 FROM live"
+        "  JOIN source_records s ON s.resident_id = live.r AND s.current = 1 AND s.source = 3"
         "  JOIN labour_facts x ON x.record_id = s.id GROUP BY x.employment_status"
-        " UNION ALL SELECT 'entitlements in force', x.category, count(DISTINCT area.r),"
-        "  coalesce(sum(x.monthly_amount_fen), 0) / 100.0 FROM area"
-        "  JOIN source_records s ON s.resident_id = area.r AND s.current = 1 AND s.source = 4"
-        "  JOIN civil_entitlements x ON x.record_id = s.id WHERE x.status = '在保' GROUP BY x.category",
+        " UNION ALL SELECT 'entitlements in force', x.category, count(DISTINCT live.r),"
+        "  coalesce(sum(x.monthly_amount_fen), 0) / 100.0 FROM live"
+        "  JOIN source_records s ON s.resident_id = live.r AND s.current = 1 AND s.source = 4"
+        "  JOIN civil_entitlements x ON x.record_id = s.id WHERE x.status = '在保'"
+        "  AND s.origin_file = " S_LATEST_ROSTER " GROUP BY x.category",
         "SELECT 'facilities', f.type, count(DISTINCT f.record_id), coalesce(sum(f.floor_area), 0)"
         " FROM facilities f JOIN source_records s ON s.id = f.record_id AND s.current = 1"
         " WHERE EXISTS (SELECT 1 FROM facility_communities fc WHERE fc.record_id = f.record_id"
@@ -1785,16 +1805,9 @@ store_roster(store_t *self, const char *codes, const char *ref_date, const roste
              size_t limit, search_hit_t *out, size_t *n)
 {
     static const char *sql =
-        "WITH res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"
-        "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"
-        "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"
-        "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)) nm, max(p.age) age"
-        "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"
-        "  WHERE s.current = 1 AND s.resident_id IS NOT NULL GROUP BY s.resident_id),"
-        " area AS (SELECT r, c, b, g, nm,"
-        "  coalesce(CAST((julianday(?2) - julianday(b)) / 365.2425 AS INTEGER), age) y FROM res"
-        "  WHERE instr(?1, ',' || c || ',') > 0)"
+        S_AREA_RESIDENTS
         " SELECT r, nm, b, c FROM area a WHERE r > ?3"
+        "  AND (?7 IS NOT NULL OR a.st IS NULL OR a.st NOT IN " S_GONE ")"
         "  AND (?4 IS NULL OR a.y >= ?4) AND (?5 IS NULL OR a.y <= ?5) AND (?6 IS NULL OR a.g = ?6)"
         "  AND (?7 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
         "       WHERE s.resident_id = a.r AND s.current = 1 AND x.status = ?7))"
@@ -1803,7 +1816,8 @@ store_roster(store_t *self, const char *codes, const char *ref_date, const roste
         "  AND (?9 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN labour_facts x ON x.record_id = s.id"
         "       WHERE s.resident_id = a.r AND s.current = 1 AND x.employment_status = ?9))"
         "  AND (?10 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN civil_entitlements x ON x.record_id = s.id"
-        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)))"
+        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)"
+        "       AND s.origin_file = " S_LATEST_ROSTER "))"
         "  AND (?12 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
         "       WHERE s.resident_id = a.r AND s.current = 1 AND x.household_no = ?12))"
         " ORDER BY r LIMIT ?13";

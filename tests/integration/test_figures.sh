@@ -45,10 +45,12 @@ labels() {
         sec == s { line = substr($0, 3); sub(/ +[0-9]+( .*)?$/, "", line); print line }' <<<"$1" |
         LC_ALL=C sort | paste -sd' '
 }
-# truth CODE EXPR: persons.csv counted with awk (fields: $2 community, $3 gender,
-# $5 category, $7 household); EXPR is "n" (persons), "f", "fl" or "hh"
+# truth CODE EXPR: the living persons of persons.csv (status 正常: not dead,
+# moved out or cancelled, whom the figures and rosters leave out) counted
+# with awk (fields: $2 community, $3 gender, $5 category, $7 household);
+# EXPR is "n" (persons), "f", "fl" or "hh"
 truth() {
-    awk -F, -v c="$1" -v e="$2" 'NR > 1 && (c == "" || $2 == c) { n++; if ($3 == "F") f++;
+    awk -F, -v c="$1" -v e="$2" 'NR > 1 && (c == "" || $2 == c) && $6 == "正常" { n++; if ($3 == "F") f++;
         if ($5 == "流动人口") fl++; if (!($7 in h)) { h[$7] = 1; hh++ } }
         END { v = e == "n" ? n : e == "f" ? f : e == "fl" ? fl : hh; print v + 0 }' "$P"
 }
@@ -61,20 +63,12 @@ truth() {
 #   ent:C        persons with an entitlement C in force on the latest roster
 #   fen:C        the sum of their monthly amounts, in fen
 #   any:C        persons on the latest roster with C, in force or not
-# Ages as the hub counts them: whole years of 365.2425 days from the birth
-# date to TODAY (day numbers from the Julian day number formula). That is a
-# year short on some birthdays (born 2009-11-27: 16 on 2026-11-27); when the
-# hub counts calendar ages, count them here too.
+# Only the living persons (status 正常) count; ages are calendar ages at TODAY.
 facts() {
     awk -F, -v c="$1" -v today="$2" '
-        function jdn(s,   y, m, d, a) {
-            y = substr(s, 1, 4) + 0; m = substr(s, 6, 2) + 0; d = substr(s, 9, 2) + 0
-            a = int((14 - m) / 12); y += 4800 - a; m += 12 * a - 3
-            return d + int((153 * m + 2) / 5) + 365 * y + int(y / 4) - int(y / 100) + int(y / 400) - 32045
-        }
-        BEGIN { t = jdn(today); split("0-14 15-59 60-79 80-150 16-64 18-75", ranges, " ") }
-        NR > 1 && (c == "" || $2 == c) {
-            y = int((t - jdn($4)) / 365.2425)
+        BEGIN { split("0-14 15-59 60-79 80-150 16-64 18-75", ranges, " ") }
+        NR > 1 && (c == "" || $2 == c) && $6 == "正常" {
+            y = substr(today, 1, 4) - substr($4, 1, 4) - (substr(today, 6, 5) < substr($4, 6, 5))
             band = y < 15 ? "0-14" : y < 60 ? "15-59" : y < 80 ? "60-79" : "80+"
             v["band:" band " " $3]++
             for (i in ranges) { split(ranges[i], lh, "-"); if (y >= lh[1] + 0 && y <= lh[2] + 0) v["age:" ranges[i]]++ }
@@ -145,6 +139,11 @@ out=$(CTL figures); rc=$?
 check_eq "figures (district) exits 0" 0 "$rc"
 check_eq "district: population total = persons" "$(truth "" n)" "$(fig "$out" population total)"
 figures_check district "$out" ""
+for st in 死亡 迁出 注销; do
+    check_eq "district: life status $st = persons with that status (they are not in the population)" \
+        "$(awk -F, -v s="$st" 'NR > 1 && $6 == s { n++ } END { print n + 0 }' "$P")" \
+        "$(v=$(fig "$out" "life status" "$st"); echo "${v:-0}")"
+done
 
 # --- the two communities with most persons ---
 for code in $(tail -n +2 "$P" | cut -d, -f2 | sort | uniq -c | sort -k1,1nr -k2,2 | head -2 | awk '{ print $2 }'); do
@@ -175,6 +174,9 @@ for code in $(tail -n +2 "$P" | cut -d, -f2 | sort | uniq -c | sort -k1,1nr -k2,
         check_eq "roster $code --entitlement $c:在保: exits 0, one line per person with it in force" \
             "0 $(tv "$t" "ent:$c")" "$rc $(rows "$r")"
     done
+    r=$(CTL roster "$code" --status 死亡 --csv); rc=$?
+    check_eq "roster $code --status 死亡: exits 0, one line per dead person there" \
+        "0 $(awk -F, -v c="$code" 'NR > 1 && $2 == c && $6 == "死亡" { n++ } END { print n + 0 }' "$P")" "$rc $(rows "$r")"
     r=$(CTL roster "$code" --volunteer --csv); rc=$?
     check_eq "roster $code --volunteer: exits 0, one line per volunteer" "0 $(tv "$t" "ent:社区志愿者")" "$rc $(rows "$r")"
     for a in 0-14 15-59 60-79 80-150 16-64 18-75; do
