@@ -26,6 +26,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "encoding.h"
+
 #define S_NO_LF     SIZE_MAX
 #define S_MSG_SIZE  768
 
@@ -64,6 +66,7 @@ struct adp_csv {
     iconv_t cd;
     char *path;
     char *encoding;
+    bool utf8;              /* checked by adp_utf8_valid too: glibc's iconv lets some bad UTF-8 through */
     unsigned char sep;
     bool quoting;
     size_t max_row;
@@ -500,6 +503,8 @@ s_decode(adp_csv_t *self, const char *src, size_t len, bytes_t *out, size_t *at)
             *at = (size_t) (in - src);
             return errno == EINVAL ? DEC_INCOMPLETE : DEC_INVALID;
         }
+        if (self->utf8 && (*at = adp_utf8_valid(src, scan)) < scan)
+            return DEC_INVALID;
     }
     else {
         s_reserve(out, scan);
@@ -836,6 +841,7 @@ adp_csv_open(const char *path, const adp_csv_opts_t *opts, char *errbuf, size_t 
     self->cd = cd;
     self->path = s_strdup(path);
     self->encoding = s_strdup(encoding);
+    self->utf8 = adp_encoding_is_utf8(encoding);
     self->sep = (unsigned char) opts->separator;
     self->quoting = opts->quoting;
     self->max_row = opts->max_row_bytes ? opts->max_row_bytes : ADP_CSV_MAX_ROW_DEFAULT;
