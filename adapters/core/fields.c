@@ -214,7 +214,9 @@ int64_t
 adp_day_epoch(const char *ymd)
 {
     int y, m, d;
-    if (!ymd || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    char check[11];
+    if (!ymd || !s_digits(ymd, 4, &y) || ymd[4] != '-' || !s_digits(ymd + 5, 2, &m) || ymd[7] != '-'
+        || !s_digits(ymd + 8, 2, &d) || ymd[10] || !norm_date(ymd, check))
         return 0;
     return s_days(y, m, d) * 86400 - 8 * 3600;
 }
