@@ -10,6 +10,7 @@
 **    the key is 设施编号; 所属社区 may name several communities, split on 、.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapter.h"
@@ -167,9 +168,11 @@ s_area(const char *raw, char *out, size_t cap)
 static void
 s_facility_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, size_t raw_len)
 {
-    char key[128];
-    if (norm_key(v[F_NO], key, sizeof key) == 0) {
+    size_t cap = strlen(v[F_NO]) + 1;   /* norm_key never lengthens: never cut short */
+    char *key = adp_alloc(cap);
+    if (norm_key(v[F_NO], key, cap) == 0) {
         adp_reject(a, row, s_facility[F_NO].name, "设施编号 (the facility's key) is empty", raw, raw_len);
+        free(key);
         return;
     }
     Hub__FacilityRecord *p = adp_alloc(sizeof *p);
@@ -183,6 +186,7 @@ s_facility_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, si
     p->authority = adp_field_text(v[F_AUTHORITY]);
     p->status = adp_field_text(v[F_STATUS]);
     Hub__Record *r = adp_record_new(a, HUB__DEPARTMENT__CIVIL_AFFAIRS, key, row, 0);
+    free(key);
     r->payload_case = HUB__RECORD__PAYLOAD_FACILITY;
     r->facility = p;
     adp_emit(a, row, r, raw, raw_len);

@@ -6,6 +6,9 @@
 ** at the woman's 记录编号 in 关联记录编号. 节育措施 travels marked
 ** FIELD_SENSITIVE: only the family-planning department may read it back.
 */
+#include <stdlib.h>
+#include <string.h>
+
 #include "adapter.h"
 #include "fields.h"
 #include "normalize.h"
@@ -30,12 +33,16 @@ static const adp_column_t s_cols[NCOLS] = {
 static void
 s_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, size_t raw_len)
 {
-    char key[128], linked[128];
-    if (norm_key(v[C_RECORD_NO], key, sizeof key) == 0) {
+    /* norm_key never lengthens: room for the whole key, never cut short */
+    size_t cap = strlen(v[C_RECORD_NO]) + strlen(v[C_LINKED]) + 1;
+    char *key = adp_alloc(cap), *linked = adp_alloc(cap);
+    if (norm_key(v[C_RECORD_NO], key, cap) == 0) {
         adp_reject(a, row, s_cols[C_RECORD_NO].name, "记录编号 (the record's key) is empty", raw, raw_len);
+        free(key);
+        free(linked);
         return;
     }
-    norm_key(v[C_LINKED], linked, sizeof linked);
+    norm_key(v[C_LINKED], linked, cap);
     Hub__FamilyPlanningRecord *p = adp_alloc(sizeof *p);
     hub__family_planning_record__init(p);
     p->record_no = adp_field(v[C_RECORD_NO], key, 0);
@@ -55,6 +62,8 @@ s_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, size_t raw_
     int64_t updated = adp_time_epoch(v[C_UPDATED]);
     p->updated_at = adp_field(v[C_UPDATED], NULL, updated ? 0 : HUB__FIELD_FLAG__FIELD_INVALID);
     Hub__Record *r = adp_record_new(a, HUB__DEPARTMENT__FAMILY_PLANNING, key, row, updated);
+    free(key);
+    free(linked);
     r->payload_case = HUB__RECORD__PAYLOAD_FAMILY_PLANNING;
     r->family_planning = p;
     adp_emit(a, row, r, raw, raw_len);

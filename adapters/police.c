@@ -5,8 +5,11 @@
 ** The record key is the identity number as norm_idno cleans it: canonical
 ** 18 characters when valid (so a 15-digit or full-width rendering of the
 ** same number is the same record), else as typed without spaces, with
-** full-width folded and x upper-cased. The field keeps the raw value.
+** full-width folded and x upper-cased (a row whose number would make a key
+** over 31 bytes is rejected: cut short, two numbers could share a key). The
+** field keeps the raw value.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "adapter.h"
@@ -31,12 +34,40 @@ static const adp_column_t s_cols[NCOLS] = {
     [C_CHANGE_DATE] = {"变动日期", false}, [C_PHONE] = {"联系电话", false},
 };
 
+/* Bytes of the key norm_idno makes of raw (UTF-8): spaces (ASCII and
+** U+3000) dropped, full-width digits and Ｘ/ｘ one byte, the rest as is. */
+static size_t
+s_key_bytes(const char *raw)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)raw; *p;) {
+        size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+        for (size_t k = 1; k < len; k++)
+            if (!p[k])
+                len = k;
+        bool space = *p == ' ' || (*p >= '\t' && *p <= '\r') || (len == 3 && !memcmp(p, "\xE3\x80\x80", 3));
+        bool folded = len == 3 && p[0] == 0xEF
+                      && ((p[1] == 0xBC && ((p[2] >= 0x90 && p[2] <= 0x99) || p[2] == 0xB8))
+                          || (p[1] == 0xBD && p[2] == 0x98));
+        n += space ? 0 : folded ? 1 : len;
+        p += len;
+    }
+    return n;
+}
+
 static void
 s_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, size_t raw_len)
 {
     char key[NORM_IDNO_SIZE];
     if (norm_idno(v[C_IDNO], key) == NORM_IDNO_EMPTY) {
         adp_reject(a, row, s_cols[C_IDNO].name, "identity number (the record's key) is empty", raw, raw_len);
+        return;
+    }
+    if (s_key_bytes(v[C_IDNO]) >= NORM_IDNO_SIZE) {   /* cut short, two numbers could become one key */
+        char why[160];
+        snprintf(why, sizeof why, "identity number (the record's key) is %zu bytes without spaces, longer than "
+                 "the %d a key may have: not a number", s_key_bytes(v[C_IDNO]), NORM_IDNO_SIZE - 1);
+        adp_reject(a, row, s_cols[C_IDNO].name, why, raw, raw_len);
         return;
     }
     Hub__PoliceRecord *p = adp_alloc(sizeof *p);
