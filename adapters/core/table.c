@@ -3,8 +3,43 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "err.h"
+
+/* A header that does not read in the department's encoding: the other
+** encoding the departments use when the header reads in it with every
+** required column (a file saved in the wrong encoding), else NULL. */
+static const char *
+s_other_encoding(const char *path, const adp_csv_opts_t *opts, const adp_column_t *cols, size_t ncols)
+{
+    adp_csv_opts_t o = *opts;
+    o.encoding = !opts->encoding || strcasecmp(opts->encoding, "UTF-8") == 0 ? "GB18030" : "UTF-8";
+    char err[512];
+    adp_csv_t *csv = adp_csv_open(path, &o, err, sizeof err);
+    bool all = csv != NULL;
+    for (size_t c = 0; all && c < ncols; c++)
+        all = !cols[c].required || adp_csv_column(csv, cols[c].name) >= 0;
+    adp_csv_destroy(&csv);
+    return all ? o.encoding : NULL;
+}
+
+/* The file error, with the encoding it seems to be in when that is why. */
+static void
+s_header_error(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp_column_t *cols, size_t ncols,
+               const char *err)
+{
+    const char *other = s_other_encoding(path, opts, cols, ncols);
+    if (!other) {
+        adp_file_error(a, err);
+        return;
+    }
+    char why[800];
+    snprintf(why, sizeof why, "%s; read as %s the header is right: the file seems to be in %s%s, not %s", err,
+             other, other, strcmp(other, "GB18030") == 0 ? " (or GBK)" : "", opts->encoding ? opts->encoding : "UTF-8");
+    adp_file_error(a, why);
+}
 
 int
 adp_read_table(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp_column_t *cols, size_t ncols,
@@ -14,7 +49,7 @@ adp_read_table(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp
     adp_set_file_encoding(a, opts->encoding);
     adp_csv_t *csv = adp_csv_open(path, opts, err, sizeof err);
     if (!csv) {
-        adp_file_error(a, err);
+        s_header_error(a, path, opts, cols, ncols, err);
         return -1;
     }
     int *col = HUB_CHECK_ALLOC(calloc(ncols, sizeof *col));
@@ -23,7 +58,7 @@ adp_read_table(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp
         col[c] = adp_csv_column(csv, cols[c].name);
         if (col[c] < 0 && cols[c].required) {
             snprintf(err, sizeof err, "required column %s is missing from the header", cols[c].name);
-            adp_file_error(a, err);
+            s_header_error(a, path, opts, cols, ncols, err);
             adp_csv_destroy(&csv);
             free(col);
             free(v);
