@@ -24,10 +24,12 @@ TOTAL=$(cat "$T_TMP/ref.count")
 MNT=$T_TMP/disk
 mkdir -p "$MNT"
 MODE=${DISK:-tmpfs}
-if [ "$MODE" = tmpfs ] && ! { [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64m tmpfs "$MNT" 2>/dev/null; }; then
+# room for the whole registry twice (its WAL) and more: only the balloon fills it
+SIZE_MIB=$(( $(stat -c %s "$T_TMP/ref/registry.db") * 2 / 1048576 + 64 ))
+if [ "$MODE" = tmpfs ] && ! { [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=${SIZE_MIB}m tmpfs "$MNT" 2>/dev/null; }; then
     MODE=limit
 fi
-echo "# the full disk: $MODE"
+echo "# the full disk: $MODE$([ "$MODE" = tmpfs ] && echo " of $SIZE_MIB MiB")"
 cleanup() {
     for p in $T_PIDS; do kill -CONT "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done
     if [ "$MODE" = tmpfs ]; then sleep 0.2; umount "$MNT"; fi
