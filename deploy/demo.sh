@@ -78,6 +78,16 @@ say "hubctl facilities --community $fcode (facility $fac serves several communit
 
 say "The hub's log (JSON lines, no personal data): last 5 lines of $HOME_DIR/hub.log"
 tail -5 "$HOME_DIR/hub.log"
+
+say "hubctl status (exit 0 healthy, 1 degraded, 2 down)"
+"$BIN/hubctl" --home "$HOME_DIR" status || true
+say "hubctl top, three seconds of it (on a terminal it redraws in place)"
+"$BIN/hubctl" --home "$HOME_DIR" top --count 3 | cat
+say "The metrics Prometheus scrapes (a few of them) and /healthz"
+if command -v curl >/dev/null; then
+    curl -s http://127.0.0.1:5563/metrics | grep -E '^hub_(records_accepted_total|residents|adapter_up|healthy)' || true
+    curl -s http://127.0.0.1:5563/healthz
+fi
 echo
 echo "Done. The hub's home is $HOME_DIR; run more queries while a hub runs:"
 echo "  bin/hubd --home $HOME_DIR &   bin/hubctl --home $HOME_DIR get --idno NUMBER"

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages the hub needs to build, test and run.
-# Idempotent: does nothing when all are present. Needs root (or sudo) to install.
+# clang and libclang-rt-dev (libFuzzer, sanitizers) build tests/fuzz/; llvm
+# gives their reports llvm-symbolizer. Idempotent: does nothing when all
+# are present. Needs root (or sudo) to install.
 set -eu
 PKGS="gcc make pkg-config protobuf-c-compiler libprotobuf-c-dev libzmq3-dev
 libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev unicode-data bzip2
-valgrind"
+valgrind clang libclang-rt-dev llvm libmicrohttpd-dev curl tmux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -20,6 +20,7 @@
 struct admin {
     store_t *store;
     resolver_t *resolver;
+    ingest_t *ingest;          /* quarantine replay */
     auth_t *auth;
 };
 
@@ -59,11 +60,12 @@ s_dept(int d)
 }
 
 admin_t *
-admin_new(store_t *writer, resolver_t *resolver, auth_t *auth)
+admin_new(store_t *writer, ingest_t *ingest, auth_t *auth)
 {
     admin_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
     self->store = writer;
-    self->resolver = resolver;
+    self->ingest = ingest;
+    self->resolver = ingest_resolver(ingest);
     self->auth = auth;
     return self;
 }
@@ -581,8 +583,98 @@ s_quarantine_line(void *ctx, const quarantine_row_t *q)
         snprintf(what, sizeof what, "whole message");
     else
         snprintf(what, sizeof what, "record %d of batch %lld", q->record_index, (long long)q->batch_seq);
-    s_say(t, "%lld  %s  from %s  %s  %s (%lld bytes): %s\n", (long long)q->id, when, q->sender[0] ? q->sender : "?",
+    s_say(t, "%lld  %s  from %s  %s  %s (%lld bytes): %s", (long long)q->id, when, q->sender[0] ? q->sender : "?",
           what, hub_errname(q->reason_code), (long long)q->bytes, q->reason);
+    if (strcmp(q->status, "held") != 0)
+        s_say(t, "  [%s by %s%s%s]", q->status, q->decided_by, *q->note ? ": " : "", q->note);
+    s_say(t, "\n");
+}
+
+/* The one entry found by store_quarantine_list (id > 0), copied. */
+typedef struct {
+    bool found;
+    int64_t id, batch_seq, bytes;
+    int record_index;
+    char sender[64], status[16];
+} quarantine_pick_t;
+
+static void
+s_quarantine_pick(void *ctx, const quarantine_row_t *q)
+{
+    quarantine_pick_t *p = ctx;
+    *p = (quarantine_pick_t){true, q->id, q->batch_seq, q->bytes, q->record_index, "", ""};
+    snprintf(p->sender, sizeof p->sender, "%s", q->sender);
+    snprintf(p->status, sizeof p->status, "%s", q->status);
+}
+
+/* quarantine-show ID, -replay ID, -drop ID (note: the reason). Replay runs
+** the kept bytes through ingest again as from their sender, once the cause
+** is fixed (a principal added, a department's mapping corrected). */
+static hub_err_t
+s_quarantine(admin_t *self, const char *by, const char *what, int64_t id, const char *note, int64_t now_ms,
+             text_t *t)
+{
+    quarantine_pick_t p = {0};
+    hub_err_t err = store_quarantine_list(self->store, id, 1, s_quarantine_pick, &p);
+    if (err != HUB_OK)
+        return err;
+    if (!p.found) {
+        s_say(t, "no quarantine entry has id %lld\n", (long long)id);
+        return HUB_ENOTFOUND;
+    }
+    if (strcmp(what, "show") == 0) {
+        err = store_quarantine_list(self->store, id, 1, s_quarantine_line, t);
+        if (err == HUB_OK)
+            s_say(t, "%s\n", strcmp(p.status, "held") == 0 ? "held: `hubctl quarantine replay ID` once the cause is "
+                                                              "fixed, or `hubctl quarantine drop ID --reason TEXT`"
+                                                            : "decided; nothing more to do");
+        return err;
+    }
+    if (strcmp(p.status, "held") != 0) {
+        s_say(t, "entry %lld was %s already\n", (long long)id, p.status);
+        return HUB_EINVAL;
+    }
+    if (strcmp(what, "drop") == 0) {
+        if (!note || !*note) {
+            s_say(t, "say why it is dropped: hubctl quarantine drop ID --reason TEXT\n");
+            return HUB_EINVAL;
+        }
+        err = store_quarantine_decide(self->store, id, "dropped", by, now_ms, note);
+        if (err == HUB_OK) {
+            log_notice("HUB-QUARANTINE-DROP", LOG_I("entry", id), LOG_S("by", by), LOG_S("reason", note));
+            s_say(t, "entry %lld dropped: %s\n", (long long)id, note);
+        }
+        return err;
+    }
+    const principal_t *who = auth_find(self->auth, p.sender);
+    if (!who || who->kind != ROLE_ADAPTER) {
+        s_say(t, "its sender %s is not a listed adapter; add it (hubctl principal add) and replay again\n",
+              p.sender[0] ? p.sender : "(unknown)");
+        return HUB_EINVAL;
+    }
+    principal_t sender = *who;
+    uint8_t *bytes;
+    size_t len;
+    if ((err = store_quarantine_bytes(self->store, id, &bytes, &len)) != HUB_OK)
+        return err;
+    int counts[4] = {0};
+    char why[300] = "";
+    err = ingest_replay(self->ingest, &sender, id, p.record_index, bytes, len, now_ms, counts, why, sizeof why);
+    free(bytes);
+    if (err != HUB_OK) {
+        s_say(t, "entry %lld would be refused again: %s\n", (long long)id, why[0] ? why : hub_strerror(err));
+        return err == HUB_EDB || err == HUB_EBUSY ? err : HUB_EINVAL;
+    }
+    char done[160];
+    snprintf(done, sizeof done, "%d records: %d accepted, %d duplicates, %d rejected", counts[0], counts[1], counts[2],
+             counts[3]);
+    err = store_quarantine_decide(self->store, id, "replayed", by, now_ms, done);
+    if (err == HUB_OK) {
+        log_notice("HUB-QUARANTINE-REPLAY", LOG_I("entry", id), LOG_S("by", by), LOG_I("records", counts[0]),
+                   LOG_I("accepted", counts[1]), LOG_I("duplicates", counts[2]), LOG_I("rejected", counts[3]));
+        s_say(t, "entry %lld replayed: %s\n", (long long)id, done);
+    }
+    return err;
 }
 
 static hub_err_t
@@ -663,9 +755,12 @@ admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char 
     else if (strcmp(command, "estimate") == 0)
         err = s_estimate(self, &t);
     else if (strcmp(command, "quarantine") == 0) {
-        err = store_quarantine_list(self->store, limit > 0 ? (size_t)limit : 100, s_quarantine_line, &t);
+        err = store_quarantine_list(self->store, 0, limit > 0 ? (size_t)limit : 100, s_quarantine_line, &t);
         if (err == HUB_OK && !t.len)
             s_say(&t, "nothing in quarantine\n");
+    } else if (strncmp(command, "quarantine-", 11) == 0
+               && (!strcmp(command + 11, "show") || !strcmp(command + 11, "replay") || !strcmp(command + 11, "drop"))) {
+        err = s_quarantine(self, by, command + 11, id, q->name, now_ms, &t);
     } else if (strcmp(command, "audit") == 0) {
         if (id > 0)
             err = store_audit_of(self->store, (resident_id_t){id}, limit > 0 ? (size_t)limit : 200, s_audit_line, &t);

@@ -15,12 +15,13 @@
 #include "auth.h"
 #include "codec.h"
 #include "err.h"
+#include "ingest.h"
 #include "resolve.h"
 #include "store.h"
 
 typedef struct admin admin_t;
 
-admin_t *admin_new(store_t *writer, resolver_t *resolver, auth_t *auth);
+admin_t *admin_new(store_t *writer, ingest_t *ingest, auth_t *auth);
 void admin_destroy(admin_t **self_p);
 
 /* Run q->command ("review-list", "review-show", "review-link",

@@ -288,6 +288,17 @@ s_append(auth_t *self, const char *line, char *errbuf, size_t errcap)
     return HUB_OK;
 }
 
+/* One word of the principals file: no space, control character or '#' (a
+** line break in a name or role would write a line of its own). */
+static bool
+s_one_word(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c <= ' ' || *c == 0x7f || *c == '#')
+            return false;
+    return *s != 0;
+}
+
 hub_err_t
 auth_add(auth_t *self, const char *name, const char *role, const char *public_key, const char *by, char *errbuf,
          size_t errcap)
@@ -296,11 +307,13 @@ auth_add(auth_t *self, const char *name, const char *role, const char *public_ke
     principal_t p = {0};
     const char *why = NULL;
     uint8_t bin[32];
-    if (!name || !*name || strlen(name) >= sizeof p.name || strpbrk(name, " \t#"))
+    if (!name || strlen(name) >= sizeof p.name || !s_one_word(name))
         why = "the name must be one word";
     else if (s_find_name(self, name))
         why = "a principal with that name exists already";
-    else if (!role || !auth_parse_role(role, &p, &why))
+    else if (!role || !s_one_word(role))
+        why = "the role must be one word";
+    else if (!auth_parse_role(role, &p, &why))
         ;
     else if (!public_key || strlen(public_key) != KEY_Z85_LEN || !zmq_z85_decode(bin, public_key))
         why = "the public key must be 40 Z85 characters (hubctl keygen prints one)";
@@ -385,7 +398,9 @@ s_domain_allows(const char *domain, const principal_t *p)
         return p->kind == ROLE_ADAPTER;
     if (strcmp(domain, "query") == 0)
         return p->kind != ROLE_ADAPTER;
-    return strcmp(domain, "events") == 0;
+    if (strcmp(domain, "events") == 0)   /* the log, live: the operators' */
+        return p->kind == ROLE_OPERATOR || p->kind == ROLE_ADMIN;
+    return false;
 }
 
 /* ZAP request frames (RFC 27): version, request id, domain, address,

@@ -81,14 +81,17 @@ client_new(const client_opts_t *opts, char *errbuf, size_t errcap)
         snprintf(self->endpoint, sizeof self->endpoint, "%s", opts->endpoint);
     else
         snprintf(self->endpoint, sizeof self->endpoint, "%s",
-                 opts->port == CLIENT_INGEST ? cfg.ingest_endpoint : cfg.query_endpoint);
+                 opts->port == CLIENT_INGEST  ? cfg.ingest_endpoint
+                 : opts->port == CLIENT_QUERY ? cfg.query_endpoint
+                                              : cfg.events_endpoint);
     self->ctx = zmq_ctx_new();
-    self->sock = zmq_socket(self->ctx, ZMQ_DEALER);
+    self->sock = zmq_socket(self->ctx, opts->port == CLIENT_EVENTS ? ZMQ_SUB : ZMQ_DEALER);
     zmq_setsockopt(self->sock, ZMQ_CURVE_SERVERKEY, hub.public_, KEY_Z85_LEN);
     zmq_setsockopt(self->sock, ZMQ_CURVE_PUBLICKEY, me.public_, KEY_Z85_LEN);
     zmq_setsockopt(self->sock, ZMQ_CURVE_SECRETKEY, me.secret, KEY_Z85_LEN);
     s_setint(self->sock, ZMQ_LINGER, 0);
-    s_setint(self->sock, ZMQ_IMMEDIATE, 1);
+    if (opts->port != CLIENT_EVENTS)
+        s_setint(self->sock, ZMQ_IMMEDIATE, 1);
     s_setint(self->sock, ZMQ_RECONNECT_IVL, 100);
     s_setint(self->sock, ZMQ_RECONNECT_IVL_MAX, 2000);
     s_setint(self->sock, ZMQ_HEARTBEAT_IVL, 1000);
@@ -107,8 +110,10 @@ client_destroy(client_t **self_p)
     client_t *self = *self_p;
     if (!self)
         return;
-    if (self->sock)
+    if (self->sock) {   /* a last message (an adapter's goodbye) gets half a second to leave */
+        s_setint(self->sock, ZMQ_LINGER, 500);
         zmq_close(self->sock);
+    }
     if (self->ctx)
         zmq_ctx_term(self->ctx);
     free(self);
@@ -184,4 +189,42 @@ client_recv(client_t *self, int timeout_ms)
     Hub__Message *m = hub__message__unpack(NULL, zmq_msg_size(&frame), zmq_msg_data(&frame));
     zmq_msg_close(&frame);
     return m;
+}
+
+int
+client_subscribe(client_t *self, const char *topic)
+{
+    return zmq_setsockopt(self->sock, ZMQ_SUBSCRIBE, topic, strlen(topic)) == 0 ? 0 : -1;
+}
+
+char *
+client_recv_event(client_t *self, int timeout_ms, char *topic, size_t cap)
+{
+    zmq_pollitem_t item = {self->sock, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, timeout_ms) <= 0)
+        return NULL;
+    zmq_msg_t part;
+    zmq_msg_init(&part);
+    if (zmq_msg_recv(&part, self->sock, 0) < 0) {
+        zmq_msg_close(&part);
+        return NULL;
+    }
+    snprintf(topic, cap, "%.*s", (int)zmq_msg_size(&part), (const char *)zmq_msg_data(&part));
+    char *body = NULL;
+    if (zmq_msg_more(&part)) {
+        zmq_msg_close(&part);
+        zmq_msg_init(&part);
+        if (zmq_msg_recv(&part, self->sock, 0) >= 0) {
+            body = HUB_CHECK_ALLOC(malloc(zmq_msg_size(&part) + 1));
+            memcpy(body, zmq_msg_data(&part), zmq_msg_size(&part));
+            body[zmq_msg_size(&part)] = 0;
+        }
+        while (zmq_msg_more(&part)) {   /* an event is two frames; drop the rest */
+            zmq_msg_close(&part);
+            zmq_msg_init(&part);
+            zmq_msg_recv(&part, self->sock, 0);
+        }
+    }
+    zmq_msg_close(&part);
+    return body ? body : HUB_CHECK_ALLOC(calloc(1, 1));
 }

@@ -13,7 +13,7 @@
 #include "record.h"
 #include "proto/hub.pb-c.h"
 
-typedef enum { CLIENT_INGEST, CLIENT_QUERY } client_port_t;
+typedef enum { CLIENT_INGEST, CLIENT_QUERY, CLIENT_EVENTS } client_port_t;
 
 typedef struct {
     const char *home;         /* hub home dir: hub.conf, keys/ (may be NULL when all below are set) */
@@ -30,6 +30,12 @@ typedef struct client client_t;
 ** a plain-words reason in errbuf when a key or the config cannot be read. */
 client_t *client_new(const client_opts_t *opts, char *errbuf, size_t errcap);
 void client_destroy(client_t **self_p);
+
+/* CLIENT_EVENTS: receive what starts with topic ("log": the hub's log). */
+int client_subscribe(client_t *self, const char *topic);
+/* The next event within timeout_ms: its topic into topic, its body
+** (malloc'd, NUL-terminated); NULL when none came. */
+char *client_recv_event(client_t *self, int timeout_ms, char *topic, size_t cap);
 
 const char *client_principal(const client_t *self);
 const char *client_endpoint(const client_t *self);

@@ -55,6 +55,93 @@ s_payload(const Hub__Record *r, const char **idno_raw)
     }
 }
 
+/* ---- what the wire must hold: well-formed UTF-8 strings, bounded sizes ---- */
+
+/* Offset of the first byte of s[0..n) that does not start a well-formed
+** UTF-8 sequence (RFC 3629: no overlong forms, surrogates or code points
+** above U+10FFFF), or n when all of it is well-formed. */
+static size_t
+s_utf8_bad_at(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t len;
+        unsigned char lo = 0x80, hi = 0xBF;   /* bounds of the second byte */
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; k++)
+            if (k == 1 ? (s[i + k] < lo || s[i + k] > hi) : (s[i + k] < 0x80 || s[i + k] > 0xBF))
+                return i;
+        i += len;
+    }
+    return n;
+}
+
+/* Every string of m (and of the messages in it), by the descriptors: well-
+** formed UTF-8 and at most max bytes. False at the first that is not, with
+** why naming its path ("police.name.raw") and what is wrong; its bytes are
+** never quoted (the log and the ack must stay UTF-8). */
+static bool
+s_strings_ok(const ProtobufCMessage *m, size_t max, const char *path, char *why, size_t whycap)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned f = 0; f < d->n_fields; f++) {
+        const ProtobufCFieldDescriptor *fd = &d->fields[f];
+        if (fd->type != PROTOBUF_C_TYPE_STRING && fd->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        const char *base = (const char *)m;
+        size_t n = 1;
+        const void *const *items = (const void *const *)(base + fd->offset);
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            n = *(const size_t *)(base + fd->quantifier_offset);
+            items = *(const void *const *const *)(base + fd->offset);
+        } else if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+                   && *(const uint32_t *)(base + fd->quantifier_offset) != fd->id) {
+            continue;   /* another member of the oneof is set */
+        }
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", fd->name);
+        for (size_t i = 0; i < n; i++) {
+            if (!items[i])
+                continue;
+            if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+                if (!s_strings_ok(items[i], max, sub, why, whycap))
+                    return false;
+                continue;
+            }
+            const unsigned char *s = items[i];
+            size_t len = strlen(items[i]);
+            size_t at = s_utf8_bad_at(s, len);
+            if (at < len) {
+                snprintf(why, whycap, "%.100s is not valid UTF-8 (byte %zu of %zu is 0x%02X)", sub, at + 1, len,
+                         s[at]);
+                return false;
+            }
+            if (len > max) {
+                snprintf(why, whycap, "%.100s is %zu bytes, over the limit of %zu", sub, len, max);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static void
 s_reject(rec_t *rec, const char *why)
 {
@@ -87,6 +174,10 @@ s_decode_record(Hub__Record *r, rec_t *rec)
     }
     if (!s_payload(r, &rec->idno_raw)) {
         s_reject(rec, "record payload is missing or not of its department");
+        return;
+    }
+    if (!s_strings_ok(&r->base, HUB_MAX_VALUE_BYTES, "", rec->why, sizeof rec->why)) {
+        rec->err = HUB_EINVAL;
         return;
     }
     rec->person = r->payload_case != HUB__RECORD__PAYLOAD_FACILITY;
@@ -139,6 +230,17 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
         snprintf(why, whycap, "envelope missing or incomplete (sender, seq, schema_version)");
         return HUB_EPROTO;
     }
+    out->seq = m->env->seq;
+    /* What the hub keeps and answers is decoded from m: bytes that do not
+    ** come back from it (a string cut at a NUL byte, a field given twice)
+    ** would be altered silently. */
+    if (hub__message__get_packed_size(m) != size) {
+        snprintf(why, whycap, "message does not survive decoding unchanged (%zu bytes, %zu decoded): a NUL byte "
+                 "in a string, a field given twice, or a padded encoding", size, hub__message__get_packed_size(m));
+        return HUB_EPROTO;
+    }
+    if (!s_strings_ok(&m->env->base, HUB_MAX_QUERY_TEXT, "envelope", why, whycap))
+        return HUB_EPROTO;
     out->sender = m->env->sender;
     out->seq = m->env->seq;
     out->schema_version = m->env->schema_version;
@@ -146,6 +248,11 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
     switch (m->body_case) {
     case HUB__MESSAGE__BODY_BATCH:
         out->kind = MSG_BATCH;
+        if (m->batch->n_records > HUB_MAX_BATCH_RECORDS) {
+            snprintf(why, whycap, "batch of %zu records is over the limit of %d", m->batch->n_records,
+                     HUB_MAX_BATCH_RECORDS);
+            return HUB_ETOOBIG;
+        }
         out->nrecs = m->batch->n_records;
         out->recs = HUB_CHECK_ALLOC(calloc(out->nrecs ? out->nrecs : 1, sizeof *out->recs));
         for (size_t i = 0; i < out->nrecs; i++) {
@@ -155,10 +262,14 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
         return HUB_OK;
     case HUB__MESSAGE__BODY_HEARTBEAT:
         out->kind = MSG_HEARTBEAT;
+        out->heartbeat_s = m->heartbeat->has_interval_s ? m->heartbeat->interval_s : 0;
+        out->leaving = m->heartbeat->has_leaving && m->heartbeat->leaving;
         return HUB_OK;
     case HUB__MESSAGE__BODY_QUERY: {
         Hub__Query *q = m->query;
         out->kind = MSG_QUERY;
+        if (!s_strings_ok(&q->base, HUB_MAX_QUERY_TEXT, "query", why, whycap))
+            return HUB_EINVAL;
         out->query.purpose = q->purpose ? q->purpose : "";
         switch (q->q_case) {
         case HUB__QUERY__Q_GET:
@@ -322,6 +433,10 @@ codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, si
     a.done = 1;
     a.report = (char *)r->title;
     a.table = &t;
+    if (r->verdict >= 0) {
+        a.has_verdict = 1;
+        a.verdict = (uint32_t)r->verdict;
+    }
     s_pack_answer(&a, out_seq, out, len);
 }
 
@@ -959,4 +1074,52 @@ codec_body_facts(const uint8_t *body, size_t len, facts_t *out)
     s_facts(r, out);
     hub__record__free_unpacked(r, NULL);
     return HUB_OK;
+}
+
+hub_err_t
+codec_wrap_record(const char *sender, uint64_t seq, const uint8_t *body, size_t body_len, uint8_t **out,
+                  size_t *len)
+{
+    Hub__Record *rec = hub__record__unpack(NULL, body_len, body);
+    if (!rec)
+        return HUB_EPROTO;
+    Hub__Batch batch = HUB__BATCH__INIT;
+    batch.n_records = 1;
+    batch.records = &rec;
+    Hub__Envelope env = HUB__ENVELOPE__INIT;
+    env.sender = (char *)sender;
+    env.has_seq = env.has_schema_version = 1;
+    env.seq = seq;
+    env.schema_version = HUB_SCHEMA_VERSION;
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.env = &env;
+    m.body_case = HUB__MESSAGE__BODY_BATCH;
+    m.batch = &batch;
+    *len = hub__message__get_packed_size(&m);
+    *out = HUB_CHECK_ALLOC(malloc(*len ? *len : 1));
+    hub__message__pack(&m, *out);
+    hub__record__free_unpacked(rec, NULL);
+    return HUB_OK;
+}
+
+uint64_t
+codec_peek_seq(const uint8_t *data, size_t size)
+{
+    /* Message field 1 (env), length-delimited, is packed first: tag 0x0A, a varint length, the envelope */
+    if (size < 2 || data[0] != 0x0A)
+        return 0;
+    uint64_t n = 0;
+    size_t i = 1;
+    for (int shift = 0; i < size && shift < 64; shift += 7) {
+        n |= (uint64_t)(data[i] & 0x7F) << shift;
+        if (!(data[i++] & 0x80))
+            break;
+    }
+    if (n > size - i || n > 4096)
+        return 0;
+    Hub__Envelope *env = hub__envelope__unpack(NULL, (size_t)n, data + i);
+    uint64_t seq = env && env->has_seq ? env->seq : 0;
+    if (env)
+        hub__envelope__free_unpacked(env, NULL);
+    return seq;
 }

@@ -5,6 +5,7 @@
 #ifndef HUB_CODEC_H
 #define HUB_CODEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
@@ -41,6 +42,8 @@ typedef struct {
     rec_t *recs;               /* MSG_BATCH */
     size_t nrecs;
     query_t query;             /* MSG_QUERY */
+    uint32_t heartbeat_s;      /* MSG_HEARTBEAT: the interval it announces (0: none) */
+    bool leaving;              /* MSG_HEARTBEAT: the adapter stops */
     uint8_t digest[DIGEST_LEN];   /* of the whole frame */
     void *pb;
 } msg_t;
@@ -66,10 +69,15 @@ typedef struct {
 } ack_t;
 
 /* Decode one frame. A message that is not a well-formed hub.Message with an
-** envelope and a body the hub accepts on this socket gives HUB_EPROTO and
-** a reason in why; out is then empty (codec_msg_fini is still safe).
-** Records of a batch that are individually unusable keep rec_t.err/why and
-** do not fail the message. */
+** envelope and a body the hub accepts on this socket, that does not pack
+** back to its own size (a string cut at a NUL byte, a field given twice),
+** or whose envelope holds a string that is not UTF-8, gives HUB_EPROTO and
+** a reason in why; a batch of more than HUB_MAX_BATCH_RECORDS records
+** HUB_ETOOBIG; a query with a string that is not UTF-8 or is longer than
+** HUB_MAX_QUERY_TEXT HUB_EINVAL. out is then empty (codec_msg_fini is
+** still safe). Records of a batch that are individually unusable (also a
+** string not UTF-8 or over HUB_MAX_VALUE_BYTES) keep rec_t.err/why and do
+** not fail the message. */
 hub_err_t codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t whycap);
 void codec_msg_fini(msg_t *m);
 
@@ -78,6 +86,13 @@ void codec_msg_fini(msg_t *m);
 void codec_encode_ack(const ack_t *ack, uint64_t out_seq, uint8_t **out, size_t *len);
 /* An answer with a report in plain words (status 0 or the error). */
 void codec_encode_report(hub_err_t status, const char *report, uint64_t out_seq, uint8_t **out, size_t *len);
+/* The envelope's seq of a frame too large to decode whole (0 when it
+** cannot be read), so that even its refusal answers the batch it refuses. */
+uint64_t codec_peek_seq(const uint8_t *data, size_t size);
+/* One record's protobuf (as the quarantine keeps it) as a batch of its own
+** from sender with seq: what an adapter would have sent. */
+hub_err_t codec_wrap_record(const char *sender, uint64_t seq, const uint8_t *body, size_t body_len, uint8_t **out,
+                            size_t *len);
 /* A table answer: r's title as the report, its columns and cells. */
 void codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len);

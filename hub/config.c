@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
+
 typedef enum { KEY_STR, KEY_INT } key_type_t;
 
 typedef struct {
@@ -40,6 +42,19 @@ static const key_t_ s_keys[] = {
         "SQLite page cache of the registry, MiB"),
     STR(log_level, "info",
         "error, warn, notice, info or debug"),
+    STR(metrics_listen, "127.0.0.1:5563",
+        "HOST:PORT for /metrics (Prometheus) and /healthz over HTTP; off for none"),
+    INT(adapter_silent_s, "60", 1, 86400,
+        "an adapter that sent nothing for this long (without saying it left) is silent;\n"
+        "# one that announces its heartbeat interval is silent after three of them"),
+    INT(slow_commit_ms, "1000", 1, 3600000,
+        "a commit slower than this is logged as HUB-COMMIT-SLOW"),
+    INT(slow_query_ms, "500", 1, 3600000,
+        "a request answered slower than this is logged as HUB-QUERY-SLOW"),
+    INT(disk_min_free_mib, "256", 0, 1L << 30,
+        "less free space than this under the home directory makes /healthz fail"),
+    INT(reviews_degraded, "1000", 1, 100000000,
+        "this many open review items make `hubctl status` say degraded"),
 };
 #define NKEYS (sizeof s_keys / sizeof s_keys[0])
 
@@ -212,4 +227,20 @@ config_load(hub_config_t *cfg, const char *path, char *errbuf, size_t errcap)
     }
     fclose(f);
     return rc;
+}
+
+void
+config_log(const hub_config_t *cfg)
+{
+    log_kv_t facts[NKEYS + 1];
+    for (size_t i = 0; i < NKEYS; i++) {
+        const key_t_ *k = &s_keys[i];
+        const char *at = (const char *)cfg + k->offset;
+        long v;
+        memcpy(&v, at, sizeof v);
+        facts[i] = k->type == KEY_STR ? LOG_S(k->name, at) : LOG_I(k->name, v);
+    }
+    facts[NKEYS] = LOG_END;
+    if (log_enabled(LOG_NOTICE))
+        log_write(LOG_NOTICE, "HUB-CONFIG", facts);
 }

@@ -10,6 +10,7 @@
 ** 2 bad usage, 3 the hub did not answer in time.
 */
 #define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ s_usage(FILE *f)
             "                         community service facilities serving the community with\n"
             "                         that 12-digit code (all without it), one per line:\n"
             "                         number, name, type, status, community codes (tab-separated)\n"
+            );
+    fprintf(f,
             "  review list            open review items: pairs the hub could not decide, best first\n"
             "  review show ID         one review item's two records side by side, with the evidence\n"
             "  review link|split|dismiss ID\n"
@@ -48,7 +51,11 @@ s_usage(FILE *f)
             "  undo EVENT             put a merge or split back; the decision then sticks\n"
             "  rematch                match every stored record again (after a rule or weight\n"
             "                         change), keeping resident ids; reports what moved\n"
-            "  quarantine             refused input, newest first: when, from whom, what, why\n"
+            "  quarantine [list]      refused input, newest first: when, from whom, what, why\n"
+            "  quarantine show ID     one entry, and what can be done with it\n"
+            "  quarantine replay ID   run it through ingest again (once its cause is fixed)\n"
+            "  quarantine drop ID --reason TEXT\n"
+            "                         set it aside for good, with the reason\n"
             "  estimate               Fellegi-Sunter weights estimated from the loaded data (EM)\n"
             "  search [--name N] [--birth YYYY-MM-DD|YYYY] [--phone P] [--address A]\n"
             "                         find residents: the name in any script or in pinyin\n"
@@ -72,11 +79,26 @@ s_usage(FILE *f)
             "  principal list | principal revoke NAME\n"
             "  audit --resident ID    who looked at this resident, when, and why\n"
             "  audit verify           check that no audit entry was removed or edited\n"
+            "  status                 the hub at a glance: health, each adapter (up, silent, left),\n"
+            "                         rates, queue, reviews; exit 0 healthy, 1 degraded, 2 down\n"
+            "  top [--count N]        the same, redrawn every second (N times; Ctrl-C ends)\n"
+            "  tail [--level L] [--msgid PREFIX] [--sender NAME] [--resident ID] [--count N]\n"
+            "       [--for SECONDS] [--json]\n"
+            "                         the hub's log as it is written (operators, admin)\n"
             "  backup FILE            a consistent copy of the registry, taken while the hub runs,\n"
             "                         written by the hub to FILE (new; on the hub's machine)\n"
             "  keygen FILE            make a CURVE key pair in FILE (secret) and print the public\n"
             "                         key, for a new line in the hub's principals file\n");
     return f == stderr ? 2 : 0;
+}
+
+static volatile sig_atomic_t s_interrupted = 0;   /* Ctrl-C ends tail and top */
+
+static void
+s_on_interrupt(int sig)
+{
+    (void)sig;
+    s_interrupted = 1;
 }
 
 /* Send one query and wait for its answer; NULL (and a message) on timeout. */
@@ -184,6 +206,47 @@ s_admin(client_t *c, const char *command, long long id, const char *name, const 
         fprintf(stderr, "hubctl: %s\n", m->answer->error ? m->answer->error : hub_strerror((int)m->answer->status));
     hub__message__free_unpacked(m, NULL);
     return rc;
+}
+
+/* status: the hub at a glance, exit 0 healthy, 1 degraded, 2 down (also
+** when it does not answer). top: the same, redrawn every second. */
+static int
+s_status(client_t *c, bool top, long count, int timeout_ms)
+{
+    int verdict = 2;
+    for (long n = 1;; n++) {
+        Hub__Admin ad = HUB__ADMIN__INIT;
+        ad.command = "status";
+        Hub__Query q = HUB__QUERY__INIT;
+        q.q_case = HUB__QUERY__Q_ADMIN;
+        q.admin = &ad;
+        Hub__Message *m = s_ask(c, &q, top ? 2000 : timeout_ms, (uint64_t)n);
+        char when[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        if (top)   /* on a terminal, redrawn in place; into a file or pipe, one screen after another */
+            printf("%s%s  hubctl top (every second; Ctrl-C ends)\n", isatty(STDOUT_FILENO) ? "\033[H\033[2J" : "\n",
+                   when);
+        if (!m) {
+            if (top)
+                printf("hub down: no answer from %s\n", client_endpoint(c));
+            verdict = 2;
+        } else if (s_refused(m->answer)) {
+            verdict = 2;
+        } else {
+            out_table(m->answer, OUT_TABLE);
+            verdict = m->answer->has_verdict ? (int)m->answer->verdict : 2;
+        }
+        if (m)
+            hub__message__free_unpacked(m, NULL);
+        fflush(stdout);
+        if (!top || (count && n >= count) || s_interrupted)
+            return verdict;
+        struct timespec ts = {1, 0};
+        nanosleep(&ts, NULL);
+    }
 }
 
 static int
@@ -311,6 +374,11 @@ main(int argc, char **argv)
     }
     if (i >= argc)
         return s_usage(stderr);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     if (!*s_purpose && getenv("HUB_PURPOSE"))
         s_purpose = getenv("HUB_PURPOSE");
     const char *cmd = argv[i++];
@@ -318,7 +386,7 @@ main(int argc, char **argv)
     for (int k = i; k < argc; k++)
         if (!strcmp(argv[k], "--csv") || !strcmp(argv[k], "--json")) {
             if (strcmp(cmd, "get") && strcmp(cmd, "search") && strcmp(cmd, "household") && strcmp(cmd, "roster")
-                && strcmp(cmd, "history") && strcmp(cmd, "figures")) {
+                && strcmp(cmd, "history") && strcmp(cmd, "figures") && strcmp(cmd, "tail")) {
                 fprintf(stderr, "hubctl: %s takes no %s\n", cmd, argv[k]);
                 return 2;
             }
@@ -425,6 +493,57 @@ main(int argc, char **argv)
         if (!c)
             return 2;
         int rc = s_admin(c, "history", id, NULL, NULL, NULL, format, timeout_ms);
+        client_destroy(&c);
+        return rc;
+    } else if (strcmp(cmd, "tail") == 0) {
+        /* tail [--level L] [--msgid M] [--sender S] [--resident ID] [--count N] [--for SECONDS] [--json] */
+        const char *level = NULL, *msgid = NULL, *sender = NULL;
+        long long resident = 0;
+        long count = 0, seconds = 0;
+        for (; i + 1 < argc; i += 2) {
+            const char *a = argv[i], *v = argv[i + 1];
+            if (!strcmp(a, "--level")) level = v;
+            else if (!strcmp(a, "--msgid")) msgid = v;
+            else if (!strcmp(a, "--sender")) sender = v;
+            else if (!strcmp(a, "--resident")) resident = atoll(v);
+            else if (!strcmp(a, "--count")) count = atol(v);
+            else if (!strcmp(a, "--for")) seconds = atol(v);
+            else break;
+        }
+        if (i != argc) {
+            fprintf(stderr, "hubctl: tail [--level L] [--msgid M] [--sender S] [--resident ID] [--count N]\n"
+                            "        [--for SECONDS] [--json]\n");
+            return 2;
+        }
+        o.port = CLIENT_EVENTS;
+        client_t *c = s_connect(&o);
+        if (!c)
+            return 2;
+        client_subscribe(c, "log");
+        int64_t end = seconds ? client_mono_ms() + seconds * 1000 : 0;
+        long shown = 0;
+        while (!s_interrupted && (!count || shown < count) && (!end || client_mono_ms() < end)) {
+            char topic[16];
+            char *line = client_recv_event(c, 200, topic, sizeof topic);
+            if (line && out_log_line(line, format, level, msgid, sender, resident))
+                shown++;
+            free(line);
+        }
+        client_destroy(&c);
+        return 0;
+    } else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "top") == 0) {
+        bool top = strcmp(cmd, "top") == 0;
+        long count = 0;   /* top: refreshes before it ends (0: until interrupted) */
+        if (top && i + 2 == argc && strcmp(argv[i], "--count") == 0)
+            count = atol(argv[i + 1]), i += 2;
+        if (i != argc) {
+            fprintf(stderr, "hubctl: %s\n", top ? "top [--count N]" : "status takes no arguments");
+            return 2;
+        }
+        client_t *c = s_connect(&o);
+        if (!c)
+            return 2;
+        int rc = s_status(c, top, count, timeout_ms);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "backup") == 0) {
@@ -543,16 +662,32 @@ main(int argc, char **argv)
                || strcmp(cmd, "rematch") == 0 || strcmp(cmd, "estimate") == 0 || strcmp(cmd, "quarantine") == 0) {
         static char command[32];
         long long id = 0;
-        const char *sub = strcmp(cmd, "review") == 0 && i < argc ? argv[i++] : NULL;
+        const char *sub = strcmp(cmd, "review") == 0 && i < argc ? argv[i++] : NULL, *reason = NULL;
         if (strcmp(cmd, "review") == 0 && !sub) {
             fprintf(stderr, "hubctl: review list | show ID | link ID | split ID | dismiss ID\n");
             return 2;
         }
+        if (strcmp(cmd, "quarantine") == 0 && i < argc
+            && (!strcmp(argv[i], "list") || !strcmp(argv[i], "show") || !strcmp(argv[i], "replay")
+                || !strcmp(argv[i], "drop")))
+            sub = argv[i++];
+        if (strcmp(cmd, "quarantine") == 0 && i + 1 < argc && strcmp(argv[argc - 2], "--reason") == 0) {
+            reason = argv[argc - 1];
+            argc -= 2;
+        }
+        if (sub && !strcmp(cmd, "quarantine") && !strcmp(sub, "list"))
+            sub = NULL;   /* the list is plain `quarantine` to the hub */
         snprintf(command, sizeof command, "%s%s%s", cmd, sub ? "-" : "", sub ? sub : "");
         if (i < argc && strcmp(argv[i], "--resident") == 0 && i + 1 < argc)
             i++;
-        if (i < argc)
-            id = atoll(argv[i++]);
+        if (i < argc) {   /* an id given must be one: not read as 0 (every resident) */
+            char *end;
+            id = strtoll(argv[i++], &end, 10);
+            if (*end || id <= 0) {
+                fprintf(stderr, "hubctl: %s: the id must be a whole number above 0\n", command);
+                return 2;
+            }
+        }
         bool needs_id = strcmp(cmd, "undo") == 0 || (sub && strcmp(sub, "list") != 0);
         if (i != argc || (needs_id && id <= 0)) {
             fprintf(stderr, "hubctl: %s needs %s\n", command, needs_id ? "one id (a number)" : "no more arguments");
@@ -561,7 +696,7 @@ main(int argc, char **argv)
         client_t *c = s_connect(&o);
         if (!c)
             return 2;
-        int rc = s_admin(c, command, id, NULL, NULL, NULL, OUT_TABLE, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
+        int rc = s_admin(c, command, id, reason, NULL, NULL, OUT_TABLE, strcmp(cmd, "rematch") == 0 ? timeout_ms * 30 : timeout_ms);
         client_destroy(&c);
         return rc;
     } else if ((strcmp(cmd, "stats") != 0 && strcmp(cmd, "export-links") != 0) || i != argc) {

@@ -442,3 +442,63 @@ out_residents(const Hub__Answer *a, out_format_t format)
         putchar('\n');
     }
 }
+
+/* ---- the log, live: tail ---- */
+
+static int
+s_level_rank(const char *level)
+{
+    static const char *names[] = {"error", "warn", "notice", "info", "debug"};
+    for (int i = 0; i < 5; i++)
+        if (level && strcmp(level, names[i]) == 0)
+            return i;
+    return 5;
+}
+
+bool
+out_log_line(const char *text, out_format_t format, const char *level, const char *msgid, const char *sender,
+             long long resident)
+{
+    json_t *o = json_loads(text, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return false;
+    }
+    const char *lv = json_string_value(json_object_get(o, "level"));
+    const char *id = json_string_value(json_object_get(o, "msgid"));
+    bool pass = (!level || s_level_rank(lv) <= s_level_rank(level)) && (!msgid || (id && !strncmp(id, msgid, strlen(msgid))));
+    if (pass && sender) {
+        pass = false;
+        for (const char *const *k = (const char *const[]){"sender", "adapter", "principal", NULL}; *k; k++) {
+            const char *v = json_string_value(json_object_get(o, *k));
+            pass = pass || (v && strcmp(v, sender) == 0);
+        }
+    }
+    if (pass && resident) {
+        pass = false;
+        for (const char *const *k = (const char *const[]){"resident", "other", "resident_id", NULL}; *k; k++)
+            pass = pass || json_integer_value(json_object_get(o, *k)) == resident;
+    }
+    if (pass && format == OUT_JSON) {
+        puts(text);
+    } else if (pass) {
+        printf("%s %-6s %s", s_str(json_string_value(json_object_get(o, "ts"))), s_str(lv), s_str(id));
+        const char *key;
+        json_t *v;
+        json_object_foreach(o, key, v) {
+            if (!strcmp(key, "ts") || !strcmp(key, "level") || !strcmp(key, "msgid"))
+                continue;
+            if (json_is_string(v))
+                printf(" %s=%s", key, json_string_value(v));
+            else {
+                char *t = json_dumps(v, JSON_ENCODE_ANY);
+                printf(" %s=%s", key, t ? t : "?");
+                free(t);
+            }
+        }
+        putchar('\n');
+    }
+    json_decref(o);
+    fflush(stdout);
+    return pass;
+}

@@ -32,6 +32,14 @@ void out_table(const Hub__Answer *a, out_format_t format);
 /* The residents of a get answer. */
 void out_residents(const Hub__Answer *a, out_format_t format);
 
+/* One line of the hub's log (a JSON object) if it passes the filters
+** (NULL or 0: any): at level or more urgent, a msgid starting with msgid,
+** a sender/adapter/principal named sender, a resident fact equal to
+** resident. Readable: "TS LEVEL MSGID key=value ...", or the JSON as is.
+** Returns whether it was printed. */
+bool out_log_line(const char *json, out_format_t format, const char *level, const char *msgid, const char *sender,
+                  long long resident);
+
 /* One CSV field, quoted when it must be. */
 void out_csv_field(const char *s);
 

@@ -19,7 +19,9 @@
     X(EIO,       "input/output error")                                       \
     X(ECONFIG,   "bad configuration")                                        \
     X(ENOMEM,    "out of memory")                                            \
-    X(ETIMEOUT,  "timed out")
+    X(ETIMEOUT,  "timed out")                                                \
+    X(ESEQ,      "sequence number already used for another message")         \
+    X(EFULL,     "registry disk full, retry later")
 
 typedef enum {
 #define X(name, text) HUB_##name,

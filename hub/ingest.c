@@ -114,18 +114,26 @@ s_refuse(ingest_t *self, const principal_t *who, uint64_t seq, hub_err_t code, c
     return HUB_OK;
 }
 
+hub_err_t
+ingest_check_record(const principal_t *who, const rec_t *rec, const char **reason)
+{
+    *reason = rec->why;
+    if (rec->err != HUB_OK)
+        return rec->err;
+    if (rec->source != who->department) {
+        *reason = "an adapter may write only its own department's records";
+        return HUB_EDENIED;
+    }
+    return HUB_OK;
+}
+
 /* One record: validated, duplicate, or resolved and stored. */
 static hub_err_t
 s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64_t now_ms,
          rec_result_t *res)
 {
     const rec_t *rec = &m->recs[i];
-    res->code = rec->err;
-    res->reason = rec->why;
-    if (rec->err == HUB_OK && rec->source != who->department) {
-        res->code = HUB_EDENIED;
-        res->reason = "an adapter may write only its own department's records";
-    }
+    res->code = ingest_check_record(who, rec, &res->reason);
     if (res->code != HUB_OK) {
         res->result = RESULT_REJECTED;
         log_warn("HUB-INGEST-REJECT", LOG_S("principal", who->name), LOG_I("seq", m->seq),
@@ -164,16 +172,32 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     return err;
 }
 
+/* A batch is known by (sender, seq): the same bytes again are a replay and
+** get the stored ack; other bytes under a used seq are refused (the first
+** batch and its ack stay); a seq below the sender's highest is taken and
+** logged (a resend after a failed commit can arrive so); a gap is normal
+** (heartbeats and restarts use seqs too). */
 static hub_err_t
-s_batch(ingest_t *self, const principal_t *who, const msg_t *m, int64_t now_ms, ingest_reply_t *reply)
+s_batch(ingest_t *self, const principal_t *who, const msg_t *m, const uint8_t *data, size_t size, int64_t now_ms,
+        ingest_reply_t *reply)
 {
-    hub_err_t err = store_batch_ack(self->store, who->name, m->seq, m->digest, &reply->frame, &reply->len);
+    uint64_t highest = 0;
+    hub_err_t err = store_batch_ack(self->store, who->name, m->seq, m->digest, &reply->frame, &reply->len, &highest);
     if (err == HUB_OK) {  /* delivered again: the same answer as the first time */
         log_info("HUB-INGEST-REPLAY", LOG_S("principal", who->name), LOG_I("seq", m->seq));
         return HUB_OK;
     }
+    if (err == HUB_ESEQ) {
+        char why[200];
+        snprintf(why, sizeof why, "seq %llu was used for another batch already; this one is not stored",
+                 (unsigned long long)m->seq);
+        return s_refuse(self, who, m->seq, HUB_ESEQ, why, data, size, now_ms, reply);
+    }
     if (err != HUB_ENOTFOUND)
         return err;
+    if (m->seq < highest)
+        log_warn("HUB-INGEST-SEQ-BACK", LOG_S("principal", who->name), LOG_I("seq", m->seq),
+                   LOG_I("highest", highest));
     rec_result_t *results = HUB_CHECK_ALLOC(calloc(m->nrecs ? m->nrecs : 1, sizeof *results));
     int *c = reply->counts;
     c[0] = (int)m->nrecs;
@@ -197,36 +221,56 @@ s_batch(ingest_t *self, const principal_t *who, const msg_t *m, int64_t now_ms, 
 }
 
 hub_err_t
+ingest_check_frame(const principal_t *who, long max_bytes, const uint8_t *data, size_t size, msg_t *m,
+                   char *why, size_t whycap)
+{
+    if ((long)size > max_bytes) {
+        memset(m, 0, sizeof *m);
+        snprintf(why, whycap, "message of %zu bytes is over the limit of %ld", size, max_bytes);
+        return HUB_ETOOBIG;
+    }
+    hub_err_t code = codec_decode(data, size, m, why, whycap);
+    if (code != HUB_OK)
+        return code;
+    if (m->schema_version != HUB_SCHEMA_VERSION) {
+        snprintf(why, whycap, "schema version %u is not the hub's %d", m->schema_version, HUB_SCHEMA_VERSION);
+        return HUB_EVERSION;
+    }
+    if (strcmp(m->sender, who->name) != 0) {
+        snprintf(why, whycap, "envelope sender is not the authenticated principal");
+        return HUB_EDENIED;
+    }
+    if (m->kind == MSG_QUERY) {
+        snprintf(why, whycap, "queries go to the query endpoint, not ingest");
+        return HUB_EPROTO;
+    }
+    return HUB_OK;
+}
+
+hub_err_t
 ingest_frame(ingest_t *self, const principal_t *who, const uint8_t *data, size_t size,
              int64_t now_ms, ingest_reply_t *reply)
 {
     memset(reply, 0, sizeof *reply);
     char why[200];
-    if ((long)size > self->max_bytes) {
-        snprintf(why, sizeof why, "message of %zu bytes is over the limit of %ld", size, self->max_bytes);
-        return s_refuse(self, who, 0, HUB_ETOOBIG, why, data, size, now_ms, reply);
-    }
     msg_t m;
-    hub_err_t code = codec_decode(data, size, &m, why, sizeof why);
-    uint64_t seq = m.pb ? m.seq : 0;
-    if (code == HUB_OK && m.schema_version != HUB_SCHEMA_VERSION) {
-        code = HUB_EVERSION;
-        snprintf(why, sizeof why, "schema version %u is not the hub's %d", m.schema_version, HUB_SCHEMA_VERSION);
-    } else if (code == HUB_OK && strcmp(m.sender, who->name) != 0) {
-        code = HUB_EDENIED;
-        snprintf(why, sizeof why, "envelope sender is not the authenticated principal");
-    } else if (code == HUB_OK && m.kind == MSG_QUERY) {
-        code = HUB_EPROTO;
-        snprintf(why, sizeof why, "queries go to the query endpoint, not ingest");
-    }
+    hub_err_t code = ingest_check_frame(who, self->max_bytes, data, size, &m, why, sizeof why);
+    uint64_t seq = m.pb ? m.seq : code == HUB_ETOOBIG ? codec_peek_seq(data, size) : 0;
     hub_err_t err = HUB_OK;
     if (code != HUB_OK)
         err = s_refuse(self, who, seq, code, why, data, size, now_ms, reply);
     else if (m.kind == MSG_HEARTBEAT)
         log_debug("HUB-ADAPTER-HEARTBEAT", LOG_S("principal", who->name), LOG_I("seq", m.seq));
     else
-        err = s_batch(self, who, &m, now_ms, reply);
+        err = s_batch(self, who, &m, data, size, now_ms, reply);
     reply->seq = seq;
+    reply->refused = code != HUB_OK;
+    if (m.pb) {
+        reply->heartbeat = m.kind == MSG_HEARTBEAT;
+        reply->heartbeat_s = m.heartbeat_s;
+        reply->leaving = m.leaving;
+        reply->sent_at_ms = m.sent_at_ms;
+    }
     codec_msg_fini(&m);
     return err;
 }
@@ -257,4 +301,40 @@ ingest_rate(const ingest_t *self, int64_t now_ms)
         if (self->rate_sec[b] > sec - RATE_SECONDS && self->rate_sec[b] <= sec)
             total += self->rate_count[b];
     return (double)total / RATE_SECONDS;
+}
+
+hub_err_t
+ingest_replay(ingest_t *self, const principal_t *who, int64_t qid, int record_index, const uint8_t *data,
+              size_t size, int64_t now_ms, int counts[4], char *why, size_t whycap)
+{
+    uint8_t *frame = (uint8_t *)data, *wrapped = NULL;
+    size_t len = size;
+    if (record_index >= 0) {   /* one record of a batch: a batch of its own, under a seq no adapter uses */
+        if (codec_wrap_record(who->name, INGEST_REPLAY_SEQ_BASE + (uint64_t)qid, data, size, &wrapped, &len)
+            != HUB_OK) {
+            snprintf(why, whycap, "the kept record does not decode");
+            return HUB_EPROTO;
+        }
+        frame = wrapped;
+    }
+    msg_t m;
+    hub_err_t code = ingest_check_frame(who, self->max_bytes, frame, len, &m, why, whycap);
+    for (size_t i = 0; code == HUB_OK && i < m.nrecs; i++) {   /* would any record be refused again? */
+        const char *reason;
+        if ((code = ingest_check_record(who, &m.recs[i], &reason)) != HUB_OK)
+            snprintf(why, whycap, "record %zu: %s", i, reason ? reason : hub_strerror(code));
+    }
+    if (code == HUB_OK && m.kind != MSG_BATCH) {
+        code = HUB_EINVAL;
+        snprintf(why, whycap, "it is not a batch of records");
+    }
+    codec_msg_fini(&m);
+    ingest_reply_t reply;
+    hub_err_t err = code != HUB_OK ? code : ingest_frame(self, who, frame, len, now_ms, &reply);
+    if (code == HUB_OK) {
+        memcpy(counts, reply.counts, sizeof reply.counts);
+        free(reply.frame);
+    }
+    free(wrapped);
+    return err;
 }

@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 static int s_fd = -1;
+static char s_path[1024];
+static log_sink_fn s_sink;
+static void *s_sink_ctx;
 static log_level_t s_level = LOG_INFO;
 static log_level_t s_stderr_max = LOG_NOTICE;
 
@@ -22,6 +25,7 @@ log_open(const char *path, log_level_t level, log_level_t stderr_max)
     log_close();
     s_level = level;
     s_stderr_max = stderr_max;
+    snprintf(s_path, sizeof s_path, "%s", path ? path : "");
     if (path) {
         s_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
         if (s_fd < 0)
@@ -36,6 +40,27 @@ log_close(void)
     if (s_fd >= 0)
         close(s_fd);
     s_fd = -1;
+}
+
+int
+log_reopen(void)
+{
+    if (!*s_path)
+        return 0;
+    int fd = open(s_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;   /* keep writing to the old one */
+    if (s_fd >= 0)
+        close(s_fd);
+    s_fd = fd;
+    return 0;
+}
+
+void
+log_set_sink(log_sink_fn fn, void *ctx)
+{
+    s_sink = fn;
+    s_sink_ctx = ctx;
 }
 
 void
@@ -140,5 +165,11 @@ log_write(log_level_t level, const char *msgid, const log_kv_t *facts)
     if (level <= s_stderr_max) {
         ssize_t rc = write(STDERR_FILENO, l.buf, l.len);
         (void)rc;
+    }
+    if (level <= s_level && s_sink) {
+        log_sink_fn fn = s_sink;
+        s_sink = NULL;   /* a sink that logs does not come back here */
+        fn(s_sink_ctx, level, msgid, l.buf, l.len);
+        s_sink = fn;
     }
 }

@@ -10,6 +10,7 @@
 #define HUB_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum { LOG_ERROR, LOG_WARN, LOG_NOTICE, LOG_INFO, LOG_DEBUG } log_level_t;
 
@@ -32,6 +33,13 @@ typedef struct {
 ** to stderr_max, to standard error. Returns 0, or -1 with errno set. */
 int log_open(const char *path, log_level_t level, log_level_t stderr_max);
 void log_close(void);
+/* Open the file again under its name (after logrotate moved it: SIGHUP).
+** Returns 0, or -1 with errno set (the old file stays in use). */
+int log_reopen(void);
+/* Every line written to the file is also given to fn (the hub publishes
+** it for `hubctl tail`); NULL stops it. */
+typedef void (*log_sink_fn)(void *ctx, int level, const char *msgid, const char *line, size_t len);
+void log_set_sink(log_sink_fn fn, void *ctx);
 void log_set_level(log_level_t level);
 bool log_enabled(log_level_t level);
 /* Parses "error", "warn", ...; returns false for an unknown name. */

@@ -16,13 +16,15 @@
 #include "log.h"
 #include "server.h"
 
-static volatile sig_atomic_t s_stop = 0;
+static volatile sig_atomic_t s_stop = 0, s_reopen = 0;
 
 static void
 s_on_signal(int sig)
 {
-    (void)sig;
-    s_stop = 1;
+    if (sig == SIGHUP)
+        s_reopen = 1;   /* logrotate moved hub.log: open it again */
+    else
+        s_stop = 1;
 }
 
 static int
@@ -31,7 +33,8 @@ s_usage(FILE *f)
     fprintf(f, "usage: hubd --home DIR\n"
                "  Runs the hub in the foreground. DIR holds hub.conf (made with\n"
                "  commented defaults on first start), registry.db, hub.log, keys/\n"
-               "  and principals. Stop with SIGTERM or Ctrl-C.\n");
+               "  and principals. Stop with SIGTERM or Ctrl-C; SIGHUP reopens hub.log\n"
+               "  (after logrotate moved it).\n");
     return f == stderr ? 2 : 0;
 }
 
@@ -82,6 +85,7 @@ main(int argc, char **argv)
     sa.sa_handler = s_on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     server_t *server = server_new(&cfg, home, err, sizeof err);
@@ -91,7 +95,7 @@ main(int argc, char **argv)
         log_close();
         return 1;
     }
-    int rc = server_run(server, &s_stop);
+    int rc = server_run(server, &s_stop, &s_reopen);
     server_destroy(&server);
     log_close();
     return rc;

@@ -33,6 +33,22 @@ typedef struct {
     hub_err_t err;
 } look_t;
 
+/* Cut a text that snprintf cut short back to its last whole UTF-8
+** character, so the audit log and the log keep well-formed UTF-8. */
+static void
+s_utf8_whole(char *s)
+{
+    size_t n = strlen(s), start = n;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (start - 1) < want)
+        s[start - 1] = 0;
+}
+
 static void
 s_refuse(look_t *look, hub_err_t err, const char *why, uint64_t out_seq, uint8_t **frame, size_t *len)
 {
@@ -653,6 +669,48 @@ s_history(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look
     store_view_free(&v);
 }
 
+/* ---- the hub at a glance: `hubctl status` and `hubctl top` ---- */
+
+static void
+s_status(const query_ctx_t *ctx, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    static const char *const columns[] = {"adapter", "state", "last seen", "last seq", "records/s", "records",
+                                          "rejected"};
+    report_t rep;
+    report_init(&rep, columns, 7);
+    int64_t now = s_now_ms();
+    if (ctx->watch)
+        watch_report(ctx->watch, now, &rep);
+    int silent = ctx->watch ? watch_silent(ctx->watch) : 0;
+    registry_stats_t st = {0};
+    hub_err_t err = store_stats(ctx->reader, &st);
+    const registry_stats_t *live = &ctx->live;
+    char verdict[400];
+    rep.verdict = 0;
+    if (ctx->health && *ctx->health) {
+        rep.verdict = 2;
+        snprintf(verdict, sizeof verdict, "hub down: %s", ctx->health);
+    } else if (err != HUB_OK) {
+        rep.verdict = 2;
+        snprintf(verdict, sizeof verdict, "hub down: the registry cannot be read (%s)", hub_strerror(err));
+    } else if (silent || st.reviews_open >= ctx->reviews_degraded) {
+        rep.verdict = 1;
+        snprintf(verdict, sizeof verdict, "hub degraded:%s%s%s", silent ? " adapter(s) silent" : "",
+                 silent && st.reviews_open >= ctx->reviews_degraded ? ";" : "",
+                 st.reviews_open >= ctx->reviews_degraded ? " review items piling up" : "");
+    } else {
+        snprintf(verdict, sizeof verdict, "hub healthy");
+    }
+    snprintf(rep.title, sizeof rep.title,
+             "%s\nup %llds  residents %lld  source records %lld  open reviews %lld  quarantined %lld\n"
+             "ingest %.1f records/s  last commit %.1f ms  queue %ld batches  queries %.1f/s",
+             verdict, (long long)live->uptime_s, (long long)st.residents, (long long)st.source_records,
+             (long long)st.reviews_open, (long long)st.quarantined, live->records_per_second, ctx->commit_ms,
+             ctx->queue_depth, ctx->queries_per_second);
+    codec_encode_report_table(&rep, out_seq, frame, len);
+    report_free(&rep);
+}
+
 /* Which roles may ask what; NULL when who may, else why not. */
 static const char *
 s_may(const principal_t *who, const query_t *q)
@@ -687,7 +745,7 @@ s_may(const principal_t *who, const query_t *q)
 
 void
 query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
-            uint8_t **frame, size_t *len)
+            uint8_t **frame, size_t *len, query_outcome_t *outcome)
 {
     store_t *reader = ctx->reader;
     const registry_stats_t *live = &ctx->live;
@@ -716,6 +774,7 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
     char akind[64];
     snprintf(akind, sizeof akind, "%s%s%s", kind, err == HUB_OK && m.query.kind == QUERY_ADMIN ? ":" : "",
              err == HUB_OK && m.query.kind == QUERY_ADMIN ? m.query.command : "");
+    s_utf8_whole(akind);
     if (err != HUB_OK) {
         log_warn("HUB-QUERY-REFUSE", LOG_S("principal", who->name), LOG_S("kind", akind), LOG_S("reason", why));
         s_refuse(&look, err, why, out_seq, frame, len);
@@ -764,6 +823,10 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
                 s_history(ctx, who, q, &look, out_seq, frame, len);
                 break;
             }
+            if (strcmp(q->command, "status") == 0) {
+                s_status(ctx, out_seq, frame, len);
+                break;
+            }
             char *report = NULL;
             snprintf(look.args, sizeof look.args, "id=%lld name=%s", (long long)q->resident_id,
                      q->name ? q->name : "");
@@ -776,15 +839,24 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
         }
         }
     }
+    s_utf8_whole(look.args);
+    s_utf8_whole(look.outcome);
     audit_row_t a = {
         .at_ms = s_now_ms(), .principal = who->name, .role = who->role, .purpose = err == HUB_EPROTO ? "" : m.query.purpose,
         .kind = akind, .args = look.args, .residents = look.residents, .outcome = look.outcome,
     };
     if (!a.purpose)
         a.purpose = "";
-    if (audit_append(ctx->writer, &a) != HUB_OK)
+    snprintf(outcome->kind, sizeof outcome->kind, "%s", akind);
+    outcome->refused = look.err != HUB_OK && look.err != HUB_ENOTFOUND;
+    if (audit_append(ctx->writer, &a) != HUB_OK) {   /* no look off the record: the answer is withheld */
         log_error("HUB-AUDIT-FAIL", LOG_S("principal", who->name), LOG_S("kind", akind));
-    else
+        free(*frame);
+        codec_encode_error(HUB_EDB, "this request could not be put on the audit record, so nothing is shown; "
+                                    "tell the hub's operator",
+                           out_seq, frame, len);
+        outcome->refused = true;
+    } else
         log_debug("HUB-AUDIT", LOG_I("entry", store_last_id(ctx->writer)));
     codec_msg_fini(&m);
 }

@@ -14,6 +14,7 @@
 #include "golden.h"
 #include "record.h"
 #include "store.h"
+#include "watch.h"
 
 #define QUERY_MAX_RESIDENTS 20
 #define QUERY_LINKS_PAGE 5000
@@ -33,9 +34,22 @@ typedef struct {
     const adp_communities_t *communities;   /* a street's communities */
     const golden_rules_t *rules;
     registry_stats_t live;
+    /* for `status`: the adapters, the hub's health, the loop's figures */
+    const watch_t *watch;
+    const char *health;              /* "" healthy, else why not */
+    long reviews_degraded;
+    double commit_ms, queries_per_second;
+    long queue_depth;
 } query_ctx_t;
 
+/* What a request was, for the metrics: its kind ("get", "admin:roster")
+** and whether it was refused. */
+typedef struct {
+    char kind[64];
+    bool refused;
+} query_outcome_t;
+
 void query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
-                 uint8_t **frame, size_t *len);
+                 uint8_t **frame, size_t *len, query_outcome_t *outcome);
 
 #endif

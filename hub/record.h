@@ -19,6 +19,15 @@
 ** Bumped only for a change old peers must not silently misread. */
 #define HUB_SCHEMA_VERSION 1
 
+/* What the hub takes in one message (codec_decode): a batch of more records
+** is refused whole (ETOOBIG); a record with a longer string is rejected
+** (EINVAL); a query or envelope with a longer string is refused. Every
+** string must also be well-formed UTF-8. Adapters send at most
+** HUB_MAX_BATCH_RECORDS records a batch. */
+#define HUB_MAX_BATCH_RECORDS 10000
+#define HUB_MAX_VALUE_BYTES 65536
+#define HUB_MAX_QUERY_TEXT 4096
+
 typedef struct { int64_t v; } resident_id_t;
 typedef struct { int64_t v; } record_id_t;
 
@@ -241,6 +250,7 @@ typedef struct {
     int64_t source_records;
     int64_t by_department[HUB_DEPARTMENTS];
     int64_t quarantined;
+    int64_t merges, splits, reviews_open;
     double records_per_second;
     int64_t uptime_s;
 } registry_stats_t;

@@ -15,6 +15,7 @@ report_init(report_t *r, const char *const *columns, size_t ncols)
     memset(r, 0, sizeof *r);
     r->columns = columns;
     r->ncols = ncols;
+    r->verdict = -1;
 }
 
 void

@@ -10,11 +10,12 @@
 #include <stddef.h>
 
 typedef struct {
-    char title[256];             /* one line above the table */
+    char title[600];             /* the lines above the table */
     const char *const *columns;  /* static names */
     size_t ncols;
     char **cells;                /* ncells = rows * ncols, each malloc'd */
     size_t ncells, cap;
+    int verdict;                 /* status only: 0 healthy, 1 degraded, 2 down; -1 none */
 } report_t;
 
 void report_init(report_t *r, const char *const *columns, size_t ncols);

@@ -427,6 +427,9 @@ s_reviews(resolver_t *self, record_id_t id, resident_id_t mine, int64_t now_ms)
         if (other.v == mine.v || (links[i].score >= self->w.upper))
             continue;
         err = store_review_put(self->store, id, links[i].other, links[i].score, links[i].evidence, now_ms);
+        if (err == HUB_OK)
+            log_info("HUB-REVIEW-OPEN", LOG_I("record", id.v), LOG_I("other", links[i].other.v),
+                     LOG_R("score", links[i].score), LOG_I("resident", mine.v));
         self->stats.reviews++;
     }
     free(links);

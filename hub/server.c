@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,10 +15,13 @@
 #include "auth.h"
 #include "client.h"
 #include "codec.h"
+#include "http.h"
 #include "ingest.h"
 #include "log.h"
+#include "metrics.h"
 #include "query.h"
 #include "store.h"
+#include "watch.h"
 
 #define MAX_PENDING 4096
 #define QUERIES_PER_TURN 16
@@ -24,6 +29,8 @@
 typedef struct {
     zmq_msg_t peer;        /* ROUTER identity to answer */
     ingest_reply_t reply;
+    char sender[64];       /* its principal */
+    int department;
 } pending_t;
 
 struct server {
@@ -43,7 +50,27 @@ struct server {
     long txn_records;
     pending_t *pending;
     size_t npending;
+    /* what operators see: metrics.c, /metrics and /healthz, the adapters */
+    char home[1024];
+    metrics_t *metrics;
+    http_t *http;
+    watch_t *watch;
+    bool commit_failed;
+    bool gauges_stale;           /* records committed since the gauges were read */
+    double last_commit_ms;
+    int64_t last_check_ms, last_gauges_ms;
+    char health[300];
+    long queries_window[2];      /* queries in this and the previous 10 s */
+    int64_t queries_window_start;
 };
+
+static const char *s_depts[] = {"unknown", "police", "familyplanning", "labour", "civilaffairs"};
+
+static const char *
+s_dept(int d)
+{
+    return d > 0 && d < 5 ? s_depts[d] : s_depts[0];
+}
 
 static void *
 s_bind(server_t *self, int type, const char *endpoint, const char *domain, char *errbuf, size_t errcap)
@@ -86,8 +113,18 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
         return NULL;
     }
     self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
-    self->admin = admin_new(self->writer, ingest_resolver(self->ingest), self->auth);
+    self->admin = admin_new(self->writer, self->ingest, self->auth);
     self->communities = adp_communities_load(NULL, errbuf, errcap);
+    snprintf(self->home, sizeof self->home, "%s", home);
+    self->metrics = metrics_new();
+    self->watch = watch_new(self->metrics, cfg->adapter_silent_s * 1000);
+    if (strcmp(cfg->metrics_listen, "off") != 0) {
+        if (!(self->http = http_start(cfg->metrics_listen, self->metrics, errbuf, errcap))) {
+            server_destroy(&self);
+            return NULL;
+        }
+        log_notice("HUB-LISTEN", LOG_S("socket", "metrics"), LOG_S("endpoint", cfg->metrics_listen));
+    }
     if (admin_upgrade(self->admin, client_now_ms()) != HUB_OK) {
         snprintf(errbuf, errcap, "could not match the stored records again after an upgrade");
         server_destroy(&self);
@@ -102,6 +139,9 @@ server_destroy(server_t **self_p)
     server_t *self = *self_p;
     if (!self)
         return;
+    http_stop(&self->http);   /* first: its thread reads the metrics */
+    watch_destroy(&self->watch);
+    metrics_destroy(&self->metrics);
     if (self->ingest_sock)
         zmq_close(self->ingest_sock);
     if (self->query_sock)
@@ -163,6 +203,23 @@ s_principal(server_t *self, zmq_msg_t *payload)
     return user ? auth_find(self->auth, user) : NULL;
 }
 
+/* A batch committed: its log line, its department's counters, its adapter. */
+static void
+s_batch_done(server_t *self, const pending_t *p, int64_t now_ms)
+{
+    const int *c = p->reply.counts;
+    char labels[64];
+    snprintf(labels, sizeof labels, "department=\"%s\"", s_dept(p->department));
+    metrics_add(self->metrics, "hub_batches_total", labels, 1);
+    metrics_add(self->metrics, "hub_records_received_total", labels, c[0]);
+    metrics_add(self->metrics, "hub_records_accepted_total", labels, c[1]);
+    metrics_add(self->metrics, "hub_records_duplicate_total", labels, c[2]);
+    metrics_add(self->metrics, "hub_records_rejected_total", labels, c[3]);
+    watch_batch(self->watch, p->sender, p->reply.seq, p->reply.sent_at_ms, now_ms, c);
+    log_info("HUB-BATCH", LOG_S("sender", p->sender), LOG_I("seq", (long long)p->reply.seq), LOG_I("records", c[0]),
+             LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]), LOG_I("rejected", c[3]));
+}
+
 /* Close the open transaction: commit, or on failure turn every answer into
 ** "resend later"; then send the answers. */
 static void
@@ -172,10 +229,20 @@ s_finish(server_t *self, bool commit)
         return;
     int64_t t0 = client_mono_ms();
     hub_err_t err = commit ? store_commit(self->writer) : HUB_EDB;
+    int64_t ms = client_mono_ms() - t0, now = client_now_ms();
     if (err != HUB_OK) {
         store_rollback(self->writer);
         log_warn("HUB-COMMIT-FAIL", LOG_S("err", hub_errname(err)), LOG_I("batches", self->npending));
+        metrics_add(self->metrics, "hub_commits_failed_total", "", 1);
+    } else {
+        metrics_observe(self->metrics, "hub_commit_seconds", "", (double)ms / 1000.0);
+        if (self->txn_records > (long)self->npending)   /* records, not heartbeats only */
+            self->last_commit_ms = (double)ms;
+        if (ms >= self->cfg.slow_commit_ms)
+            log_warn("HUB-COMMIT-SLOW", LOG_I("ms", ms), LOG_I("batches", self->npending),
+                     LOG_I("records", self->txn_records));
     }
+    self->commit_failed = err != HUB_OK;
     int c[4] = {0};
     for (size_t i = 0; i < self->npending; i++) {
         pending_t *p = &self->pending[i];
@@ -186,18 +253,26 @@ s_finish(server_t *self, bool commit)
         }
         for (int k = 0; k < 4 && err == HUB_OK; k++)
             c[k] += p->reply.counts[k];
+        if (err == HUB_OK && p->reply.counts[0])
+            s_batch_done(self, p, now);
+        if (err == HUB_OK && p->reply.refused) {
+            char labels[64];
+            snprintf(labels, sizeof labels, "department=\"%s\"", s_dept(p->department));
+            metrics_add(self->metrics, "hub_messages_refused_total", labels, 1);
+        }
         if (p->reply.frame)
             s_send(self->ingest_sock, &p->peer, p->reply.frame, p->reply.len);
         free(p->reply.frame);
         zmq_msg_close(&p->peer);
     }
-    if (err == HUB_OK) {
+    self->gauges_stale = self->gauges_stale || (err == HUB_OK && c[0]);
+    if (err == HUB_OK && c[0]) {   /* (a group of heartbeats only is not worth a line) */
         ingest_committed(self->ingest, c[1], client_now_ms());
         log_info("HUB-COMMIT", LOG_I("batches", self->npending), LOG_I("records", c[0]),
-                 LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]), LOG_I("rejected", c[3]),
-                 LOG_I("ms", client_mono_ms() - t0));
+                 LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]), LOG_I("rejected", c[3]), LOG_I("ms", ms));
     }
     self->npending = 0;
+    metrics_set(self->metrics, "hub_ingest_queue_depth", "", 0);
     self->txn_open = false;
     self->txn_records = 0;
 }
@@ -210,8 +285,15 @@ s_on_ingest(server_t *self)
         if (!s_recv(self->ingest_sock, &peer, &payload))
             return;
         const principal_t *who = s_principal(self, &payload);
-        if (!who) {   /* ZAP admitted it, so this is a principal list change: drop */
-            log_warn("HUB-INGEST-UNKNOWN", LOG_S("reason", "no principal on message"));
+        if (!who) {   /* admitted by ZAP, revoked since: kept, not stored, not answered */
+            const char *user = zmq_msg_gets(&payload, "User-Id");
+            log_warn("HUB-INGEST-UNKNOWN", LOG_S("principal", user ? user : ""),
+                     LOG_S("reason", "its key was revoked after it connected; kept in quarantine"));
+            s_finish(self, true);   /* the quarantine entry in a transaction of its own */
+            if (store_quarantine_put(self->writer, client_now_ms(), user ? user : "", 0, -1, HUB_EDENIED,
+                                     "the sender's key was revoked after it connected", zmq_msg_data(&payload),
+                                     zmq_msg_size(&payload)) != HUB_OK)
+                log_error("HUB-QUARANTINE-FAIL", LOG_S("principal", user ? user : ""));
             zmq_msg_close(&payload);
             zmq_msg_close(&peer);
             continue;
@@ -221,7 +303,8 @@ s_on_ingest(server_t *self)
             if (err != HUB_OK) {
                 uint8_t *frame;
                 size_t len;
-                ingest_retry_frame(self->ingest, 0, err, &frame, &len);
+                ingest_retry_frame(self->ingest, codec_peek_seq(zmq_msg_data(&payload), zmq_msg_size(&payload)), err,
+                                   &frame, &len);   /* answered by its seq, so the adapter resends it soon */
                 s_send(self->ingest_sock, &peer, frame, len);
                 free(frame);
                 zmq_msg_close(&payload);
@@ -233,8 +316,13 @@ s_on_ingest(server_t *self)
         }
         pending_t *p = &self->pending[self->npending++];
         p->peer = peer;
+        snprintf(p->sender, sizeof p->sender, "%s", who->name);
+        p->department = who->department;
+        metrics_set(self->metrics, "hub_ingest_queue_depth", "", (double)self->npending);
         hub_err_t err = ingest_frame(self->ingest, who, zmq_msg_data(&payload), zmq_msg_size(&payload),
                                      client_now_ms(), &p->reply);
+        watch_seen(self->watch, who->name, who->department, client_now_ms(), p->reply.heartbeat_s,
+                   p->reply.leaving);
         zmq_msg_close(&payload);
         self->txn_records += p->reply.counts[0] ? p->reply.counts[0] : 1;
         if (err != HUB_OK) {
@@ -242,6 +330,21 @@ s_on_ingest(server_t *self)
             return;
         }
     }
+}
+
+/* A request answered: its counters, its latency, a line when slow. */
+static void
+s_query_done(server_t *self, const principal_t *who, const query_outcome_t *out, int64_t ms)
+{
+    char role[32], labels[160];
+    snprintf(role, sizeof role, "%.*s", (int)strcspn(who->role, ":"), who->role);
+    snprintf(labels, sizeof labels, "kind=\"%s\",role=\"%s\"", out->kind, role);
+    metrics_add(self->metrics, out->refused ? "hub_query_refusals_total" : "hub_queries_total", labels, 1);
+    snprintf(labels, sizeof labels, "kind=\"%s\"", out->kind);
+    metrics_observe(self->metrics, "hub_query_seconds", labels, (double)ms / 1000.0);
+    self->queries_window[0]++;
+    if (ms >= self->cfg.slow_query_ms)
+        log_warn("HUB-QUERY-SLOW", LOG_S("principal", who->name), LOG_S("kind", out->kind), LOG_I("ms", ms));
 }
 
 static void
@@ -263,13 +366,23 @@ s_on_query(server_t *self)
                 .rules = &self->cfg.survivorship,
                 .live = {.records_per_second = ingest_rate(self->ingest, client_now_ms()),
                          .uptime_s = (client_mono_ms() - self->started_ms) / 1000},
+                .watch = self->watch,
+                .health = self->health,
+                .reviews_degraded = self->cfg.reviews_degraded,
+                .commit_ms = self->last_commit_ms,
+                .queries_per_second = (double)(self->queries_window[0] + self->queries_window[1]) / 20.0,
+                .queue_depth = (long)self->npending,
             };
             uint8_t *frame;
             size_t len;
             s_finish(self, true);   /* a reader sees what is acknowledged; operators' commands write */
-            query_frame(&ctx, who, zmq_msg_data(&payload), zmq_msg_size(&payload), ++self->query_seq, &frame, &len);
+            int64_t t0 = client_mono_ms();
+            query_outcome_t out = {"", false};
+            query_frame(&ctx, who, zmq_msg_data(&payload), zmq_msg_size(&payload), ++self->query_seq, &frame, &len,
+                        &out);
             s_send(self->query_sock, &peer, frame, len);
             free(frame);
+            s_query_done(self, who, &out, client_mono_ms() - t0);
         } else {   /* revoked while connected */
             uint8_t *frame;
             size_t len;
@@ -293,9 +406,86 @@ s_readable(void *sock)
     return events & ZMQ_POLLIN;
 }
 
-int
-server_run(server_t *self, volatile sig_atomic_t *stop)
+static long long
+s_file_size(const char *home, const char *name)
 {
+    char path[1100];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", home, name);
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/* Once a second: adapters gone quiet, the hub's health (can it commit:
+** no failed commit, the write lock free, space on disk); the registry's
+** gauges every 2 s while records come in, else every 5 s. */
+static void
+s_check(server_t *self)
+{
+    int64_t mono = client_mono_ms(), now = client_now_ms();
+    if (mono - self->last_check_ms < 1000)
+        return;
+    self->last_check_ms = mono;
+    watch_tick(self->watch, now);
+    if (now / 10000 != self->queries_window_start) {
+        self->queries_window_start = now / 10000;
+        self->queries_window[1] = self->queries_window[0];
+        self->queries_window[0] = 0;
+    }
+    char why[300] = "";
+    struct statvfs fs;
+    if (self->commit_failed)
+        snprintf(why, sizeof why, "the last commit failed; new batches are told to resend");
+    else if (!self->txn_open && store_probe_write(self->writer, why, sizeof why) != HUB_OK)
+        ;
+    else if (statvfs(self->home, &fs) == 0) {
+        double free_b = (double)fs.f_bavail * (double)fs.f_frsize;
+        metrics_set(self->metrics, "hub_disk_free_bytes", "", free_b);
+        if (free_b < (double)self->cfg.disk_min_free_mib * 1048576.0)
+            snprintf(why, sizeof why, "only %.0f MiB free under the hub's home (disk_min_free_mib %ld)",
+                     free_b / 1048576.0, self->cfg.disk_min_free_mib);
+    }
+    if (strcmp(why, self->health) != 0) {
+        if (*why)
+            log_error("HUB-UNHEALTHY", LOG_S("reason", why));
+        else
+            log_notice("HUB-HEALTHY", LOG_S("reason", "the registry takes writes again"));
+        snprintf(self->health, sizeof self->health, "%s", why);
+    }
+    metrics_health_set(self->metrics, why);
+    metrics_set(self->metrics, "hub_healthy", "", !*why);
+    metrics_set(self->metrics, "hub_uptime_seconds", "", (double)(mono - self->started_ms) / 1000.0);
+    if (mono - self->last_gauges_ms < (self->gauges_stale ? 2000 : 5000))
+        return;
+    self->last_gauges_ms = mono;
+    self->gauges_stale = false;
+    registry_stats_t st;
+    if (store_stats(self->reader, &st) == HUB_OK) {
+        metrics_set(self->metrics, "hub_residents", "", (double)st.residents);
+        metrics_set(self->metrics, "hub_source_records", "", (double)st.source_records);
+        metrics_set(self->metrics, "hub_merges_total", "", (double)st.merges);
+        metrics_set(self->metrics, "hub_splits_total", "", (double)st.splits);
+        metrics_set(self->metrics, "hub_reviews_open", "", (double)st.reviews_open);
+        metrics_set(self->metrics, "hub_quarantined", "", (double)st.quarantined);
+    }
+    metrics_set(self->metrics, "hub_database_bytes", "", (double)s_file_size(self->home, "registry.db"));
+    metrics_set(self->metrics, "hub_wal_bytes", "", (double)s_file_size(self->home, "registry.db-wal"));
+}
+
+/* Each log line, also on the events socket as ["log", line], for `hubctl tail`. */
+static void
+s_publish_log(void *ctx, int level, const char *msgid, const char *line, size_t len)
+{
+    (void)level, (void)msgid;
+    server_t *self = ctx;
+    if (zmq_send(self->events_sock, "log", 3, ZMQ_SNDMORE | ZMQ_DONTWAIT) == 3)
+        zmq_send(self->events_sock, line, len && line[len - 1] == '\n' ? len - 1 : len, ZMQ_DONTWAIT);
+}
+
+int
+server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen_log)
+{
+    log_set_sink(s_publish_log, self);
+    config_log(&self->cfg);
     log_notice("HUB-START", LOG_I("max_message_bytes", self->cfg.max_message_bytes),
                LOG_I("group_commit_max_records", self->cfg.group_commit_max_records),
                LOG_I("group_commit_max_ms", self->cfg.group_commit_max_ms));
@@ -328,8 +518,17 @@ server_run(server_t *self, volatile sig_atomic_t *stop)
             s_finish(self, true);
         if (rc > 0 && (items[2].revents & ZMQ_POLLIN))
             s_on_query(self);
+        s_check(self);
+        if (*reopen_log) {
+            *reopen_log = 0;
+            if (log_reopen() == 0)
+                log_notice("HUB-LOG-REOPEN", LOG_S("reason", "SIGHUP"));
+            else
+                log_error("HUB-LOG-REOPEN-FAIL", LOG_S("reason", strerror(errno)));
+        }
     }
     s_finish(self, true);
     log_notice("HUB-STOP", LOG_S("reason", "signal"));
+    log_set_sink(NULL, NULL);
     return 0;
 }

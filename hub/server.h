@@ -19,6 +19,6 @@ void server_destroy(server_t **self_p);
 
 /* Serve until *stop becomes non-zero (set from a signal handler); then
 ** finish the open transaction, send its acks and return 0. */
-int server_run(server_t *self, volatile sig_atomic_t *stop);
+int server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen_log);
 
 #endif

@@ -168,6 +168,13 @@ static const char *s_migrations[] = {
     "CREATE TABLE quality_flags("             /* what a record's own values contradict */
     "  record_id INTEGER NOT NULL, flag TEXT NOT NULL, detail TEXT,"
     "  PRIMARY KEY(record_id, flag)) WITHOUT ROWID;",
+
+    /* 3 -> 4: the quarantine is worked: each entry held until an operator
+    ** replays it (once its cause is fixed) or drops it, with who, when and why. */
+    "ALTER TABLE quarantine ADD COLUMN status TEXT NOT NULL DEFAULT 'held';"   /* held, replayed, dropped */
+    "ALTER TABLE quarantine ADD COLUMN decided_by TEXT;"
+    "ALTER TABLE quarantine ADD COLUMN decided_ms INTEGER;"
+    "ALTER TABLE quarantine ADD COLUMN note TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -188,7 +195,7 @@ enum {
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
     Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
-    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY,
+    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_COUNT_WORK, Q_QUAR_BYTES, Q_QUAR_DECIDE,
     Q_N
 };
 
@@ -280,7 +287,11 @@ static const char *s_sql[Q_N] = {
     [Q_AUDIT_OF] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
                    " FROM audit_log WHERE residents LIKE '%,' || ?1 || ',%' ORDER BY id DESC LIMIT ?2",
     [Q_QUAR_LIST] = "SELECT id, received_ms, coalesce(sender, ''), coalesce(batch_seq, 0), record_index, reason_code,"
-                    " reason, length(bytes) FROM quarantine ORDER BY id DESC LIMIT ?1",
+                    " reason, length(bytes), status, coalesce(decided_by, ''), coalesce(note, '') FROM quarantine"
+                    " WHERE (?2 = 0 OR id = ?2) ORDER BY id DESC LIMIT ?1",
+    [Q_QUAR_BYTES] = "SELECT bytes FROM quarantine WHERE id = ?1",
+    [Q_QUAR_DECIDE] = "UPDATE quarantine SET status = ?2, decided_by = ?3, decided_ms = ?4, note = ?5"
+                      " WHERE id = ?1 AND status = 'held'",
     [Q_RES_COMMUNITY] = "SELECT " S_RES_COMMUNITY " FROM source_records s JOIN person_facts p ON p.record_id = s.id"
                         " WHERE s.resident_id = ?1 AND s.current = 1",
     [Q_HOUSEHOLD] = "SELECT s.resident_id, x.relation, p.name, p.birth_date, p.community_code FROM police_facts x"
@@ -295,7 +306,8 @@ static const char *s_sql[Q_N] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
-    [Q_BATCH_GET] = "SELECT ack FROM batches WHERE sender=?1 AND seq=?2 AND digest=?3",
+    [Q_BATCH_GET] = "SELECT b.ack, b.digest = ?3, (SELECT max(seq) FROM batches WHERE sender=?1)"
+                    " FROM (SELECT 1) LEFT JOIN batches b ON b.sender=?1 AND b.seq=?2",
     [Q_BATCH_PUT] = "INSERT OR REPLACE INTO batches(sender,seq,received_ms,records,accepted,duplicates,rejected,"
                     "digest,ack) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [Q_REC_SEEN] = "SELECT id, resident_id FROM source_records WHERE source=?1 AND source_key=?2 AND digest=?3",
@@ -321,7 +333,10 @@ static const char *s_sql[Q_N] = {
     [Q_COUNT_RES] = "SELECT count(*) FROM residents WHERE merged_into IS NULL"
                     " AND EXISTS (SELECT 1 FROM source_records s WHERE s.resident_id=residents.id AND s.current=1)",
     [Q_COUNT_RECS] = "SELECT source, count(*) FROM source_records WHERE current=1 GROUP BY source",
-    [Q_COUNT_QUAR] = "SELECT count(*) FROM quarantine",
+    [Q_COUNT_QUAR] = "SELECT count(*) FROM quarantine WHERE status = 'held'",
+    [Q_COUNT_WORK] = "SELECT (SELECT count(*) FROM resolution_events WHERE kind = 'merge'),"
+                     " (SELECT count(*) FROM resolution_events WHERE kind = 'split'),"
+                     " (SELECT count(*) FROM review_items WHERE status = 'open')",
     [Q_F_PERSON] = "INSERT INTO person_facts(record_id,name,gender,birth_date,age,ethnicity,community_code,"
                    "address,phone) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [Q_F_POLICE] = "INSERT INTO police_facts(record_id,household_no,relation,category,status,change_type,"
@@ -369,7 +384,8 @@ s_err(store_t *self, int rc, const char *what)
     }
     log_error("HUB-STORE-ERROR", LOG_S("op", what), LOG_I("code", rc),
               LOG_S("reason", sqlite3_errmsg(self->db)));
-    return HUB_EDB;
+    /* the adapters are told to resend with this reason: say when it is the disk */
+    return (rc & 0xff) == SQLITE_FULL ? HUB_EFULL : (rc & 0xff) == SQLITE_IOERR ? HUB_EIO : HUB_EDB;
 }
 
 static sqlite3_stmt *
@@ -513,20 +529,27 @@ s_bind_text(sqlite3_stmt *st, int i, const char *s)
 
 hub_err_t
 store_batch_ack(store_t *self, const char *sender, uint64_t seq, const uint8_t digest[DIGEST_LEN],
-                uint8_t **ack, size_t *len)
+                uint8_t **ack, size_t *len, uint64_t *highest)
 {
     sqlite3_stmt *st = s_stmt(self, Q_BATCH_GET);
     s_bind_text(st, 1, sender);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
     sqlite3_bind_blob(st, 3, digest, DIGEST_LEN, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    hub_err_t err = HUB_ENOTFOUND;
+    *highest = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        *highest = (uint64_t)sqlite3_column_int64(st, 2);
+    } else if (rc == SQLITE_ROW && !sqlite3_column_int(st, 1)) {
+        err = HUB_ESEQ;
+    } else if (rc == SQLITE_ROW) {
         *len = (size_t)sqlite3_column_bytes(st, 0);
         *ack = HUB_CHECK_ALLOC(malloc(*len ? *len : 1));
         memcpy(*ack, sqlite3_column_blob(st, 0), *len);
+        err = HUB_OK;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "batch_ack");
+    return rc == SQLITE_ROW ? err : s_err(self, rc, "batch_ack");
 }
 
 hub_err_t
@@ -814,8 +837,17 @@ store_stats(store_t *self, registry_stats_t *out)
         err = s_count(self, Q_COUNT_QUAR, &out->quarantined);
     if (err != HUB_OK)
         return err;
-    sqlite3_stmt *st = s_stmt(self, Q_COUNT_RECS);
-    int rc;
+    sqlite3_stmt *st = s_stmt(self, Q_COUNT_WORK);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->merges = sqlite3_column_int64(st, 0);
+        out->splits = sqlite3_column_int64(st, 1);
+        out->reviews_open = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return s_err(self, rc, "stats");
+    st = s_stmt(self, Q_COUNT_RECS);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int d = sqlite3_column_int(st, 0);
         int64_t c = sqlite3_column_int64(st, 1);
@@ -1851,10 +1883,12 @@ store_roster(store_t *self, const char *codes, const char *ref_date, const roste
 }
 
 hub_err_t
-store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const quarantine_row_t *q), void *ctx)
+store_quarantine_list(store_t *self, int64_t id, size_t limit, void (*fn)(void *ctx, const quarantine_row_t *q),
+                      void *ctx)
 {
     sqlite3_stmt *st = s_stmt(self, Q_QUAR_LIST);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+    sqlite3_bind_int64(st, 2, id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         quarantine_row_t q = {
@@ -1862,7 +1896,8 @@ store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const q
             .sender = (const char *)sqlite3_column_text(st, 2), .batch_seq = sqlite3_column_int64(st, 3),
             .record_index = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4),
             .reason_code = sqlite3_column_int(st, 5), .reason = (const char *)sqlite3_column_text(st, 6),
-            .bytes = sqlite3_column_int64(st, 7),
+            .bytes = sqlite3_column_int64(st, 7), .status = (const char *)sqlite3_column_text(st, 8),
+            .decided_by = (const char *)sqlite3_column_text(st, 9), .note = (const char *)sqlite3_column_text(st, 10),
         };
         fn(ctx, &q);
     }
@@ -1928,4 +1963,58 @@ store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t 
     }
     *bytes = stat(dest, &sb) == 0 ? (int64_t)sb.st_size : 0;
     return HUB_OK;
+}
+
+/* ---- can the registry take a write? ---- */
+
+hub_err_t
+store_probe_write(store_t *self, char *why, size_t cap)
+{
+    sqlite3_busy_timeout(self->db, 0);   /* a held lock answers at once */
+    char *msg = NULL;
+    int rc = sqlite3_exec(self->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, &msg);
+    sqlite3_busy_timeout(self->db, 5000);
+    if (rc != SQLITE_OK)
+        snprintf(why, cap, "the registry cannot take a write: %s",
+                 rc == SQLITE_BUSY ? "another process holds its write lock" : msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? HUB_OK : rc == SQLITE_BUSY ? HUB_EBUSY : HUB_EDB;
+}
+
+/* ---- working the quarantine ---- */
+
+hub_err_t
+store_quarantine_bytes(store_t *self, int64_t id, uint8_t **out, size_t *len)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_QUAR_BYTES);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    *out = NULL;
+    *len = 0;
+    if (rc == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(st, 0);
+        *out = HUB_CHECK_ALLOC(malloc(*len ? *len : 1));
+        if (*len)
+            memcpy(*out, sqlite3_column_blob(st, 0), *len);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? HUB_OK : rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "quarantine_bytes");
+}
+
+hub_err_t
+store_quarantine_decide(store_t *self, int64_t id, const char *status, const char *by, int64_t now_ms, const char *note)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_QUAR_DECIDE);
+    sqlite3_bind_int64(st, 1, id);
+    s_bind_text(st, 2, status);
+    s_bind_text(st, 3, by);
+    sqlite3_bind_int64(st, 4, now_ms);
+    s_bind_text(st, 5, note);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return s_err(self, rc, "quarantine_decide");
+    return sqlite3_changes(self->db) == 1 ? HUB_OK : HUB_ENOTFOUND;
 }

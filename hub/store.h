@@ -27,10 +27,12 @@ hub_err_t store_begin(store_t *self);
 hub_err_t store_commit(store_t *self);   /* durable when it returns HUB_OK */
 void store_rollback(store_t *self);
 
-/* Batches already processed, with the ack that was sent: found only when
-** (sender, seq) and the digest of the frame all match (a true replay). */
+/* Batches already processed, with the ack that was sent: HUB_OK with it
+** when (sender, seq) and the digest of the frame all match (a true replay);
+** HUB_ESEQ when sender used seq for another frame; else HUB_ENOTFOUND with
+** *highest the sender's highest stored seq (0: none). */
 hub_err_t store_batch_ack(store_t *self, const char *sender, uint64_t seq, const uint8_t digest[DIGEST_LEN],
-                          uint8_t **ack, size_t *len);
+                          uint8_t **ack, size_t *len, uint64_t *highest);
 hub_err_t store_batch_put(store_t *self, const char *sender, uint64_t seq, int64_t received_ms,
                           const int counts[4], const uint8_t digest[DIGEST_LEN], const uint8_t *ack, size_t len);
 
@@ -260,13 +262,25 @@ typedef struct {
     const char *sender, *reason;
     int record_index;          /* -1: the whole message */
     int reason_code;
+    const char *status, *decided_by, *note;   /* held, replayed, dropped */
 } quarantine_row_t;
 
-hub_err_t store_quarantine_list(store_t *self, size_t limit, void (*fn)(void *ctx, const quarantine_row_t *q),
-                                void *ctx);
+/* Newest first, at most limit; id > 0: that entry only. */
+hub_err_t store_quarantine_list(store_t *self, int64_t id, size_t limit,
+                                void (*fn)(void *ctx, const quarantine_row_t *q), void *ctx);
+/* The bytes kept (a whole message, or one record's protobuf), malloc'd. */
+hub_err_t store_quarantine_bytes(store_t *self, int64_t id, uint8_t **out, size_t *len);
+/* A held entry becomes replayed or dropped; HUB_ENOTFOUND when no held entry has id. */
+hub_err_t store_quarantine_decide(store_t *self, int64_t id, const char *status, const char *by, int64_t now_ms,
+                                  const char *note);
 
 /* A consistent copy of the registry in the new file dest (absolute; never
 ** overwritten), written as dest.partial, checked, synced, then renamed. */
 hub_err_t store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t cap);
+
+/* Can a write transaction start now (no other process holds the lock, the
+** file is writable)? Takes and drops the write lock; no transaction may be
+** open on self. */
+hub_err_t store_probe_write(store_t *self, char *why, size_t cap);
 
 #endif

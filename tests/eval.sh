@@ -13,7 +13,7 @@ W=$(mktemp -d /tmp/hubeval.XXXXXX)
 trap 'kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; rm -rf "$W"' EXIT
 "$BIN/gen-district" --out "$W/d" --people "$PEOPLE" --noise "$NOISE" --seed "$SEED"
 mkdir -p "$W/hub"
-printf 'ingest_endpoint = tcp://127.0.0.1:16900\nquery_endpoint = tcp://127.0.0.1:16901\nevents_endpoint = tcp://127.0.0.1:16902\n' \
+printf 'ingest_endpoint = tcp://127.0.0.1:16900\nquery_endpoint = tcp://127.0.0.1:16901\nevents_endpoint = tcp://127.0.0.1:16902\nmetrics_listen = 127.0.0.1:16903\n' \
     > "$W/hub/hub.conf"
 [ -n "${HUB_CONF:-}" ] && cat "$HUB_CONF" >> "$W/hub/hub.conf"
 "$BIN/hubd" --home "$W/hub" 2>"$W/hubd.err" &

@@ -26,6 +26,7 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (expected '$2', got '$3')"; fi; }
 
 # hub_init HOME PORTBASE [key=value...]: a hub home with its own ports
+# (ingest, query, events, metrics: PORTBASE .. PORTBASE+3)
 hub_init() {
     local home=$1 base=$2; shift 2
     mkdir -p "$home"
@@ -33,6 +34,7 @@ hub_init() {
         echo "ingest_endpoint = tcp://127.0.0.1:$base"
         echo "query_endpoint = tcp://127.0.0.1:$((base + 1))"
         echo "events_endpoint = tcp://127.0.0.1:$((base + 2))"
+        echo "metrics_listen = 127.0.0.1:$((base + 3))"
         for kv in "$@"; do echo "$kv"; done
     } > "$home/hub.conf"
 }

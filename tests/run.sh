@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka unit tests in $BIN/tests, then the
 # integration tests in tests/integration, then the fault tests in
-# tests/reliability. Prints each program's output and
-# ends with one line: N passed, N failed (checks, over all programs).
+# tests/reliability, then each fuzz target of tests/fuzz briefly. Prints
+# each program's output and ends with one line: N passed, N failed
+# (checks, over all programs).
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
@@ -33,6 +34,24 @@ for t in tests/integration/*.sh tests/reliability/*.sh; do
     cat "$out"
     add "$out" $status
 done
+# The fuzz targets of tests/fuzz/, built with clang into $BIN/fuzz, each for
+# FUZZ_BRIEF_SECONDS on its corpus (0 skips them): a regression on a seed or
+# a fixed finding fails here. `make fuzz` runs them for longer.
+brief=${FUZZ_BRIEF_SECONDS:-20}
+if [ "$brief" != 0 ]; then
+    echo "== fuzz: each target for ${brief}s"
+    work=$(mktemp -d)
+    if make -s --no-print-directory BUILD="$BIN/fuzz/build" BIN="$BIN" fuzz-build >"$work/build.log" 2>&1; then
+        FUZZ_WORK=$work tests/fuzz/run.sh "$BIN/fuzz" "$brief" >"$out" 2>&1; status=$?
+    else
+        { tail -n 20 "$work/build.log"
+          echo "not ok - fuzz: the targets do not build (clang and libclang-rt-dev: make deps)"; } >"$out"
+        status=1
+    fi
+    cat "$out"
+    add "$out" $status
+    rm -rf "$work"
+fi
 rm -f "$out"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -23,6 +23,10 @@
 #define DEFAULT_WINDOW 8
 #define DEFAULT_ACK_TIMEOUT_MS 3000
 #define MAX_BACKOFF_MS 30000
+/* A batch is sent once its records pack to this many bytes, whatever
+** --batch says, so that rows of up to the readers' 1 MiB still make
+** messages well under the hub's max_message_bytes (8 MiB by default). */
+#define MAX_BATCH_BYTES (4u << 20)
 
 typedef struct {
     uint32_t row;
@@ -39,6 +43,7 @@ typedef struct {
     char file_name[512];
     item_t *items;
     size_t nitems, cap, nrecs;
+    size_t bytes;              /* the records' packed size */
     uint8_t *frame;
     size_t len;
     bool sent;
@@ -61,6 +66,7 @@ struct adp {
     size_t batch_size, window;
     int ack_timeout_ms, wait_ms;
     long read, accepted, duplicates, rejected;
+    long file_rejected;        /* rows of the file being read rejected while reading */
     bool failed;
     bool check;                /* --check: read and validate only */
     char (*reading_done)[600]; /* keys of files read whose batches are not all finished */
@@ -188,6 +194,7 @@ static void
 s_complete(adp_t *a, batch_t *b, const Hub__Ack *ack)
 {
     size_t k = 0;   /* index among records */
+    long hub_rejected = 0;
     for (size_t i = 0; i < b->nitems; i++) {
         item_t *it = &b->items[i];
         if (!it->is_record) {
@@ -207,15 +214,20 @@ s_complete(adp_t *a, batch_t *b, const Hub__Ack *ack)
         k++;
         if (ack && ack->status != HUB__ACK_STATUS__ACK_OK)
             s_reject_line(a, b->file_name, it, NULL, ack->reason ? ack->reason : "refused by the hub");
-        else if (!r)
+        else if (!r && ++hub_rejected)
             s_reject_line(a, b->file_name, it, NULL, "the hub's acknowledgement has no result for this row");
         else if (r->result == HUB__RECORD_RESULT__ACCEPTED || a->check)
             a->accepted++;
         else if (r->result == HUB__RECORD_RESULT__DUPLICATE)
             a->duplicates++;
-        else
+        else {
             s_reject_line(a, b->file_name, it, NULL, r->reason ? r->reason : "rejected by the hub");
+            hub_rejected++;
+        }
     }
+    if (hub_rejected)   /* one line a batch; each row's reason is in the rejects file */
+        log_warn("ADP-HUB-REJECTED", LOG_S("file", b->file_name), LOG_I("seq", b->seq), LOG_I("rows", hub_rejected),
+                 LOG_S("rejects", a->rejects_path));
     if (fflush(a->rejects) != 0 || fsync(fileno(a->rejects)) != 0)
         s_fatal_state(a);
     uint32_t first = b->items[0].row, last = b->items[b->nitems - 1].row;
@@ -426,7 +438,8 @@ adp_emit(adp_t *a, uint32_t row, Hub__Record *rec, const char *raw, size_t raw_l
     it->rec = rec;
     it->is_record = true;
     a->building.nrecs++;
-    if (a->building.nrecs >= a->batch_size)
+    a->building.bytes += hub__record__get_packed_size(rec);
+    if (a->building.nrecs >= a->batch_size || a->building.bytes >= MAX_BATCH_BYTES)
         s_flush(a);
 }
 
@@ -436,6 +449,7 @@ adp_reject(adp_t *a, uint32_t row, const char *column, const char *reason, const
     item_t *it = s_add_item(a, row, raw, raw_len);
     it->column = column ? adp_strdup(column) : NULL;
     it->reason = adp_strdup(reason);
+    a->file_rejected++;
     log_info("ADP-ROW-REJECT", LOG_S("file", a->file_name), LOG_I("row", row),
              LOG_S("column", column ? column : ""), LOG_S("reason", reason));
 }
@@ -446,6 +460,13 @@ adp_file_error(adp_t *a, const char *reason)
     a->failed = true;
     log_error("ADP-FILE-FAIL", LOG_S("file", a->file_name), LOG_S("reason", reason));
     fprintf(stderr, "adapter-%s: %s: %s; nothing of this file was sent\n", a->map->name, a->file_name, reason);
+    /* kept beside the rows' rejects: row 0 is the file as a whole */
+    s_csv_field(a->rejects, a->file_name, strlen(a->file_name));
+    fputs(",0,,", a->rejects);
+    s_csv_field(a->rejects, reason, strlen(reason));
+    fputs(",\n", a->rejects);
+    if (fflush(a->rejects) != 0 || fsync(fileno(a->rejects)) != 0)
+        s_fatal_state(a);
 }
 
 /* ---- the program ---- */
@@ -480,10 +501,11 @@ s_usage(const adp_mapping_t *map, FILE *f)
             "                    name order, as it is renamed into DIR; run until stopped\n"
             "  --poll MS         how often --follow looks at DIR (default 1000)\n"
             "  --heartbeat S     tell the hub it is alive after S idle seconds (default 10)\n"
-            "  --batch N         records per batch (default %d)\n"
+            "  --batch N         records per batch (default %d, at most %d; a batch also\n"
+            "                    ends at 4 MiB)\n"
             "  --window N        unacknowledged batches in flight (default %d)\n"
             "  --ack-timeout MS  resend after this much silence, doubling (default %d)\n",
-            map->name, map->files, map->name, map->name, DEFAULT_BATCH, DEFAULT_WINDOW,
+            map->name, map->files, map->name, map->name, DEFAULT_BATCH, HUB_MAX_BATCH_RECORDS, DEFAULT_WINDOW,
             DEFAULT_ACK_TIMEOUT_MS);
     return f == stderr ? 2 : 0;
 }
@@ -529,7 +551,7 @@ s_parse(int argc, char **argv, const adp_mapping_t *map, options_t *o)
         else if (strcmp(opt, "--state") == 0) o->state_dir = v;
         else if (strcmp(opt, "--communities") == 0) o->communities = v;
         else if (strcmp(opt, "--follow") == 0) o->follow = v;
-        else if (strcmp(opt, "--batch") == 0 && (o->batch = s_positive(v, 100000)) > 0) ;
+        else if (strcmp(opt, "--batch") == 0 && (o->batch = s_positive(v, HUB_MAX_BATCH_RECORDS)) > 0) ;
         else if (strcmp(opt, "--window") == 0 && (o->window = s_positive(v, 1024)) > 0) ;
         else if (strcmp(opt, "--ack-timeout") == 0 && (o->ack_timeout = s_positive(v, 600000)) > 0) ;
         else if (strcmp(opt, "--heartbeat") == 0 && (o->heartbeat_s = s_positive(v, 86400)) > 0) ;
@@ -577,9 +599,13 @@ s_process(adp_t *a, const char *path)
         s_fatal_state(a);
     long before = a->read;
     a->file_encoding = a->map->encoding;
+    a->file_rejected = 0;
     a->map->read_file(a, path);
     s_flush(a);
     log_info("ADP-FILE-READ", LOG_S("file", a->file_name), LOG_I("rows", a->read - before));
+    if (a->file_rejected)   /* one line a file; each row's reason is in the rejects file */
+        log_warn("ADP-FILE-REJECTS", LOG_S("file", a->file_name), LOG_I("rows", a->file_rejected),
+                 LOG_S("rejects", a->rejects_path));
     a->reading_done = HUB_CHECK_ALLOC(realloc(a->reading_done, (a->nreading_done + 1) * sizeof *a->reading_done));
     snprintf(a->reading_done[a->nreading_done++], sizeof *a->reading_done, "%s", a->file_key);
     s_files_finished(a);
@@ -604,6 +630,24 @@ s_cmp_names(const void *x, const void *y)
 
 /* Watch dir until stopped: every new file matching the mapping's patterns,
 ** in name order, once. Heartbeats while idle. */
+/* Tell the hub this adapter is alive (and how often it will say so), or
+** that it stops now, so the hub does not report it silent. */
+static void
+s_heartbeat(adp_t *a, uint32_t interval_s, bool leaving)
+{
+    Hub__Heartbeat hb = HUB__HEARTBEAT__INIT;
+    hb.has_interval_s = interval_s > 0;
+    hb.interval_s = interval_s;
+    hb.has_leaving = hb.leaving = leaving;
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.body_case = HUB__MESSAGE__BODY_HEARTBEAT;
+    m.heartbeat = &hb;
+    int64_t seq = adp_state_next_seq(a->state);
+    if (seq >= 0 && client_send(a->client, &m, (uint64_t)seq) == HUB_OK)
+        log_debug("ADP-HEARTBEAT", LOG_I("seq", seq), LOG_I("leaving", leaving));
+    a->last_sent = client_mono_ms();
+}
+
 static void
 s_follow(adp_t *a, const char *dir, long poll_ms, long heartbeat_s)
 {
@@ -644,16 +688,8 @@ s_follow(adp_t *a, const char *dir, long poll_ms, long heartbeat_s)
         /* idle: take acks, resend, and say we are alive */
         int64_t until = client_mono_ms() + poll_ms;
         while (!s_stop && client_mono_ms() < until) {
-            if (a->ninflight == 0 && client_mono_ms() - a->last_sent >= heartbeat_s * 1000) {
-                Hub__Heartbeat hb = HUB__HEARTBEAT__INIT;
-                Hub__Message m = HUB__MESSAGE__INIT;
-                m.body_case = HUB__MESSAGE__BODY_HEARTBEAT;
-                m.heartbeat = &hb;
-                int64_t seq = adp_state_next_seq(a->state);
-                if (seq >= 0 && client_send(a->client, &m, (uint64_t)seq) == HUB_OK)
-                    log_debug("ADP-HEARTBEAT", LOG_I("seq", seq));
-                a->last_sent = client_mono_ms();
-            }
+            if (a->ninflight == 0 && client_mono_ms() - a->last_sent >= heartbeat_s * 1000)
+                s_heartbeat(a, (uint32_t)heartbeat_s, false);
             s_pump(a, (int)(until - client_mono_ms() > 0 ? until - client_mono_ms() : 0));
         }
     }
@@ -727,6 +763,8 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
         s_follow(&a, o.follow, o.poll_ms, o.heartbeat_s);
     while (a.ninflight > 0 && !s_stop)
         s_pump(&a, 1000);
+    if (a.client && !o.check)
+        s_heartbeat(&a, 0, true);   /* goodbye: delivered within the client's linger */
 
     printf("adapter-%s%s: %ld rows read, %ld %s, %ld duplicates, %ld rejected%s%s\n", map->name,
            o.check ? " --check" : "", a.read, a.accepted, o.check ? "valid" : "accepted", a.duplicates,

@@ -56,7 +56,8 @@ void adp_reject(adp_t *a, uint32_t row, const char *column, const char *reason, 
                 size_t raw_len);
 
 /* The file cannot be used at all (unreadable, a required column missing):
-** nothing of it is sent; the reason is printed and logged. */
+** nothing of it is sent; the reason is printed, logged and written to the
+** rejects file as row 0 (the file as a whole). */
 void adp_file_error(adp_t *a, const char *reason);
 
 /* A new record of the file being read: source, key (copied), origin (this

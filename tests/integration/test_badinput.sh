@@ -49,5 +49,5 @@ H2=$T_TMP/hub2
 hub_init "$H2" 16210 "group_commit_max_ms = soon"
 msg=$("$BIN/hubd" --home "$H2" 2>&1); rc=$?
 check_eq "bad config: hubd exits 1" 1 "$rc"
-check_eq "bad config: says where and why" "hubd: $H2/hub.conf:4: \`group_commit_max_ms = soon\`: not a whole number" "$msg"
+check_eq "bad config: says where and why" "hubd: $H2/hub.conf:5: \`group_commit_max_ms = soon\`: not a whole number" "$msg"
 t_done

@@ -165,9 +165,11 @@ sqlite3 "$H/registry.db" "DROP TABLE person_facts; DROP TABLE police_facts; DROP
   DROP TABLE fact_raw; DROP TABLE fact_fields; DROP TABLE facts_pending;
   DROP TABLE match_features; DROP TABLE match_blocks; DROP TABLE match_links; DROP TABLE cannot_link;
   DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP TABLE audit_log; DROP INDEX residents_idno; DROP INDEX source_records_idno;
-  ALTER TABLE residents DROP COLUMN merged_into; PRAGMA user_version = 1"
+  ALTER TABLE residents DROP COLUMN merged_into; ALTER TABLE quarantine DROP COLUMN status;
+  ALTER TABLE quarantine DROP COLUMN decided_by; ALTER TABLE quarantine DROP COLUMN decided_ms;
+  ALTER TABLE quarantine DROP COLUMN note; PRAGMA user_version = 1"
 check "hubd starts on a version-1 registry" hub_start "$H"
-check_eq "migrated to the current version" 3 "$(sql "$H" "PRAGMA user_version")"
+check_eq "migrated to the current version" 4 "$(sql "$H" "PRAGMA user_version")"
 check_eq "nothing left pending" 0 "$(sql "$H" "SELECT count(*) FROM facts_pending")"
 dump > "$T_TMP/facts.after"
 check "the backfill gives every record the same facts as ingest did" cmp -s "$T_TMP/facts.before" "$T_TMP/facts.after"

@@ -98,6 +98,27 @@ check "rematch is logged" grep -q '"msgid":"HUB-REMATCH","records":7,"moved":1' 
 est=$(C estimate)
 check "estimate: m, u and weight per level" grep -qE '^#   exact +[0-9.]+ +[0-9.]+ +-?[0-9.]+$' <<<"$est"
 check "estimate: lines for hub.conf" grep -qE '^weight\.name\.exact = -?[0-9.]+$' <<<"$est"
+# the log has each step of the operators' work
+check "log: HUB-REVIEW-OPEN for the pairs sent to review" grep -q '"msgid":"HUB-REVIEW-OPEN","record":[0-9]*,"other":[0-9]*' "$H/hub.log"
+check "log: HUB-REVIEW-DECIDED for the link and the split" \
+    bash -c 'grep -q "\"HUB-REVIEW-DECIDED\".*\"link\"" "$0" && grep -q "\"HUB-REVIEW-DECIDED\".*\"split\"" "$0"' "$H/hub.log"
+check "log: HUB-MERGE by admin for the linked pair" grep -q '"msgid":"HUB-MERGE","resident":[0-9]*,"other":[0-9]*,"score":[0-9.]*,.*"by":"admin"' "$H/hub.log"
+check "log: HUB-UNDO" grep -q '"msgid":"HUB-UNDO"' "$H/hub.log"
+check "log: HUB-ESTIMATE" grep -q '"msgid":"HUB-ESTIMATE"' "$H/hub.log"
+
+# a split: a labour record joins 赵强 by his number, then its next version carries another person's
+Z=$(idno 35080219830808005)
+echo '{"djbh":"LD9","sfzh":"'"$Z"'","xm":"赵强","xb":"2","csrq":"1983-08-09","sqjwh":"北龙社区","jzdz":"龙津路4号","gxsj":"2026-11-21T09:00:00+08:00"}' \
+    > "$T_TMP/jyzt_20261102.jsonl"
+"$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261102.jsonl" >/dev/null
+check_eq "LD9 is 赵强's by his number" "$(resident_of police "$Z")" "$(resident_of labour LD9)"
+echo '{"djbh":"LD9","sfzh":"'"$(idno 35080219991212009)"'","xm":"钱多","xb":"1","csrq":"1999-12-12","sqjwh":"松涛社区","jzdz":"松涛路1号","gxsj":"2026-11-22T09:00:00+08:00"}' \
+    > "$T_TMP/jyzt_20261103.jsonl"
+"$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261103.jsonl" >/dev/null
+check "its next version is someone else: split off" test "$(resident_of police "$Z")" != "$(resident_of labour LD9)"
+check "the split is recorded" test "$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind = 'split'")" -ge 1
+check "log: HUB-SPLIT" grep -q '"msgid":"HUB-SPLIT"' "$H/hub.log"
+
 hub_stop
 grep -v '^#' <<<"$est" >> "$H/hub.conf"
 check "hubd starts with the estimated weights" hub_start "$H"

@@ -49,6 +49,7 @@ check "hub.log: HUB-BACKUP with bytes and ms" grep -q '"HUB-BACKUP".*"bytes":[0-
 out=$(CTL backup "$T_TMP/mid.db" 2>&1); rc=$?
 check_eq "backup onto an existing file: refused (status 1)" 1 "$rc"
 check "and says it never overwrites" grep -q "never overwrites" <<<"$out"
+check "hub.log: HUB-BACKUP-FAIL with the reason" grep -q '"HUB-BACKUP-FAIL".*never overwrites' "$H/hub.log"
 check "the refused backup left the first copy alone" test "$(sqlite3 "$T_TMP/mid.db" "SELECT count(*) FROM source_records")" = "$n_mid"
 CTL principal add desk department:labour --key-out "$T_TMP/desk.key" >/dev/null
 "$BIN/hubctl" --home "$H" --principal desk --key "$T_TMP/desk.key" backup "$T_TMP/x.db" >/dev/null 2>&1; rc=$?

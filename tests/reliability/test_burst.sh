@@ -47,9 +47,13 @@ done
 STATE_ROOT=
 last=$(hwm)
 echo "# hubd's peak memory after $ROUNDS bursts: $((last / 1024)) MiB"
-check "hubd's peak memory stays under $((BOUND_KB / 1024)) MiB ($((last / 1024)) MiB)" test "$last" -lt "$BOUND_KB"
-check "hubd's peak memory does not grow with what is sent ($((first / 1024)) MiB after one burst, $((last / 1024)) MiB after $ROUNDS)" \
-    test "$last" -le $((first + GROWTH_KB))
+if [ -n "${ASAN_OPTIONS:-}" ]; then   # make asan: ASan keeps freed memory aside, so RSS says nothing of the hub's
+    echo "# under AddressSanitizer the memory bounds are not checked (make test checks them)"
+else
+    check "hubd's peak memory stays under $((BOUND_KB / 1024)) MiB ($((last / 1024)) MiB)" test "$last" -lt "$BOUND_KB"
+    check "hubd's peak memory does not grow with what is sent ($((first / 1024)) MiB after one burst, $((last / 1024)) MiB after $ROUNDS)" \
+        test "$last" -le $((first + GROWTH_KB))
+fi
 grep -h '"msgid":"ADP-' "$T_TMP"/hub.*.err | grep -o '"msgid":"[A-Z-]*"' | sort | uniq -c | sed 's/^/# adapters said: /'
 verify "after $ROUNDS bursts" "$H" "$D"
 hub_stop

@@ -56,7 +56,9 @@ mapfile -t waits < <(tail -c +$((err_at + 1)) "$T_TMP/b.police.err" | grep '"msg
                      | grep -o '"waited_ms":[0-9]*' | cut -d: -f2)
 growing=1
 for ((i = 1; i < ${#waits[@]}; i++)); do [ "${waits[i]}" -gt "${waits[i - 1]}" ] || growing=0; done
-check "B: adapter-police resends after growing waits (${waits[*]} ms)" test "${#waits[@]}" -ge 2 -a "$growing" = 1
+# (a slow build, e.g. under ASan, may log one wait in the window: then it must be past the doubled timeout)
+check "B: adapter-police resends after growing waits (${waits[*]} ms)" \
+    bash -c '[ "$0" -ge 1 ] && [ "$1" = 1 ] && { [ "$0" -ge 2 ] || [ "$2" -ge 1000 ]; }' "${#waits[@]}" "$growing" "${waits[0]:-0}"
 kill -CONT "$HUB_PID"
 adapters_wait "B: hub frozen for $((AWAY + 1))s"
 verify "B: hub frozen" "$HB" "$D" "$T_TMP/ref"
