@@ -203,7 +203,11 @@ s_decode_record(Hub__Record *r, rec_t *rec)
 }
 
 /* The record as received, without its origin (kept in columns): what the
-** store keeps, and what quarantine keeps of a rejected record. */
+** store keeps, and what quarantine keeps of a rejected record. A record
+** whose body would not decode again is rejected: protobuf-c takes a field
+** numbered 0 when its tag is padded (0x82 0x00) but writes it back as 0x02,
+** which it then refuses, and the message's size can still add up when
+** another value grows as much (a negative enum sent in 5 bytes takes 10). */
 static void
 s_pack_body(Hub__Record *r, rec_t *rec)
 {
@@ -213,6 +217,11 @@ s_pack_body(Hub__Record *r, rec_t *rec)
     rec->body = HUB_CHECK_ALLOC(malloc(rec->body_len ? rec->body_len : 1));
     hub__record__pack(r, rec->body);
     r->origin = origin;
+    Hub__Record *again = hub__record__unpack(NULL, rec->body_len, rec->body);
+    if (!again && rec->err == HUB_OK)
+        s_reject(rec, "record does not decode again once re-encoded (a field numbered 0?)");
+    if (again)
+        hub__record__free_unpacked(again, NULL);
 }
 
 hub_err_t
