@@ -52,7 +52,7 @@ check "and says it never overwrites" grep -q "never overwrites" <<<"$out"
 check "hub.log: HUB-BACKUP-FAIL with the reason" grep -q '"HUB-BACKUP-FAIL".*never overwrites' "$H/hub.log"
 check "the refused backup left the first copy alone" test "$(sqlite3 "$T_TMP/mid.db" "SELECT count(*) FROM source_records")" = "$n_mid"
 CTL principal add desk department:labour --key-out "$T_TMP/desk.key" >/dev/null
-"$BIN/hubctl" --home "$H" --principal desk --key "$T_TMP/desk.key" backup "$T_TMP/x.db" >/dev/null 2>&1; rc=$?
+"$BIN/hubctl" --home "$H" --principal desk --key "$T_TMP/desk.key" --timeout 60000 backup "$T_TMP/x.db" >/dev/null 2>&1; rc=$?
 check "a department may not take a backup (status 1, no file)" bash -c '[ "$0" = 1 ] && [ ! -e "$1" ]' "$rc" "$T_TMP/x.db"
 
 for p in $P1 $P2 $P3 $P4; do wait "$p"; done
