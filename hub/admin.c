@@ -397,30 +397,29 @@ typedef struct {
 } est_ctx_t;
 
 static void
-s_est_feature(void *ctx, record_id_t id, const void *data, size_t len)
+s_est_feature(void *ctx, record_id_t id, const match_rec_t *m)
 {
     est_ctx_t *e = ctx;
     if (e->n == e->cap) {
         e->cap = e->cap ? e->cap * 2 : 4096;
         e->recs = HUB_CHECK_ALLOC(realloc(e->recs, e->cap * sizeof *e->recs));
     }
-    memset(&e->recs[e->n], 0, sizeof *e->recs);
-    memcpy(&e->recs[e->n], data, len < sizeof *e->recs ? len : sizeof *e->recs);
+    e->recs[e->n] = *m;
     e->recs[e->n++].record = id;
 }
 
-static long
-s_est_index(const est_ctx_t *e, record_id_t id)
+/* One blocking key of one record (est_key_t), ordered by key then record. */
+typedef struct {
+    char *key;
+    size_t rec;
+} est_key_t;
+
+static int
+s_cmp_est_keys(const void *x, const void *y)
 {
-    size_t lo = 0, hi = e->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (e->recs[mid].record.v < id.v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < e->n && e->recs[lo].record.v == id.v ? (long)lo : -1;
+    const est_key_t *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->rec > b->rec) - (a->rec < b->rec);
 }
 
 /* The pairs of one block, compared, into its session with the key's own fields masked. */
@@ -444,17 +443,35 @@ s_est_flush(est_ctx_t *e)
     e->nblock = 0;
 }
 
+/* Every record's blocking keys, grouped by key: the pairs of each block
+** (the keys are held by the writer in memory only, so they are made again
+** here from the features, in record order as the features come). */
 static void
-s_est_block(void *ctx, const char *key, record_id_t id)
+s_est_blocks(est_ctx_t *e)
 {
-    est_ctx_t *e = ctx;
-    if (strcmp(key, e->key) != 0) {
-        s_est_flush(e);
-        snprintf(e->key, sizeof e->key, "%s", key);
+    size_t n = 0, cap = e->n * 4 + 1;
+    est_key_t *all = HUB_CHECK_ALLOC(malloc(cap * sizeof *all));
+    for (size_t i = 0; i < e->n; i++) {
+        match_key_t keys[MATCH_MAX_KEYS];
+        size_t nkeys = match_blocking_keys(&e->recs[i], keys);
+        for (size_t k = 0; k < nkeys; k++) {
+            if (n == cap)
+                all = HUB_CHECK_ALLOC(realloc(all, (cap *= 2) * sizeof *all));
+            all[n++] = (est_key_t){.key = HUB_CHECK_ALLOC(strdup(keys[k])), .rec = i};
+        }
     }
-    long i = s_est_index(e, id);
-    if (i >= 0 && e->nblock < EST_BLOCK_MAX)
-        e->block[e->nblock++] = (size_t)i;
+    qsort(all, n, sizeof *all, s_cmp_est_keys);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(all[i].key, e->key) != 0) {
+            s_est_flush(e);
+            snprintf(e->key, sizeof e->key, "%s", all[i].key);
+        }
+        if (e->nblock < EST_BLOCK_MAX && (e->nblock == 0 || e->block[e->nblock - 1] != all[i].rec))
+            e->block[e->nblock++] = all[i].rec;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(all[i].key);
+    free(all);
 }
 
 static hub_err_t
@@ -465,7 +482,7 @@ s_estimate(admin_t *self, text_t *t)
         e.spairs[s] = HUB_CHECK_ALLOC(malloc(EST_MAX_PAIRS * sizeof *e.spairs[s]));
     hub_err_t err = store_each_feature(self->store, s_est_feature, &e);
     if (err == HUB_OK)
-        err = store_each_block(self->store, s_est_block, &e);
+        s_est_blocks(&e);
     s_est_flush(&e);
     /* random pairs from a fixed seed: the same data gives the same estimate */
     size_t nrandoms = e.n > 1 ? EST_RANDOMS : 0;
@@ -544,7 +561,7 @@ hub_err_t
 admin_upgrade(admin_t *self, int64_t now_ms)
 {
     int64_t n = 0;
-    hub_err_t err = store_unmatched(self->store, sizeof(match_rec_t), &n);
+    hub_err_t err = store_unmatched(self->store, &n);
     if (err != HUB_OK || n == 0)
         return err;
     log_notice("HUB-REMATCH-UPGRADE", LOG_I("records_without_features", n));

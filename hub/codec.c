@@ -224,11 +224,60 @@ s_pack_body(Hub__Record *r, rec_t *rec)
         hub__record__free_unpacked(again, NULL);
 }
 
+/* A decoded message lives in an arena: chunks taken from malloc, each
+** allocation a bump of a pointer, all freed at once (protobuf-c frees
+** nothing itself then: s_arena_free does nothing). */
+typedef struct arena_chunk {
+    struct arena_chunk *prev;
+    size_t used, cap;
+    max_align_t data[];
+} arena_chunk_t;
+
+#define ARENA_CHUNK (64u << 10)
+
+/* data: where the newest chunk is kept */
+static void *
+s_arena_alloc(void *data, size_t size)
+{
+    arena_chunk_t **top = (arena_chunk_t **)data, *c = *top;
+    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!c || c->cap - c->used < size) {
+        size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+        arena_chunk_t *n = malloc(sizeof *n + cap);
+        if (!n)
+            return NULL;
+        *n = (arena_chunk_t){.prev = c, .used = 0, .cap = cap};
+        *top = c = n;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += size;
+    return p;
+}
+
+static void
+s_arena_free(void *data, void *p)
+{
+    (void)data, (void)p;
+}
+
+static void
+s_arena_destroy(void *top)
+{
+    for (arena_chunk_t *c = top; c;) {
+        arena_chunk_t *prev = c->prev;
+        free(c);
+        c = prev;
+    }
+}
+
 hub_err_t
 codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t whycap)
 {
     memset(out, 0, sizeof *out);
-    Hub__Message *m = hub__message__unpack(NULL, size, data);
+    arena_chunk_t *top = NULL;
+    ProtobufCAllocator arena = {s_arena_alloc, s_arena_free, &top};
+    Hub__Message *m = hub__message__unpack(&arena, size, data);
+    out->arena = top;
     if (!m) {
         snprintf(why, whycap, "not a hub.Message (undecodable protobuf)");
         return HUB_EPROTO;
@@ -338,8 +387,7 @@ codec_msg_fini(msg_t *m)
     for (size_t i = 0; i < m->nrecs; i++)
         free(m->recs[i].body);
     free(m->recs);
-    if (m->pb)
-        hub__message__free_unpacked(m->pb, NULL);
+    s_arena_destroy(m->arena);   /* the decoded message with it */
     memset(m, 0, sizeof *m);
 }
 

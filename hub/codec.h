@@ -46,6 +46,7 @@ typedef struct {
     bool leaving;              /* MSG_HEARTBEAT: the adapter stops */
     uint8_t digest[DIGEST_LEN];   /* of the whole frame */
     void *pb;
+    void *arena;               /* where pb was decoded: freed whole by codec_msg_fini */
 } msg_t;
 
 /* Same values as the proto enums RecordResult and AckStatus. */

@@ -1,9 +1,11 @@
 /* ingest.c: frames from adapters into the open transaction (see ingest.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "ingest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codec.h"
 #include "facts.h"
@@ -20,7 +22,33 @@ struct ingest {
     uint64_t out_seq;
     int64_t rate_sec[RATE_SECONDS];   /* which second each bucket holds */
     int64_t rate_count[RATE_SECONDS];
+    double stage_s[INGEST_STAGES];
 };
+
+const char *const ingest_stage_names[INGEST_STAGES] = {"decode", "normalise", "match", "store"};
+
+static double
+s_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The time since *t goes to stage; *t becomes now. */
+static void
+s_stage(ingest_t *self, ingest_stage_t stage, double *t)
+{
+    double now = s_seconds();
+    self->stage_s[stage] += now - *t;
+    *t = now;
+}
+
+void
+ingest_stage_seconds(const ingest_t *self, double out[INGEST_STAGES])
+{
+    memcpy(out, self->stage_s, sizeof self->stage_s);
+}
 
 /* One transaction of the facts backfill: up to BACKFILL_CHUNK pending
 ** records. Sets *n to how many were taken off the list. */
@@ -142,15 +170,22 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
                                     rec->body, rec->body_len);
     }
     record_id_t id;
+    double t = s_seconds();
     hub_err_t err = store_record_seen(self->store, rec, &id, &res->resident);
     if (err == HUB_OK) {
         res->result = RESULT_DUPLICATE;
-        return store_record_touch(self->store, id, rec);
+        err = store_record_touch(self->store, id, rec);
+        s_stage(self, STAGE_STORE, &t);
+        return err;
     }
+    s_stage(self, STAGE_STORE, &t);
     if (err != HUB_ENOTFOUND)
         return err;
     char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
     norm_idno_status_t status = resolve_idno(rec, idno, typed);
+    facts_t facts;
+    codec_record_facts(m, i, &facts);
+    s_stage(self, STAGE_NORMALISE, &t);
     store_put_t put = {
         .rec = rec,
         .idno = idno[0] ? idno : NULL,
@@ -161,13 +196,14 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     };
     store_version_t version;
     res->result = RESULT_ACCEPTED;
-    if ((err = store_record_put(self->store, &put, &id, &version)) != HUB_OK)
-        return err;
-    facts_t facts;
-    codec_record_facts(m, i, &facts);
-    err = store_facts_put(self->store, id, &facts);
-    if (err == HUB_OK && rec->person)
+    err = store_record_put(self->store, &put, &id, &version);
+    if (err == HUB_OK)
+        err = store_facts_put(self->store, id, &facts);
+    s_stage(self, STAGE_STORE, &t);
+    if (err == HUB_OK && rec->person) {
         err = resolver_add(self->resolver, rec, id, &facts, &version, now_ms, &res->resident);
+        s_stage(self, STAGE_MATCH, &t);
+    }
     facts_fini(&facts);
     return err;
 }
@@ -182,7 +218,9 @@ s_batch(ingest_t *self, const principal_t *who, const msg_t *m, const uint8_t *d
         ingest_reply_t *reply)
 {
     uint64_t highest = 0;
+    double t = s_seconds();
     hub_err_t err = store_batch_ack(self->store, who->name, m->seq, m->digest, &reply->frame, &reply->len, &highest);
+    s_stage(self, STAGE_STORE, &t);
     if (err == HUB_OK) {  /* delivered again: the same answer as the first time */
         log_info("HUB-INGEST-REPLAY", LOG_S("principal", who->name), LOG_I("seq", m->seq));
         return HUB_OK;
@@ -211,7 +249,9 @@ s_batch(ingest_t *self, const principal_t *who, const msg_t *m, const uint8_t *d
     if (err == HUB_ENOTFOUND) {
         ack_t ack = {.seq = m->seq, .status = ACK_OK, .results = results, .n = m->nrecs};
         codec_encode_ack(&ack, ++self->out_seq, &reply->frame, &reply->len);
+        t = s_seconds();
         err = store_batch_put(self->store, who->name, m->seq, now_ms, c, m->digest, reply->frame, reply->len);
+        s_stage(self, STAGE_STORE, &t);
         log_debug("HUB-INGEST-BATCH", LOG_S("principal", who->name), LOG_I("seq", m->seq),
                   LOG_I("records", c[0]), LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]),
                   LOG_I("rejected", c[3]));
@@ -254,7 +294,9 @@ ingest_frame(ingest_t *self, const principal_t *who, const uint8_t *data, size_t
     memset(reply, 0, sizeof *reply);
     char why[200];
     msg_t m;
+    double t = s_seconds();
     hub_err_t code = ingest_check_frame(who, self->max_bytes, data, size, &m, why, sizeof why);
+    s_stage(self, STAGE_DECODE, &t);
     uint64_t seq = m.pb ? m.seq : code == HUB_ETOOBIG ? codec_peek_seq(data, size) : 0;
     hub_err_t err = HUB_OK;
     if (code != HUB_OK)

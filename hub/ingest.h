@@ -79,6 +79,15 @@ hub_err_t ingest_replay(ingest_t *self, const principal_t *who, int64_t qid, int
 
 /* Count records accepted by a committed transaction; rate over the last minute. */
 void ingest_committed(ingest_t *self, int accepted, int64_t now_ms);
+
+/* Seconds spent since start in each stage of taking batches in (the
+** commit is the server's): decode (protobuf and validation), normalise
+** (facts and identity number), match (block, score, cluster, with the
+** resolver's own reads and writes), store (the record, its facts, the
+** batch and its ack). */
+typedef enum { STAGE_DECODE, STAGE_NORMALISE, STAGE_MATCH, STAGE_STORE, INGEST_STAGES } ingest_stage_t;
+extern const char *const ingest_stage_names[INGEST_STAGES];
+void ingest_stage_seconds(const ingest_t *self, double out[INGEST_STAGES]);
 double ingest_rate(const ingest_t *self, int64_t now_ms);
 
 #endif

@@ -1,5 +1,6 @@
 /* match.c: features, blocking keys, comparison levels and scores (see match.h). */
 #define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L
 #include "match.h"
 
 #include <stdio.h>
@@ -213,6 +214,62 @@ match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *i
         m->household[0] = 0;
 }
 
+/* ---- packed form ---- */
+
+#define PACKED_STRINGS(X) \
+    X(key) X(idno) X(idno_typed) X(name) X(pinyin) X(birth) X(phone) X(community) X(household) X(address)
+
+size_t
+match_rec_pack(const match_rec_t *m, uint8_t *out)
+{
+    size_t n = sizeof MATCH_PACKED_TAG;   /* with its NUL */
+    memcpy(out, MATCH_PACKED_TAG, n);
+    out[n++] = (uint8_t)m->source;
+    out[n++] = (uint8_t)m->gender;
+    int16_t years[2] = {(int16_t)m->birth_lo, (int16_t)m->birth_hi};
+    memcpy(out + n, years, sizeof years);
+    n += sizeof years;
+#define X(f)                                  \
+    {                                         \
+        size_t l_ = strnlen(m->f, sizeof m->f - 1); \
+        memcpy(out + n, m->f, l_);            \
+        n += l_;                              \
+        out[n++] = 0;                         \
+    }
+    PACKED_STRINGS(X)
+#undef X
+    return n;
+}
+
+bool
+match_rec_unpack(const void *data, size_t len, match_rec_t *m)
+{
+    const uint8_t *p = data, *end = p + len;
+    memset(m, 0, sizeof *m);
+    size_t head = sizeof MATCH_PACKED_TAG + 2 + 2 * sizeof(int16_t);
+    if (len < head || memcmp(p, MATCH_PACKED_TAG, sizeof MATCH_PACKED_TAG) != 0)
+        return false;
+    p += sizeof MATCH_PACKED_TAG;
+    m->source = *p++;
+    m->gender = (char)*p++;
+    int16_t years[2];
+    memcpy(years, p, sizeof years);
+    p += sizeof years;
+    m->birth_lo = years[0];
+    m->birth_hi = years[1];
+#define X(f)                                                  \
+    {                                                         \
+        const uint8_t *z_ = memchr(p, 0, (size_t)(end - p));  \
+        if (!z_ || (size_t)(z_ - p) >= sizeof m->f)           \
+            return false;                                     \
+        memcpy(m->f, p, (size_t)(z_ - p));                    \
+        p = z_ + 1;                                           \
+    }
+    PACKED_STRINGS(X)
+#undef X
+    return p == end;
+}
+
 /* ---- blocking ---- */
 
 size_t
@@ -243,6 +300,26 @@ match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS])
             KEY("c:%s|%s|%d", m->name, m->community, y);
     }
 #undef KEY
+    return n;
+}
+
+size_t
+match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
+{
+    size_t n = match_blocking_keys(m, keys);
+    if (m->name[0])
+        snprintf(keys[n++], MATCH_KEY_LEN, "N:%s", m->name);
+    if (m->pinyin[0])
+        snprintf(keys[n++], MATCH_KEY_LEN, "Y:%s", m->pinyin);
+    if (m->phone[0])
+        snprintf(keys[n++], MATCH_KEY_LEN, "T:%s", m->phone);
+    char sound[MATCH_SOUND_KEYS][NORM_SOUND_KEY];
+    bool many;
+    size_t ns = norm_sound_keys(m->name, sound, MATCH_SOUND_KEYS, &many);
+    for (size_t i = 0; i < ns; i++)
+        snprintf(keys[n++], MATCH_KEY_LEN, "S:%.*s", NORM_SOUND_KEY - 1, sound[i]);
+    if (many)
+        snprintf(keys[n++], MATCH_KEY_LEN, "S*");
     return n;
 }
 

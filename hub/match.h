@@ -39,6 +39,15 @@ typedef struct {
 void match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *idno, const char *typed,
                           int ref_year, int ref_month);
 
+/* The record as stored (match_features) and held in memory: a tag, then
+** its fields packed (strings without their padding), about a fifth of
+** sizeof(match_rec_t). match_rec_pack returns the length (<= MATCH_PACKED_MAX);
+** match_rec_unpack is false for bytes of another layout (rematch them). */
+#define MATCH_PACKED_MAX (sizeof(match_rec_t) + 16)
+#define MATCH_PACKED_TAG "mf2"
+size_t match_rec_pack(const match_rec_t *m, uint8_t *out);
+bool match_rec_unpack(const void *data, size_t len, match_rec_t *m);
+
 /* ---- blocking ---- */
 
 #define MATCH_MAX_KEYS 12
@@ -46,6 +55,14 @@ void match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const ch
 typedef char match_key_t[MATCH_KEY_LEN];
 /* The record's blocking keys; returns how many (<= MATCH_MAX_KEYS). */
 size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS]);
+
+/* Every key the writer's index (mindex.h) holds a record under: its
+** blocking keys, then the keys search finds it by: "N:" its name, "Y:" its
+** pinyin, "T:" its phone, "S:" each of its sound keys (norm_sound_keys), or
+** "S*" when it has more than MATCH_SOUND_KEYS. Returns how many. */
+#define MATCH_SOUND_KEYS 16
+#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 4 + MATCH_SOUND_KEYS)
+size_t match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS]);
 
 /* ---- comparison levels ---- */
 

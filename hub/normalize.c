@@ -23,6 +23,7 @@
 #include "unihan.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -862,6 +863,64 @@ norm_pinyin_match(const char *name_a, const char *name_b)
             return false;
         count++;
     }
+}
+
+/* The ways character c sounds (norm_sound_keys): its readings, else its
+** lower-case letter, else its bytes; written space-separated into out. */
+static void
+s_sounds(const s_name_char_t *c, char *out, size_t cap)
+{
+    const char *readings = c->cls == S_NAME_HAN ? unihan_pinyin(c->cp) : NULL;
+    char letter = (char)(c->cp >= 'A' && c->cp <= 'Z' ? c->cp - 'A' + 'a' : c->cp);
+    if (readings)
+        snprintf(out, cap, "%s%s", c->space_before ? "_" : "", readings);
+    else if (c->cp < 0x80u)
+        snprintf(out, cap, "%s%c", c->space_before ? "_" : "", letter);
+    else
+        snprintf(out, cap, "%s%.*s", c->space_before ? "_" : "", (int)c->len, c->bytes);
+    if (c->space_before && readings)   /* the mark on every reading */
+        for (char *p = out; (p = strchr(p, ' ')) != NULL;) {
+            size_t rest = strlen(p);
+            if (rest + 2 > cap - (size_t)(p - out))
+                break;
+            memmove(p + 2, p + 1, rest);
+            p[1] = '_';
+            p += 2;
+        }
+}
+
+size_t
+norm_sound_keys(const char *name, char keys[][NORM_SOUND_KEY], size_t max, bool *many)
+{
+    s_name_t cursor;
+    s_name_char_t c, first[2];
+    size_t count = 0;
+    *many = false;
+    s_name_init(&cursor, name);
+    while (s_name_next(&cursor, &c))
+        if (count++ < 2)
+            first[count - 1] = c;
+    if (count == 0)
+        return 0;
+    char sa[NORM_SOUND_KEY * 2], sb[NORM_SOUND_KEY * 2] = "";
+    s_sounds(&first[0], sa, sizeof sa);
+    if (count > 1)
+        s_sounds(&first[1], sb, sizeof sb);
+    size_t n = 0;
+    for (char *a = sa, *ae; *a; a = *ae ? ae + 1 : ae) {
+        ae = a + strcspn(a, " ");
+        for (char *b = sb, *be = sb;; b = be + 1) {
+            be = b + strcspn(b, " ");
+            if (n == max) {
+                *many = true;
+                return 0;
+            }
+            snprintf(keys[n++], NORM_SOUND_KEY, "%zu:%.*s|%.*s", count, (int)(ae - a), a, (int)(be - b), b);
+            if (!*be)
+                break;
+        }
+    }
+    return n;
 }
 
 size_t

@@ -144,6 +144,15 @@ size_t norm_pinyin(const char *name, char *out, size_t cap);
 ** two empty names do not match. */
 bool norm_pinyin_match(const char *name_a, const char *name_b);
 
+/* Keys under which a name is found by every name that sounds like it
+** (norm_pinyin_match): its length in characters and each way of reading
+** its first two characters ("3:zhang|wei", spaces before a character
+** marked). Two names that match share a key. Returns how many were
+** written to keys; 0 for an empty name, and 0 with *many set when there
+** would be more than max. */
+#define NORM_SOUND_KEY 64
+size_t norm_sound_keys(const char *name, char keys[][NORM_SOUND_KEY], size_t max, bool *many);
+
 /* Terminal columns of UTF-8 text: East Asian wide characters take two
 ** (for tables of Chinese text aligned by display width). */
 size_t norm_display_width(const char *s);

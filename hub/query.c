@@ -249,12 +249,11 @@ typedef struct {
 
 
 static void
-s_search_one(void *ctx, record_id_t id, const void *data, size_t len)
+s_search_one(void *ctx, record_id_t id, const match_rec_t *m)
 {
     search_t *s = ctx;
-    if (len != sizeof(match_rec_t) || s->n == SEARCH_MAX)
+    if (s->n == SEARCH_MAX)
         return;
-    const match_rec_t *m = data;
     const query_t *q = s->q;
     double score = 0;
     char why[160] = "";
@@ -351,6 +350,60 @@ s_finish_hits(const query_ctx_t *ctx, const principal_t *who, search_hit_t *hits
     return k;
 }
 
+/* The keys of the writer's index that hold every record a search by
+** name or phone can find (match_index_keys); 0 when only a look at every
+** record will do (birth date or address alone, a name of too many
+** readings). */
+static size_t
+s_search_keys(const query_t *q, const search_t *s, match_key_t keys[MATCH_SOUND_KEYS + 2])
+{
+    if (q->s_name && *q->s_name) {
+        if (s->latin) {
+            snprintf(keys[0], MATCH_KEY_LEN, "Y:%s", s->pinyin);
+            return s->pinyin[0] ? 1 : 0;
+        }
+        char sound[MATCH_SOUND_KEYS][NORM_SOUND_KEY];
+        bool many;
+        size_t n = norm_sound_keys(s->name, sound, MATCH_SOUND_KEYS, &many);
+        if (!s->name[0] || many || n == 0)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            snprintf(keys[i], MATCH_KEY_LEN, "S:%.*s", NORM_SOUND_KEY - 1, sound[i]);
+        snprintf(keys[n++], MATCH_KEY_LEN, "S*");   /* names of too many readings, each compared */
+        snprintf(keys[n++], MATCH_KEY_LEN, "N:%s", s->name);
+        return n;
+    }
+    if (q->s_phone && *q->s_phone) {
+        snprintf(keys[0], MATCH_KEY_LEN, "T:%s", s->phone);
+        return 1;
+    }
+    return 0;
+}
+
+/* Every record the search may find, in record order: from the writer's
+** index when the search names a name or phone (the writer holds what is
+** committed: the server commits before it answers), else every record. */
+static hub_err_t
+s_search_scan(const query_ctx_t *ctx, const query_t *q, search_t *s)
+{
+    match_key_t keys[MATCH_SOUND_KEYS + 2];
+    const char *kp[MATCH_SOUND_KEYS + 2];
+    size_t nkeys = ctx->writer ? s_search_keys(q, s, keys) : 0;
+    record_id_t *ids = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < nkeys; i++)
+        kp[i] = keys[i];
+    if (!nkeys || store_index_lookup(ctx->writer, kp, nkeys, &ids, &n) != HUB_OK)
+        return store_each_feature(ctx->reader, s_search_one, s);
+    for (size_t i = 0; i < n; i++) {
+        match_rec_t m;
+        if (store_match_get(ctx->writer, ids[i], &m) == HUB_OK)
+            s_search_one(s, ids[i], &m);
+    }
+    free(ids);
+    return HUB_OK;
+}
+
 static void
 s_search(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
          uint8_t **frame, size_t *len)
@@ -386,7 +439,7 @@ s_search(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_
         norm_address(q->s_address, s.address, sizeof s.address);
     snprintf(look->args, sizeof look->args, "search name=%s birth=%s phone=%s address=%s", q->s_name ? q->s_name : "",
              q->s_birth ? q->s_birth : "", q->s_phone ? q->s_phone : "", q->s_address ? q->s_address : "");
-    hub_err_t err = store_each_feature(ctx->reader, s_search_one, &s);
+    hub_err_t err = s_search_scan(ctx, q, &s);
     for (size_t i = 0; i < s.n && err == HUB_OK; i++) {
         bool current;
         if (store_record_resident(ctx->reader, s.records[i], &s.hits[i].resident, &current) != HUB_OK || !current)

@@ -25,6 +25,7 @@ resolver_new(store_t *writer, const match_weights_t *weights)
     resolver_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
     self->store = writer;
     self->w = *weights;
+    store_match_index(writer);
     return self;
 }
 
@@ -102,7 +103,7 @@ s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, si
     }
     for (size_t i = 0; i < n && err == HUB_OK; i++) {
         match_rec_t c;
-        if ((err = store_match_get(self->store, cands[i], &c, sizeof c)) == HUB_ENOTFOUND) {
+        if ((err = store_match_get(self->store, cands[i], &c)) == HUB_ENOTFOUND) {
             err = HUB_OK;
             continue;
         }
@@ -363,7 +364,7 @@ resolver_recluster(resolver_t *self, record_id_t seed, const char *by, int64_t n
     for (size_t i = 0; i < n && err == HUB_OK; i++) {
         match_rec_t m;
         nodes[i].parent = (int)i;
-        if (store_match_get(self->store, nodes[i].id, &m, sizeof m) == HUB_OK) {
+        if (store_match_get(self->store, nodes[i].id, &m) == HUB_OK) {
             snprintf(nodes[i].idno, sizeof nodes[i].idno, "%s", m.idno);
             snprintf(nodes[i].key, sizeof nodes[i].key, "%d:%s", m.source, m.key);
         }
@@ -451,13 +452,13 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
     match_rec_from_facts(&m, facts, source, idno[0] ? idno : NULL, typed[0] ? typed : NULL, year, month);
     m.record = id;
     snprintf(m.key, sizeof m.key, "%s", key ? key : "");
-    match_key_t keys[MATCH_MAX_KEYS];
-    size_t nkeys = match_blocking_keys(&m, keys);
-    const char *kp[MATCH_MAX_KEYS];
+    match_key_t keys[MATCH_MAX_INDEX_KEYS];
+    size_t nkeys = match_index_keys(&m, keys);
+    const char *kp[MATCH_MAX_INDEX_KEYS];
     for (size_t k = 0; k < nkeys; k++)
         kp[k] = keys[k];
     hub_err_t err = s_quality(self, id, facts, idno);
-    return err == HUB_OK ? store_match_put(self->store, id, &m, sizeof m, kp, nkeys) : err;
+    return err == HUB_OK ? store_match_put(self->store, id, &m, kp, nkeys) : err;
 }
 
 /* What a valid number says (birth date, gender) against the record's own
@@ -483,7 +484,7 @@ hub_err_t
 resolver_score(resolver_t *self, record_id_t id)
 {
     match_rec_t m;
-    hub_err_t err = store_match_get(self->store, id, &m, sizeof m);
+    hub_err_t err = store_match_get(self->store, id, &m);
     if (err != HUB_OK)
         return err;
     match_key_t keys[MATCH_MAX_KEYS];
@@ -543,7 +544,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
         err = store_resident_records(self->store, one, recs, COMPONENT_MAX, &nr);
         for (size_t i = 0; i < nr && err == HUB_OK && !conflict; i++) {
             match_rec_t o;
-            if (recs[i].v != id.v && store_match_get(self->store, recs[i], &o, sizeof o) == HUB_OK)
+            if (recs[i].v != id.v && store_match_get(self->store, recs[i], &o) == HUB_OK)
                 conflict = o.idno[0] && strcmp(o.idno, idno) != 0;
         }
     }

@@ -58,6 +58,7 @@ struct server {
     bool commit_failed;
     bool gauges_stale;           /* records committed since the gauges were read */
     double last_commit_ms;
+    double commit_s;             /* time spent committing since start */
     int64_t last_check_ms, last_gauges_ms;
     char health[300];
     long queries_window[2];      /* queries in this and the previous 10 s */
@@ -220,6 +221,21 @@ s_batch_done(server_t *self, const pending_t *p, int64_t now_ms)
              LOG_I("accepted", c[1]), LOG_I("duplicates", c[2]), LOG_I("rejected", c[3]));
 }
 
+/* The stages' times so far (hub_stage_seconds_total), with a commit's. */
+static void
+s_stages(server_t *self, double commit_s)
+{
+    double stage[INGEST_STAGES];
+    char labels[40];
+    ingest_stage_seconds(self->ingest, stage);
+    for (int i = 0; i < INGEST_STAGES; i++) {
+        snprintf(labels, sizeof labels, "stage=\"%s\"", ingest_stage_names[i]);
+        metrics_set(self->metrics, "hub_stage_seconds_total", labels, stage[i]);
+    }
+    self->commit_s += commit_s;
+    metrics_set(self->metrics, "hub_stage_seconds_total", "stage=\"commit\"", self->commit_s);
+}
+
 /* Close the open transaction: commit, or on failure turn every answer into
 ** "resend later"; then send the answers. */
 static void
@@ -236,6 +252,7 @@ s_finish(server_t *self, bool commit)
         metrics_add(self->metrics, "hub_commits_failed_total", "", 1);
     } else {
         metrics_observe(self->metrics, "hub_commit_seconds", "", (double)ms / 1000.0);
+        s_stages(self, (double)(client_mono_ms() - t0) / 1000.0);
         if (self->txn_records > (long)self->npending)   /* records, not heartbeats only */
             self->last_commit_ms = (double)ms;
         if (ms >= self->cfg.slow_commit_ms)

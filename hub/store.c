@@ -17,6 +17,7 @@
 
 #include "facts.h"
 #include "log.h"
+#include "mindex.h"
 
 static const char *s_migrations[] = {
     /* 0 -> 1: the first registry */
@@ -175,6 +176,63 @@ static const char *s_migrations[] = {
     "ALTER TABLE quarantine ADD COLUMN decided_by TEXT;"
     "ALTER TABLE quarantine ADD COLUMN decided_ms INTEGER;"
     "ALTER TABLE quarantine ADD COLUMN note TEXT;",
+
+    /* 4 -> 5: blocking keys are held in memory (mindex.c), built from
+    ** match_features at start; the features are packed (match_rec_pack), so
+    ** the blobs of before are rematched by admin_upgrade. */
+    "DROP TABLE match_blocks;",
+
+    /* 5 -> 6: the registry's counts (store_stats) kept as they change, by
+    ** triggers in the same transaction, so reading them costs nothing at
+    ** any size: current records by department; residents (not an alias,
+    ** with at least one current record: residents.live counts them); held
+    ** quarantine entries; merges and splits; open review items. */
+    "CREATE TABLE counts(name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE residents ADD COLUMN live INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE residents SET live = (SELECT count(*) FROM source_records s WHERE s.resident_id = residents.id"
+    "  AND s.current = 1);"
+    "INSERT INTO counts SELECT 'records:' || d, (SELECT count(*) FROM source_records WHERE source = d AND current = 1)"
+    "  FROM (SELECT 1 AS d UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4);"
+    "INSERT INTO counts VALUES"
+    " ('residents', (SELECT count(*) FROM residents WHERE merged_into IS NULL AND live > 0)),"
+    " ('quarantined', (SELECT count(*) FROM quarantine WHERE status = 'held')),"
+    " ('merges', (SELECT count(*) FROM resolution_events WHERE kind = 'merge')),"
+    " ('splits', (SELECT count(*) FROM resolution_events WHERE kind = 'split')),"
+    " ('reviews_open', (SELECT count(*) FROM review_items WHERE status = 'open'));"
+    "CREATE TRIGGER counts_rec_ins AFTER INSERT ON source_records WHEN NEW.current = 1 BEGIN"
+    "  UPDATE counts SET n = n + 1 WHERE name = 'records:' || NEW.source;"
+    "  UPDATE residents SET live = live + 1 WHERE id = NEW.resident_id; END;"
+    "CREATE TRIGGER counts_rec_upd AFTER UPDATE OF current, resident_id ON source_records BEGIN"
+    "  UPDATE counts SET n = n - OLD.current WHERE name = 'records:' || OLD.source;"
+    "  UPDATE residents SET live = live - 1 WHERE OLD.current = 1 AND id = OLD.resident_id;"
+    "  UPDATE counts SET n = n + NEW.current WHERE name = 'records:' || NEW.source;"
+    "  UPDATE residents SET live = live + 1 WHERE NEW.current = 1 AND id = NEW.resident_id; END;"
+    "CREATE TRIGGER counts_rec_del AFTER DELETE ON source_records WHEN OLD.current = 1 BEGIN"
+    "  UPDATE counts SET n = n - 1 WHERE name = 'records:' || OLD.source;"
+    "  UPDATE residents SET live = live - 1 WHERE id = OLD.resident_id; END;"
+    "CREATE TRIGGER counts_res_ins AFTER INSERT ON residents BEGIN"
+    "  UPDATE counts SET n = n + (NEW.merged_into IS NULL AND NEW.live > 0) WHERE name = 'residents'; END;"
+    "CREATE TRIGGER counts_res_upd AFTER UPDATE OF live, merged_into ON residents BEGIN"
+    "  UPDATE counts SET n = n - (OLD.merged_into IS NULL AND OLD.live > 0)"
+    "    + (NEW.merged_into IS NULL AND NEW.live > 0) WHERE name = 'residents'; END;"
+    "CREATE TRIGGER counts_res_del AFTER DELETE ON residents BEGIN"
+    "  UPDATE counts SET n = n - (OLD.merged_into IS NULL AND OLD.live > 0) WHERE name = 'residents'; END;"
+    "CREATE TRIGGER counts_quar_ins AFTER INSERT ON quarantine BEGIN"
+    "  UPDATE counts SET n = n + (NEW.status = 'held') WHERE name = 'quarantined'; END;"
+    "CREATE TRIGGER counts_quar_upd AFTER UPDATE OF status ON quarantine BEGIN"
+    "  UPDATE counts SET n = n - (OLD.status = 'held') + (NEW.status = 'held') WHERE name = 'quarantined'; END;"
+    "CREATE TRIGGER counts_quar_del AFTER DELETE ON quarantine BEGIN"
+    "  UPDATE counts SET n = n - (OLD.status = 'held') WHERE name = 'quarantined'; END;"
+    "CREATE TRIGGER counts_event_ins AFTER INSERT ON resolution_events WHEN NEW.kind IN ('merge', 'split') BEGIN"
+    "  UPDATE counts SET n = n + 1 WHERE name = NEW.kind || 's'; END;"
+    "CREATE TRIGGER counts_event_del AFTER DELETE ON resolution_events WHEN OLD.kind IN ('merge', 'split') BEGIN"
+    "  UPDATE counts SET n = n - 1 WHERE name = OLD.kind || 's'; END;"
+    "CREATE TRIGGER counts_review_ins AFTER INSERT ON review_items BEGIN"
+    "  UPDATE counts SET n = n + (NEW.status = 'open') WHERE name = 'reviews_open'; END;"
+    "CREATE TRIGGER counts_review_upd AFTER UPDATE OF status ON review_items BEGIN"
+    "  UPDATE counts SET n = n - (OLD.status = 'open') + (NEW.status = 'open') WHERE name = 'reviews_open'; END;"
+    "CREATE TRIGGER counts_review_del AFTER DELETE ON review_items BEGIN"
+    "  UPDATE counts SET n = n - (OLD.status = 'open') WHERE name = 'reviews_open'; END;",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -185,17 +243,17 @@ enum {
     Q_RES_BY_KEY, Q_RES_NEW, Q_RES_TOUCH,
     Q_QUAR_PUT,
     Q_VIEW_RES, Q_VIEW_RECS, Q_LINKS,
-    Q_COUNT_RES, Q_COUNT_RECS, Q_COUNT_QUAR,
+    Q_COUNTS,
     Q_F_PERSON, Q_F_POLICE, Q_F_FP, Q_F_LABOUR, Q_F_TRAINING, Q_F_CIVIL, Q_F_FACILITY, Q_F_FAC_COMM,
     Q_F_RAW, Q_FAC_BY_COMM, Q_FAC_ALL, Q_PENDING, Q_PENDING_DONE, Q_FIELDS_CLEAR, Q_FIELDS_PUT,
-    Q_M_FEAT_PUT, Q_M_FEAT_GET, Q_M_FEAT_DEL, Q_M_BLOCK_PUT, Q_M_BLOCK_DEL, Q_M_BLOCK_GET,
+    Q_M_FEAT_PUT, Q_M_FEAT_GET, Q_M_FEAT_DEL,
     Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
-    Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR2, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
-    Q_A_ALL_FEATURES, Q_A_ALL_BLOCKS, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
-    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_COUNT_WORK, Q_QUAR_BYTES, Q_QUAR_DECIDE,
+    Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
+    Q_A_ALL_FEATURES, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
+    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_QUAR_BYTES, Q_QUAR_DECIDE,
     Q_N
 };
 
@@ -220,9 +278,6 @@ static const char *s_sql[Q_N] = {
     [Q_M_FEAT_PUT] = "INSERT OR REPLACE INTO match_features(record_id, data) VALUES(?1, ?2)",
     [Q_M_FEAT_GET] = "SELECT data FROM match_features WHERE record_id=?1",
     [Q_M_FEAT_DEL] = "DELETE FROM match_features WHERE record_id=?1",
-    [Q_M_BLOCK_PUT] = "INSERT INTO match_blocks(key, record_id) VALUES(?1, ?2)",
-    [Q_M_BLOCK_DEL] = "DELETE FROM match_blocks WHERE record_id=?1",
-    [Q_M_BLOCK_GET] = "SELECT record_id FROM match_blocks WHERE key=?1 ORDER BY record_id LIMIT ?2",
     [Q_M_LINK_PUT] = "INSERT OR REPLACE INTO match_links(a, b, score, evidence) VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4)",
     [Q_M_LINKS_OF] = "SELECT b, score, evidence FROM match_links WHERE a=?1 AND score>=?2"
                      " UNION ALL SELECT a, score, evidence FROM match_links WHERE b=?1 AND score>=?2",
@@ -275,10 +330,9 @@ static const char *s_sql[Q_N] = {
                     " ORDER BY id LIMIT ?2",
     [Q_A_BODY] = "SELECT source, origin_file, body FROM source_records WHERE id=?1",
     [Q_A_MATCH_CLEAR1] = "DELETE FROM match_features",
-    [Q_A_MATCH_CLEAR2] = "DELETE FROM match_blocks",
     [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
     [Q_A_UNMATCHED] = "SELECT count(*) FROM source_records s WHERE current=1 AND resident_id IS NOT NULL"
-                      " AND NOT EXISTS (SELECT 1 FROM match_features f WHERE f.record_id=s.id AND length(f.data)=?1)",
+                      " AND NOT EXISTS (SELECT 1 FROM match_features f WHERE f.record_id=s.id AND substr(f.data, 1, ?2)=?1)",
     [Q_AUDIT_LAST] = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
     [Q_AUDIT_PUT] = "INSERT INTO audit_log(at_ms, principal, role, purpose, kind, args, residents, outcome,"
                     " prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -299,7 +353,6 @@ static const char *s_sql[Q_N] = {
                     " WHERE x.household_no=?1 AND s.current=1 ORDER BY p.birth_date, s.id LIMIT ?2",
     [Q_QUALITY_PUT] = "INSERT OR REPLACE INTO quality_flags(record_id, flag, detail) VALUES(?1, ?2, ?3)",
     [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
-    [Q_A_ALL_BLOCKS] = "SELECT key, record_id FROM match_blocks ORDER BY key, record_id",
     [Q_A_CANNOT_DEL] = "DELETE FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
     [Q_RES_BY_NUMBER] = "SELECT DISTINCT resident_id FROM source_records WHERE idno=?1 AND current=1"
                         " AND resident_id IS NOT NULL ORDER BY resident_id LIMIT ?2",
@@ -330,13 +383,7 @@ static const char *s_sql[Q_N] = {
                     " current, idno, body FROM source_records WHERE resident_id=?1 ORDER BY source, source_key, id",
     [Q_LINKS] = "SELECT id, source, source_key, origin_file, origin_row, resident_id FROM source_records"
                 " WHERE id>?1 AND current=1 AND resident_id IS NOT NULL ORDER BY id LIMIT ?2",
-    [Q_COUNT_RES] = "SELECT count(*) FROM residents WHERE merged_into IS NULL"
-                    " AND EXISTS (SELECT 1 FROM source_records s WHERE s.resident_id=residents.id AND s.current=1)",
-    [Q_COUNT_RECS] = "SELECT source, count(*) FROM source_records WHERE current=1 GROUP BY source",
-    [Q_COUNT_QUAR] = "SELECT count(*) FROM quarantine WHERE status = 'held'",
-    [Q_COUNT_WORK] = "SELECT (SELECT count(*) FROM resolution_events WHERE kind = 'merge'),"
-                     " (SELECT count(*) FROM resolution_events WHERE kind = 'split'),"
-                     " (SELECT count(*) FROM review_items WHERE status = 'open')",
+    [Q_COUNTS] = "SELECT name, n FROM counts",
     [Q_F_PERSON] = "INSERT INTO person_facts(record_id,name,gender,birth_date,age,ethnicity,community_code,"
                    "address,phone) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [Q_F_POLICE] = "INSERT INTO police_facts(record_id,household_no,relation,category,status,change_type,"
@@ -370,6 +417,7 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_N];
     bool readonly;
+    mindex_t *mindex;   /* the writer's matching index: NULL until first used */
 };
 
 /* Map an SQLite result to the hub's code; log what is not routine. */
@@ -495,6 +543,7 @@ store_close(store_t **self_p)
     for (int q = 0; q < Q_N; q++)
         sqlite3_finalize(self->stmt[q]);
     sqlite3_close(self->db);
+    mindex_destroy(&self->mindex);
     free(self);
     *self_p = NULL;
 }
@@ -502,13 +551,18 @@ store_close(store_t **self_p)
 hub_err_t
 store_begin(store_t *self)
 {
+    if (self->mindex)   /* what changed outside a transaction is committed already */
+        mindex_commit(self->mindex);
     return s_exec(self, Q_BEGIN);
 }
 
 hub_err_t
 store_commit(store_t *self)
 {
-    return s_exec(self, Q_COMMIT);
+    hub_err_t err = s_exec(self, Q_COMMIT);
+    if (err == HUB_OK && self->mindex)
+        mindex_commit(self->mindex);
+    return err;
 }
 
 void
@@ -516,6 +570,8 @@ store_rollback(store_t *self)
 {
     if (!sqlite3_get_autocommit(self->db))
         s_exec(self, Q_ROLLBACK);
+    if (self->mindex)
+        mindex_rollback(self->mindex);
 }
 
 static void
@@ -818,42 +874,30 @@ store_links_free(link_row_t *rows, size_t n)
     free(rows);
 }
 
-static hub_err_t
-s_count(store_t *self, int q, int64_t *out)
-{
-    sqlite3_stmt *st = s_stmt(self, q);
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, s_sql[q]);
-}
-
 hub_err_t
 store_stats(store_t *self, registry_stats_t *out)
 {
     memset(out, 0, sizeof *out);
-    hub_err_t err = s_count(self, Q_COUNT_RES, &out->residents);
-    if (err == HUB_OK)
-        err = s_count(self, Q_COUNT_QUAR, &out->quarantined);
-    if (err != HUB_OK)
-        return err;
-    sqlite3_stmt *st = s_stmt(self, Q_COUNT_WORK);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->merges = sqlite3_column_int64(st, 0);
-        out->splits = sqlite3_column_int64(st, 1);
-        out->reviews_open = sqlite3_column_int64(st, 2);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return s_err(self, rc, "stats");
-    st = s_stmt(self, Q_COUNT_RECS);
+    sqlite3_stmt *st = s_stmt(self, Q_COUNTS);
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int d = sqlite3_column_int(st, 0);
-        int64_t c = sqlite3_column_int64(st, 1);
-        if (d > 0 && d < HUB_DEPARTMENTS)
-            out->by_department[d] = c;
-        out->source_records += c;
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        int64_t n = sqlite3_column_int64(st, 1);
+        int d;
+        if (sscanf(name, "records:%d", &d) == 1 && d > 0 && d < HUB_DEPARTMENTS) {
+            out->by_department[d] = n;
+            out->source_records += n;
+        } else if (!strcmp(name, "residents")) {
+            out->residents = n;
+        } else if (!strcmp(name, "quarantined")) {
+            out->quarantined = n;
+        } else if (!strcmp(name, "merges")) {
+            out->merges = n;
+        } else if (!strcmp(name, "splits")) {
+            out->splits = n;
+        } else if (!strcmp(name, "reviews_open")) {
+            out->reviews_open = n;
+        }
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "stats");
@@ -1120,50 +1164,106 @@ store_facts_pending_done(store_t *self, record_id_t id)
 
 /* ---- entity resolution ---- */
 
-hub_err_t
-store_match_put(store_t *self, record_id_t id, const void *data, size_t len, const char *const *keys, size_t nkeys)
+/* The writer's matching index, built from match_features on first use. */
+static mindex_t *
+s_mindex(store_t *self)
 {
+    if (self->mindex || self->readonly)
+        return self->mindex;
+    self->mindex = mindex_new();
+    sqlite3_stmt *st = s_stmt(self, Q_A_ALL_FEATURES);
+    int rc;
+    size_t loaded = 0, other = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        match_rec_t m;
+        const void *data = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        if (!match_rec_unpack(data, len, &m)) {
+            other++;   /* another layout: admin_upgrade matches it again */
+            continue;
+        }
+        match_key_t keys[MATCH_MAX_INDEX_KEYS];
+        const char *kp[MATCH_MAX_INDEX_KEYS];
+        size_t nkeys = match_index_keys(&m, keys);
+        for (size_t k = 0; k < nkeys; k++)
+            kp[k] = keys[k];
+        mindex_put(self->mindex, sqlite3_column_int64(st, 0), data, len, kp, nkeys);
+        loaded++;
+    }
+    sqlite3_reset(st);
+    mindex_commit(self->mindex);
+    if (rc != SQLITE_DONE)
+        s_err(self, rc, "matching index");
+    log_notice("HUB-MATCH-INDEX", LOG_I("records", loaded), LOG_I("other_layout", other),
+               LOG_I("bytes", mindex_bytes(self->mindex)));
+    return self->mindex;
+}
+
+void
+store_match_index(store_t *self)
+{
+    s_mindex(self);
+}
+
+hub_err_t
+store_match_put(store_t *self, record_id_t id, const match_rec_t *m, const char *const *keys, size_t nkeys)
+{
+    uint8_t packed[MATCH_PACKED_MAX];
+    size_t len = match_rec_pack(m, packed);
     hub_err_t err = store_match_drop(self, id);
     sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_PUT);
     sqlite3_bind_int64(st, 1, id.v);
-    sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, packed, (int)len, SQLITE_STATIC);
     if (err == HUB_OK)
         err = s_exec(self, Q_M_FEAT_PUT);
-    for (size_t i = 0; i < nkeys && err == HUB_OK; i++) {
-        st = s_stmt(self, Q_M_BLOCK_PUT);
-        s_bind_text(st, 1, keys[i]);
-        sqlite3_bind_int64(st, 2, id.v);
-        err = s_exec(self, Q_M_BLOCK_PUT);
-    }
+    if (err == HUB_OK && s_mindex(self))
+        mindex_put(self->mindex, id.v, packed, len, keys, nkeys);
     return err;
 }
 
 hub_err_t
 store_match_drop(store_t *self, record_id_t id)
 {
-    static const int q[] = {Q_M_FEAT_DEL, Q_M_BLOCK_DEL, Q_M_LINKS_DEL};
+    mindex_t *mi = s_mindex(self);
+    const void *data;
+    size_t len;
+    bool held = mi && mindex_get(mi, id.v, &data, &len);
+    /* a record the index does not hold has no features to delete */
     hub_err_t err = HUB_OK;
-    for (size_t i = 0; i < sizeof q / sizeof q[0] && err == HUB_OK; i++) {
-        sqlite3_stmt *st = s_stmt(self, q[i]);
+    if (!mi || held) {
+        sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_DEL);
         sqlite3_bind_int64(st, 1, id.v);
-        err = s_exec(self, q[i]);
+        err = s_exec(self, Q_M_FEAT_DEL);
     }
+    sqlite3_stmt *st = s_stmt(self, Q_M_LINKS_DEL);
+    sqlite3_bind_int64(st, 1, id.v);
+    if (err == HUB_OK)
+        err = s_exec(self, Q_M_LINKS_DEL);
+    if (err == HUB_OK && held)
+        mindex_drop(mi, id.v);
     return err;
 }
 
 hub_err_t
-store_match_get(store_t *self, record_id_t id, void *data, size_t len)
+store_match_get(store_t *self, record_id_t id, match_rec_t *m)
 {
-    sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_GET);
-    sqlite3_bind_int64(st, 1, id.v);
-    int rc = sqlite3_step(st);
-    bool fits = false;
-    if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len) {   /* another layout: rematch */
-        memcpy(data, sqlite3_column_blob(st, 0), len);
-        fits = true;
+    mindex_t *mi = s_mindex(self);
+    const void *data;
+    size_t len;
+    int rc = SQLITE_DONE;
+    bool found;
+    if (mi) {
+        found = mindex_get(mi, id.v, &data, &len) && match_rec_unpack(data, len, m);
+    } else {
+        sqlite3_stmt *st = s_stmt(self, Q_M_FEAT_GET);
+        sqlite3_bind_int64(st, 1, id.v);
+        rc = sqlite3_step(st);
+        found = rc == SQLITE_ROW
+                && match_rec_unpack(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), m);
+        sqlite3_reset(st);
     }
-    sqlite3_reset(st);
-    return fits ? HUB_OK : rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "match_get");
+    m->record = id;   /* the packed form leaves it out: it is the row's key */
+    return found ? HUB_OK : rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_ENOTFOUND : s_err(self, rc, "match_get");
 }
 
 /* Run a statement whose rows are one id each; append them to out. */
@@ -1179,14 +1279,55 @@ s_ids(store_t *self, int q, int64_t *out, size_t cap, size_t *n)
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, s_sql[q]);
 }
 
+static int
+s_cmp_record_ids(const void *x, const void *y)
+{
+    const record_id_t *a = x, *b = y;
+    return (a->v > b->v) - (a->v < b->v);
+}
+
 hub_err_t
 store_block_records(store_t *self, const char *key, size_t limit, record_id_t *out, size_t cap, size_t *n)
 {
-    sqlite3_stmt *st = s_stmt(self, Q_M_BLOCK_GET);
-    s_bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-    _Static_assert(sizeof(record_id_t) == sizeof(int64_t), "ids are int64");
-    return s_ids(self, Q_M_BLOCK_GET, (int64_t *)out, cap, n);
+    mindex_t *mi = s_mindex(self);
+    if (!mi)
+        return HUB_EINVAL;   /* the writer's only */
+    int64_t *ids = HUB_CHECK_ALLOC(malloc((cap - *n + 1) * sizeof *ids));
+    size_t k = mindex_block(mi, key, limit, ids, cap - *n);
+    for (size_t i = 0; i < k; i++)
+        out[(*n)++].v = ids[i];
+    free(ids);
+    return HUB_OK;
+}
+
+hub_err_t
+store_index_lookup(store_t *self, const char *const *keys, size_t nkeys, record_id_t **out, size_t *n)
+{
+    mindex_t *mi = s_mindex(self);
+    *out = NULL;
+    *n = 0;
+    if (!mi)
+        return HUB_EINVAL;   /* the writer's only */
+    size_t cap = 0;
+    for (size_t k = 0; k < nkeys; k++) {
+        int64_t *ids;
+        size_t held = mindex_lookup(mi, keys[k], &ids);
+        if (*n + held > cap) {
+            cap = (*n + held) * 2;
+            *out = HUB_CHECK_ALLOC(realloc(*out, cap * sizeof **out));
+        }
+        for (size_t i = 0; i < held; i++)
+            (*out)[(*n)++].v = ids[i];
+        free(ids);
+    }
+    if (*n > 1)
+        qsort(*out, *n, sizeof **out, s_cmp_record_ids);
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (k == 0 || (*out)[k - 1].v != (*out)[i].v)
+            (*out)[k++] = (*out)[i];
+    *n = k;
+    return HUB_OK;
 }
 
 hub_err_t
@@ -1566,9 +1707,9 @@ store_match_clear(store_t *self)
 {
     hub_err_t err = s_exec(self, Q_A_MATCH_CLEAR1);
     if (err == HUB_OK)
-        err = s_exec(self, Q_A_MATCH_CLEAR2);
-    if (err == HUB_OK)
         err = s_exec(self, Q_A_MATCH_CLEAR3);
+    if (err == HUB_OK && s_mindex(self))
+        mindex_clear(self->mindex);
     return err;
 }
 
@@ -1582,33 +1723,27 @@ store_cannot_link_del(store_t *self, record_id_t a, record_id_t b)
 }
 
 hub_err_t
-store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id, const void *data, size_t len), void *ctx)
+store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id, const match_rec_t *m), void *ctx)
 {
     sqlite3_stmt *st = s_stmt(self, Q_A_ALL_FEATURES);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn(ctx, (record_id_t){sqlite3_column_int64(st, 0)}, sqlite3_column_blob(st, 1),
-           (size_t)sqlite3_column_bytes(st, 1));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        match_rec_t m;
+        if (match_rec_unpack(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &m)) {
+            m.record.v = sqlite3_column_int64(st, 0);
+            fn(ctx, m.record, &m);
+        }
+    }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "each_feature");
 }
 
 hub_err_t
-store_each_block(store_t *self, void (*fn)(void *ctx, const char *key, record_id_t id), void *ctx)
-{
-    sqlite3_stmt *st = s_stmt(self, Q_A_ALL_BLOCKS);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn(ctx, (const char *)sqlite3_column_text(st, 0), (record_id_t){sqlite3_column_int64(st, 1)});
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "each_block");
-}
-
-hub_err_t
-store_unmatched(store_t *self, size_t feature_size, int64_t *n)
+store_unmatched(store_t *self, int64_t *n)
 {
     sqlite3_stmt *st = s_stmt(self, Q_A_UNMATCHED);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)feature_size);
+    sqlite3_bind_blob(st, 1, MATCH_PACKED_TAG, sizeof MATCH_PACKED_TAG, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, (int)sizeof MATCH_PACKED_TAG);
     int rc = sqlite3_step(st);
     *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);

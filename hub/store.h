@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "match.h"
 #include "record.h"
 
 typedef struct store store_t;
@@ -110,14 +111,23 @@ typedef struct {
     const char *records;       /* ids moved, comma-separated */
 } resolution_event_t;
 
-/* Replace a record's features and blocking keys. */
-hub_err_t store_match_put(store_t *self, record_id_t id, const void *data, size_t len, const char *const *keys,
+/* Replace a record's features (stored packed) and blocking keys (held in
+** the writer's memory only: mindex.h). */
+hub_err_t store_match_put(store_t *self, record_id_t id, const match_rec_t *m, const char *const *keys,
                           size_t nkeys);
+/* Build the writer's matching index from the stored features now (else
+** it is built on first use); logged as HUB-MATCH-INDEX. */
+void store_match_index(store_t *self);
 /* Forget them, and the record's scored pairs (a superseded version). */
 hub_err_t store_match_drop(store_t *self, record_id_t id);
-hub_err_t store_match_get(store_t *self, record_id_t id, void *data, size_t len);
-/* Records under a blocking key, oldest first, at most limit (appended at out[*n]). */
+/* A record's features; HUB_ENOTFOUND when it has none (or of another layout). */
+hub_err_t store_match_get(store_t *self, record_id_t id, match_rec_t *m);
+/* Records under a blocking key, oldest first, at most limit (appended at
+** out[*n], *n < cap); the writer's only. */
 hub_err_t store_block_records(store_t *self, const char *key, size_t limit, record_id_t *out, size_t cap, size_t *n);
+/* Every record under any of keys (match_index_keys), lowest id first, each
+** once, into *out (malloc'd); the writer's only (HUB_EINVAL otherwise). */
+hub_err_t store_index_lookup(store_t *self, const char *const *keys, size_t nkeys, record_id_t **out, size_t *n);
 hub_err_t store_link_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence);
 /* A record's scored pairs with score >= min_score. */
 hub_err_t store_links_of(store_t *self, record_id_t id, double min_score, scored_link_t *out, size_t cap, size_t *n);
@@ -195,14 +205,11 @@ hub_err_t store_record_body(store_t *self, record_id_t id, int *source, char *or
 hub_err_t store_match_clear(store_t *self);
 hub_err_t store_cannot_link_del(store_t *self, record_id_t a, record_id_t b);
 
-/* Every stored feature blob, by record id; every blocking key with its
-** records, grouped by key (for estimating weights). */
-hub_err_t store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id, const void *data, size_t len),
-                             void *ctx);
-hub_err_t store_each_block(store_t *self, void (*fn)(void *ctx, const char *key, record_id_t id), void *ctx);
+/* Every record's stored features, by record id. */
+hub_err_t store_each_feature(store_t *self, void (*fn)(void *ctx, record_id_t id, const match_rec_t *m), void *ctx);
 
-/* Current person records without features of this size (an upgraded registry). */
-hub_err_t store_unmatched(store_t *self, size_t feature_size, int64_t *n);
+/* Current person records without features of this hub's layout (an upgraded registry). */
+hub_err_t store_unmatched(store_t *self, int64_t *n);
 
 /* A data-quality flag on a record (e.g. its number's birth date is not its own). */
 hub_err_t store_quality_put(store_t *self, record_id_t id, const char *flag, const char *detail);
