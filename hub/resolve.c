@@ -86,10 +86,22 @@ s_contains(const record_id_t *ids, size_t n, record_id_t x)
     return false;
 }
 
-/* Candidates of m under its keys; score each; keep pairs >= lower. */
-static hub_err_t
-s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, size_t nkeys)
+static int
+s_cmp_links(const void *x, const void *y)
 {
+    const scored_link_t *a = x, *b = y;
+    return (a->other.v > b->other.v) - (a->other.v < b->other.v);
+}
+
+/* Candidates of m under its keys; score each; keep pairs >= lower (and
+** any pair sharing a valid number). The pairs kept also go to out (when
+** not NULL, up to cap), by the other record's id: what store_links_of
+** answers for a record that had no pairs before. */
+static hub_err_t
+s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, size_t nkeys, scored_link_t *out,
+                   size_t cap, size_t *nout)
+{
+    *nout = 0;
     record_id_t *cands = HUB_CHECK_ALLOC(malloc(MAX_CANDIDATES * sizeof *cands));
     size_t n = 0;
     hub_err_t err = HUB_OK;
@@ -115,8 +127,14 @@ s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, si
             char evidence[240];
             match_evidence(&cmp, evidence, sizeof evidence);
             err = store_link_put(self->store, m->record, cands[i], score, evidence);
+            if (out && *nout < cap) {
+                out[*nout] = (scored_link_t){.other = cands[i], .score = score};
+                snprintf(out[(*nout)++].evidence, sizeof out->evidence, "%s", evidence);
+            }
         }
     }
+    if (out && *nout > 1)
+        qsort(out, *nout, sizeof *out, s_cmp_links);
     free(cands);
     return err;
 }
@@ -415,17 +433,18 @@ resolver_recluster(resolver_t *self, record_id_t seed, const char *by, int64_t n
 /* Open review items for pairs between the thresholds (and for any pair
 ** sharing a valid number) that ended in different residents. */
 static hub_err_t
-s_reviews(resolver_t *self, record_id_t id, resident_id_t mine, int64_t now_ms)
+s_reviews(resolver_t *self, record_id_t id, const scored_link_t *links, size_t nl, resident_id_t mine,
+          int64_t now_ms)
 {
-    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
-    size_t nl = 0;
-    hub_err_t err = store_links_of(self->store, id, -1e9, links, LINKS_MAX, &nl);
+    hub_err_t err = HUB_OK;
     for (size_t i = 0; i < nl && err == HUB_OK; i++) {
         resident_id_t other;
         bool current;
+        if (links[i].score >= self->w.upper)
+            continue;
         if ((err = store_record_resident(self->store, links[i].other, &other, &current)) != HUB_OK)
             break;
-        if (other.v == mine.v || (links[i].score >= self->w.upper))
+        if (other.v == mine.v)
             continue;
         err = store_review_put(self->store, id, links[i].other, links[i].score, links[i].evidence, now_ms);
         if (err == HUB_OK)
@@ -433,7 +452,6 @@ s_reviews(resolver_t *self, record_id_t id, resident_id_t mine, int64_t now_ms)
                      LOG_R("score", links[i].score), LOG_I("resident", mine.v));
         self->stats.reviews++;
     }
-    free(links);
     return err;
 }
 
@@ -480,8 +498,8 @@ s_quality(resolver_t *self, record_id_t id, const facts_t *facts, const char *id
     return err;
 }
 
-hub_err_t
-resolver_score(resolver_t *self, record_id_t id)
+static hub_err_t
+s_score(resolver_t *self, record_id_t id, scored_link_t *out, size_t cap, size_t *nout)
 {
     match_rec_t m;
     hub_err_t err = store_match_get(self->store, id, &m);
@@ -489,7 +507,14 @@ resolver_score(resolver_t *self, record_id_t id)
         return err;
     match_key_t keys[MATCH_MAX_KEYS];
     size_t nkeys = match_blocking_keys(&m, keys);
-    return s_score_candidates(self, &m, keys, nkeys);
+    return s_score_candidates(self, &m, keys, nkeys, out, cap, nout);
+}
+
+hub_err_t
+resolver_score(resolver_t *self, record_id_t id)
+{
+    size_t n;
+    return s_score(self, id, NULL, 0, &n);
 }
 
 const match_weights_t *
@@ -512,31 +537,38 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
         return err;
     char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
     resolve_idno(rec, idno, typed);
+    /* a new record: its pairs are the ones scored now */
+    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
+    size_t nl = 0;
     if ((err = resolver_features(self, id, facts, rec->source, rec->source_key, rec->idno_raw, rec->origin_file, now_ms)) != HUB_OK
-        || (err = resolver_score(self, id)) != HUB_OK)
+        || (err = s_score(self, id, links, LINKS_MAX, &nl)) != HUB_OK) {
+        free(links);
         return err;
+    }
 
     /* A new version starts where its key was: the department says it is
     ** the same record. Then: the residents it links to. */
     resident_id_t one = version->other.v ? version->other_resident : (resident_id_t){0};
-    if (one.v && (err = store_record_assign(self->store, id, one)) != HUB_OK)
+    if (one.v && (err = store_record_assign(self->store, id, one)) != HUB_OK) {
+        free(links);
         return err;
-    scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
-    size_t nl = 0;
+    }
     bool several = false;
-    err = store_links_of(self->store, id, self->w.upper, links, LINKS_MAX, &nl);
     for (size_t i = 0; i < nl && err == HUB_OK; i++) {
         resident_id_t r;
         bool current;
+        if (links[i].score < self->w.upper)
+            continue;
         if ((err = store_record_resident(self->store, links[i].other, &r, &current)) != HUB_OK || !r.v)
             continue;
         if (one.v && one.v != r.v)
             several = true;
         one = r;
     }
-    free(links);
-    if (err != HUB_OK)
+    if (err != HUB_OK) {
+        free(links);
         return err;
+    }
     bool conflict = false;
     if (one.v && !several && idno[0]) {   /* does it bring a second number into the resident? */
         record_id_t recs[COMPONENT_MAX];
@@ -548,16 +580,21 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
                 conflict = o.idno[0] && strcmp(o.idno, idno) != 0;
         }
     }
-    if (err != HUB_OK)
+    if (err != HUB_OK) {
+        free(links);
         return err;
+    }
+    /* a record without other versions is moved by its id alone */
+    hub_err_t (*assign)(store_t *, record_id_t, resident_id_t) =
+        version->other.v ? store_record_assign : store_record_assign_one;
     if (!one.v) {
         err = store_resident_new(self->store, idno[0] ? idno : NULL, now_ms, resident);
         if (err == HUB_OK)
-            err = store_record_assign(self->store, id, *resident);
+            err = assign(self->store, id, *resident);
         self->stats.new_residents++;
     } else if (!several && !conflict) {
         *resident = one;
-        err = store_record_assign(self->store, id, one);
+        err = assign(self->store, id, one);
         if (err == HUB_OK && idno[0])
             err = store_resident_refresh(self->store, one, now_ms);
         self->stats.joined++;
@@ -568,6 +605,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
             err = store_record_resident(self->store, id, resident, &current);
     }
     if (err == HUB_OK)
-        err = s_reviews(self, id, *resident, now_ms);
+        err = s_reviews(self, id, links, nl, *resident, now_ms);
+    free(links);
     return err;
 }

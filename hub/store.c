@@ -247,7 +247,7 @@ enum {
     Q_F_PERSON, Q_F_POLICE, Q_F_FP, Q_F_LABOUR, Q_F_TRAINING, Q_F_CIVIL, Q_F_FACILITY, Q_F_FAC_COMM,
     Q_F_RAW, Q_FAC_BY_COMM, Q_FAC_ALL, Q_PENDING, Q_PENDING_DONE, Q_FIELDS_CLEAR, Q_FIELDS_PUT,
     Q_M_FEAT_PUT, Q_M_FEAT_GET, Q_M_FEAT_DEL,
-    Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_RES_RECS, Q_M_RES_ALIAS,
+    Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_REC_ASSIGN1, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
@@ -283,6 +283,7 @@ static const char *s_sql[Q_N] = {
                      " UNION ALL SELECT a, score, evidence FROM match_links WHERE b=?1 AND score>=?2",
     [Q_M_LINKS_DEL] = "DELETE FROM match_links WHERE a=?1 OR b=?1",
     [Q_M_REC_RES] = "SELECT resident_id, current FROM source_records WHERE id=?1",
+    [Q_M_REC_ASSIGN1] = "UPDATE source_records SET resident_id=?2 WHERE id=?1",
     [Q_M_REC_ASSIGN] = "UPDATE source_records SET resident_id=?2 WHERE (source, source_key) ="
                        " (SELECT source, source_key FROM source_records WHERE id=?1)",
     [Q_M_RES_RECS] = "SELECT id FROM source_records WHERE resident_id=?1 AND current=1 ORDER BY id",
@@ -508,7 +509,7 @@ store_open(const char *path, long cache_mib, bool readonly, char *errbuf, size_t
     char *msg = NULL;
     int rc = sqlite3_exec(self->db, pragmas, NULL, NULL, &msg);
     if (rc == SQLITE_OK && !readonly)
-        rc = sqlite3_exec(self->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL, &msg);
+        rc = sqlite3_exec(self->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=8192;", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(errbuf, errcap, "%s: %s", path, msg ? msg : sqlite3_errmsg(self->db));
         sqlite3_free(msg);
@@ -1381,6 +1382,15 @@ store_record_assign(store_t *self, record_id_t id, resident_id_t resident)
     sqlite3_bind_int64(st, 1, id.v);
     sqlite3_bind_int64(st, 2, resident.v);
     return s_exec(self, Q_M_REC_ASSIGN);
+}
+
+hub_err_t
+store_record_assign_one(store_t *self, record_id_t id, resident_id_t resident)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_M_REC_ASSIGN1);
+    sqlite3_bind_int64(st, 1, id.v);
+    sqlite3_bind_int64(st, 2, resident.v);
+    return s_exec(self, Q_M_REC_ASSIGN1);
 }
 
 hub_err_t

@@ -134,6 +134,8 @@ hub_err_t store_links_of(store_t *self, record_id_t id, double min_score, scored
 hub_err_t store_record_resident(store_t *self, record_id_t id, resident_id_t *resident, bool *current);
 /* The record, with every version of its key, belongs to resident. */
 hub_err_t store_record_assign(store_t *self, record_id_t id, resident_id_t resident);
+/* The same for a record that is its key's only version. */
+hub_err_t store_record_assign_one(store_t *self, record_id_t id, resident_id_t resident);
 /* A resident's current records. */
 hub_err_t store_resident_records(store_t *self, resident_id_t id, record_id_t *out, size_t cap, size_t *n);
 /* alias now answers as into. */
