@@ -233,6 +233,10 @@ static const char *s_migrations[] = {
     "  UPDATE counts SET n = n - (OLD.status = 'open') + (NEW.status = 'open') WHERE name = 'reviews_open'; END;"
     "CREATE TRIGGER counts_review_del AFTER DELETE ON review_items BEGIN"
     "  UPDATE counts SET n = n - (OLD.status = 'open') WHERE name = 'reviews_open'; END;",
+
+    /* 6 -> 7: an area's residents (rosters, figures) found by the
+    ** communities their records name, not by grouping every record. */
+    "CREATE INDEX person_facts_community ON person_facts(community_code);",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -1893,18 +1897,23 @@ store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap)
 #define S_GONE "('死亡', '迁出', '注销')"
 
 /* The residents of the area ?1 (",code,code,"), each placed by its
-** community (S_RES_COMMUNITY), with birth date b, gender g, age y at ?2
+** community (S_RES_COMMUNITY: one of its records names it, so only the
+** residents with a record naming one of the area's communities, cand,
+** are grouped), with birth date b, gender g, age y at ?2
 ** and police status st; live: those the police do not record as dead,
 ** moved out or cancelled. */
 #define S_AREA_RESIDENTS                                                                              \
-    "WITH res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"                                     \
+    "WITH cand AS (SELECT s.resident_id r FROM person_facts p JOIN source_records s ON s.id = p.record_id" \
+    "  WHERE p.community_code IN (SELECT value FROM json_each('[\"' || replace(trim(?1, ','), ',', '\",\"')" \
+    "  || '\"]')) AND s.current = 1),"                                                                 \
+    " res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"                                         \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"             \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"                     \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)) nm,"                        \
     "  max(p.age) age, max(CASE WHEN s.source = 1 THEN x.status END) st"                              \
     "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"                              \
     "  LEFT JOIN police_facts x ON x.record_id = s.id"                                                \
-    "  WHERE s.current = 1 AND s.resident_id IS NOT NULL GROUP BY s.resident_id),"                    \
+    "  WHERE s.current = 1 AND s.resident_id IN (SELECT r FROM cand) GROUP BY s.resident_id),"         \
     " area AS (SELECT r, c, b, g, nm, st, coalesce(" S_AGE("b") ", age) y FROM res"                   \
     "  WHERE instr(?1, ',' || c || ',') > 0),"                                                        \
     " live AS (SELECT * FROM area WHERE st IS NULL OR st NOT IN " S_GONE ")"

@@ -172,7 +172,7 @@ sqlite3 "$H/registry.db" "$(for t in rec_ins rec_upd rec_del res_ins res_upd res
   ALTER TABLE quarantine DROP COLUMN decided_by; ALTER TABLE quarantine DROP COLUMN decided_ms;
   ALTER TABLE quarantine DROP COLUMN note; PRAGMA user_version = 1"
 check "hubd starts on a version-1 registry" hub_start "$H"
-check_eq "migrated to the current version" 6 "$(sql "$H" "PRAGMA user_version")"
+check_eq "migrated to the current version" 7 "$(sql "$H" "PRAGMA user_version")"
 check_eq "nothing left pending" 0 "$(sql "$H" "SELECT count(*) FROM facts_pending")"
 dump > "$T_TMP/facts.after"
 check "the backfill gives every record the same facts as ingest did" cmp -s "$T_TMP/facts.before" "$T_TMP/facts.after"

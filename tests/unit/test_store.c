@@ -168,7 +168,7 @@ static void
 test_schema_and_catalogue(void **state)
 {
     fixture_t *fx = *state;
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "6");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "7");
     char want[32];
     snprintf(want, sizeof want, "%zu", facts_nfields);
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM fact_fields"), want);
@@ -272,7 +272,7 @@ test_backfill_after_upgrade(void **state)
     char err[256];
     fx->store = store_open(fx->path, 8, false, err, sizeof err);
     assert_non_null(fx->store);
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "6");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "7");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM facts_pending"), "2");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM person_facts"), "0");
 
