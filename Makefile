@@ -5,6 +5,7 @@
 #   make soak   the fault tests of tests/reliability, longer (SOAK=1; SEED=N replays one)
 #   make fuzz   the libFuzzer targets of tests/fuzz/, each for FUZZ_SECONDS (clang)
 #   make memcheck  the unit tests under valgrind
+#   make bench  ingest and query speed on a generated district, with ceilings (bench/run.sh)
 #   make deps   install the Debian packages the build needs (as root)
 #   make install  install what `make` built (PREFIX=/usr/local, DESTDIR); README.md: Deployment
 
@@ -38,7 +39,7 @@ PROGS    = $(BIN)/hubd $(BIN)/hubctl $(ADAPTERS) $(BIN)/gen-district
 UNIT     = $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BIN)/tests/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all deps demo test check asan memcheck soak eval clean install uninstall
+.PHONY: all deps demo test check asan memcheck soak eval bench bench-build clean install uninstall
 all: $(PROGS) $(UNIT) $(TOOLS)
 
 deps:
@@ -143,6 +144,17 @@ soak: deps
 eval: deps
 	$(MAKE) all
 	tests/eval.sh
+
+# speed on a generated district, with the ceilings of SQLite and ZeroMQ
+# (bench/run.sh; never part of make test): BENCH_PERSONS=200000 make bench
+BENCH = $(patsubst bench/%.c,$(BIN)/bench/%,$(wildcard bench/*.c))
+bench: deps
+	$(MAKE) all bench-build
+	BIN=$(BIN) bench/run.sh
+bench-build: $(BENCH)
+$(BIN)/bench/%: $(BUILD)/obj/bench/%.o $(LIBADP) $(LIBHUB)
+	@mkdir -p $(BIN)/bench
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
 check: all
 	tests/run.sh
