@@ -1899,13 +1899,13 @@ store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap)
 /* The residents of the area ?1 (",code,code,"), each placed by its
 ** community (S_RES_COMMUNITY: one of its records names it, so only the
 ** residents with a record naming one of the area's communities, cand,
-** are grouped), with birth date b, gender g, age y at ?2
+** are grouped; a roster's page, only those after its cursor ?3), with birth date b, gender g, age y at ?2
 ** and police status st; live: those the police do not record as dead,
 ** moved out or cancelled. */
 #define S_AREA_RESIDENTS                                                                              \
     "WITH cand AS (SELECT s.resident_id r FROM person_facts p JOIN source_records s ON s.id = p.record_id" \
     "  WHERE p.community_code IN (SELECT value FROM json_each('[\"' || replace(trim(?1, ','), ',', '\",\"')" \
-    "  || '\"]')) AND s.current = 1),"                                                                 \
+    "  || '\"]')) AND s.current = 1 AND s.resident_id > coalesce(?3, 0)),"                             \
     " res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"                                         \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"             \
     "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"                     \
