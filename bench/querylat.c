@@ -127,32 +127,14 @@ s_series_add(series_t *s, int64_t us)
 
 typedef enum { ASK_OK, ASK_NOTFOUND, ASK_REFUSED, ASK_TIMEOUT } ask_t;
 
-/* Send q and wait for its answer, as hubctl does; *answer (when ASK_OK or
+/* q asked (client_ask) and its outcome sorted; *answer (when ASK_OK or
 ** ASK_NOTFOUND) is the caller's to free. */
 static ask_t
 s_ask(client_t *c, Hub__Query *q, const char *purpose, uint64_t seq, int timeout_ms, Hub__Message **answer)
 {
-    q->purpose = (char *)purpose;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_QUERY;
-    m.query = q;
-    *answer = NULL;
-    int64_t deadline = client_mono_ms() + timeout_ms;
-    while (client_send(c, &m, seq) == HUB_EBUSY) {   /* not yet connected */
-        if (client_mono_ms() > deadline)
-            return ASK_TIMEOUT;
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-    }
-    long left = (long)(deadline - client_mono_ms());
-    Hub__Message *a = client_recv(c, left > 0 ? (int)left : 0);
+    Hub__Message *a = *answer = client_ask(c, q, purpose, seq, timeout_ms);
     if (!a)
         return ASK_TIMEOUT;
-    if (a->body_case != HUB__MESSAGE__BODY_ANSWER) {
-        hub__message__free_unpacked(a, NULL);
-        return ASK_REFUSED;
-    }
-    *answer = a;
     if (a->answer->has_status && a->answer->status == HUB_ENOTFOUND)
         return ASK_NOTFOUND;
     if (a->answer->has_status && a->answer->status != HUB_OK) {

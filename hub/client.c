@@ -228,3 +228,26 @@ client_recv_event(client_t *self, int timeout_ms, char *topic, size_t cap)
     zmq_msg_close(&part);
     return body ? body : HUB_CHECK_ALLOC(calloc(1, 1));
 }
+
+Hub__Message *
+client_ask(client_t *self, Hub__Query *q, const char *purpose, uint64_t seq, int timeout_ms)
+{
+    q->purpose = (char *)purpose;
+    Hub__Message m = HUB__MESSAGE__INIT;
+    m.body_case = HUB__MESSAGE__BODY_QUERY;
+    m.query = q;
+    int64_t deadline = client_mono_ms() + timeout_ms;
+    while (client_send(self, &m, seq) == HUB_EBUSY) {   /* not yet connected */
+        if (client_mono_ms() > deadline)
+            break;
+        struct timespec ts = {0, 2 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    long left = (long)(deadline - client_mono_ms());
+    Hub__Message *a = client_recv(self, left > 0 ? (int)left : 0);
+    if (a && a->body_case != HUB__MESSAGE__BODY_ANSWER) {
+        hub__message__free_unpacked(a, NULL);
+        a = NULL;
+    }
+    return a;
+}

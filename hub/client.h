@@ -53,6 +53,12 @@ hub_err_t client_send_raw(client_t *self, const void *data, size_t size);
 ** interrupted wait, or when the frame cannot be decoded. */
 Hub__Message *client_recv(client_t *self, int timeout_ms);
 
+/* One query with its purpose, sent (waiting for the connection) and
+** answered within timeout_ms: the answer (free with
+** hub__message__free_unpacked(m, NULL)), or NULL when none came or what
+** came is not an answer. */
+Hub__Message *client_ask(client_t *self, Hub__Query *q, const char *purpose, uint64_t seq, int timeout_ms);
+
 /* Milliseconds since the epoch / a monotonic clock. */
 int64_t client_now_ms(void);
 int64_t client_mono_ms(void);

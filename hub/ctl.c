@@ -107,26 +107,10 @@ static const char *s_purpose = "";   /* --purpose, or HUB_PURPOSE */
 static Hub__Message *
 s_ask(client_t *c, Hub__Query *q, int timeout_ms, uint64_t seq)
 {
-    q->purpose = (char *)s_purpose;
-    Hub__Message m = HUB__MESSAGE__INIT;
-    m.body_case = HUB__MESSAGE__BODY_QUERY;
-    m.query = q;
-    int64_t deadline = client_mono_ms() + timeout_ms;
-    while (client_send(c, &m, seq) == HUB_EBUSY) {   /* not yet connected */
-        if (client_mono_ms() > deadline)
-            break;
-        struct timespec ts = {0, 20 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-    long left = deadline - client_mono_ms();
-    Hub__Message *a = client_recv(c, left > 0 ? (int)left : 0);
-    if (!a || a->body_case != HUB__MESSAGE__BODY_ANSWER) {
+    Hub__Message *a = client_ask(c, q, s_purpose, seq, timeout_ms);
+    if (!a)
         fprintf(stderr, "hubctl: no answer from the hub at %s within %d ms (is hubd running?)\n",
                 client_endpoint(c), timeout_ms);
-        if (a)
-            hub__message__free_unpacked(a, NULL);
-        return NULL;
-    }
     return a;
 }
 

@@ -287,6 +287,6 @@ mindex_records(const mindex_t *self)
 size_t
 mindex_bytes(const mindex_t *self)
 {
-    return self->blob_bytes + self->records * 16 + self->nslots * sizeof(slot_t)
+    return self->blob_bytes + self->records * 16 /* malloc's own per blob */ + self->nslots * sizeof(slot_t)
            + self->capentries * sizeof(entry_t) + self->nbuckets * sizeof(bucket_t);
 }

@@ -145,6 +145,19 @@ for st in 死亡 迁出 注销; do
         "$(v=$(fig "$out" "life status" "$st"); echo "${v:-0}")"
 done
 
+# --- a street's roster: more than one page (a page is 100), each page
+# after the last one's cursor, every living person of its communities once
+street=$(awk -F, 'NR > 1 && $1 == "350802001001" { print $3 }' deploy/communities.csv)
+want=0
+for c in $(awk -F, -v s="$street" 'NR > 1 && $3 == s { print $1 }' deploy/communities.csv); do
+    want=$((want + $(truth "$c" n)))
+done
+r=$(CTL roster "$street" --csv); rc=$?
+check_eq "roster $street --csv exits 0" 0 "$rc"
+check "roster $street: more than one page ($want persons)" test "$want" -gt 100
+check_eq "roster $street: one line per living person of its communities" "$want" "$(rows "$r")"
+check_eq "roster $street: no resident twice" "" "$(tail -n +2 <<<"$r" | cut -d, -f1 | sort | uniq -d)"
+
 # --- the two communities with most persons ---
 for code in $(tail -n +2 "$P" | cut -d, -f2 | sort | uniq -c | sort -k1,1nr -k2,2 | head -2 | awk '{ print $2 }'); do
     out=$(CTL figures "$code"); rc=$?

@@ -65,6 +65,10 @@ check_eq "/metrics: police records accepted = the adapter's accepted" "$accepted
     "$(metric 'hub_records_accepted_total{department="police"}')"
 check "/metrics: labour batches counted" test "$(metric 'hub_batches_total{department="labour"}')" -ge 1
 check "/metrics: commit latency observed" test "$(metric hub_commit_seconds_count)" -ge 2
+for stage in decode normalise match store commit; do
+    check "/metrics: time spent in stage $stage" \
+        awk -v v="$(metric "hub_stage_seconds_total{stage=\"$stage\"}")" 'BEGIN { exit !(v > 0) }'
+done
 check "log: HUB-COMMIT-SLOW (slow_commit_ms = 1)" has HUB-COMMIT-SLOW
 merges=$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind = 'merge'")
 check_eq "log: one HUB-MERGE line per merge recorded ($merges)" "$merges" "$(grep -c '"msgid":"HUB-MERGE"' "$LOG")"

@@ -119,6 +119,18 @@ check "its next version is someone else: split off" test "$(resident_of police "
 check "the split is recorded" test "$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind = 'split'")" -ge 1
 check "log: HUB-SPLIT" grep -q '"msgid":"HUB-SPLIT"' "$H/hub.log"
 
+# the counts kept by triggers (store_stats) against counting, after merges,
+# splits, undo and decided reviews
+check_eq "counts: current records by department, as counted" \
+    "$(sql "$H" "SELECT group_concat(n) FROM (SELECT source, count(*) n FROM source_records WHERE current = 1 GROUP BY source ORDER BY source)")" \
+    "$(sql "$H" "SELECT group_concat(n) FROM (SELECT n FROM counts WHERE name LIKE 'records:%' AND n > 0 ORDER BY name)")"
+check_eq "counts: residents, as counted" \
+    "$(sql "$H" "SELECT count(*) FROM residents r WHERE merged_into IS NULL AND EXISTS (SELECT 1 FROM source_records s WHERE s.resident_id = r.id AND s.current = 1)")" \
+    "$(sql "$H" "SELECT n FROM counts WHERE name = 'residents'")"
+check_eq "counts: merges, splits, open reviews, as counted" \
+    "$(sql "$H" "SELECT (SELECT count(*) FROM resolution_events WHERE kind = 'merge') || ',' || (SELECT count(*) FROM resolution_events WHERE kind = 'split') || ',' || (SELECT count(*) FROM review_items WHERE status = 'open')")" \
+    "$(sql "$H" "SELECT (SELECT n FROM counts WHERE name = 'merges') || ',' || (SELECT n FROM counts WHERE name = 'splits') || ',' || (SELECT n FROM counts WHERE name = 'reviews_open')")"
+
 hub_stop
 grep -v '^#' <<<"$est" >> "$H/hub.conf"
 check "hubd starts with the estimated weights" hub_start "$H"
