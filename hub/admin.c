@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "codec.h"
@@ -22,6 +24,7 @@ struct admin {
     resolver_t *resolver;
     ingest_t *ingest;          /* quarantine replay */
     auth_t *auth;
+    audit_t *audit;
 };
 
 typedef struct {
@@ -60,9 +63,10 @@ s_dept(int d)
 }
 
 admin_t *
-admin_new(store_t *writer, ingest_t *ingest, auth_t *auth)
+admin_new(store_t *writer, ingest_t *ingest, auth_t *auth, audit_t *audit)
 {
     admin_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
+    self->audit = audit;
     self->store = writer;
     self->ingest = ingest;
     self->resolver = ingest_resolver(ingest);
@@ -663,13 +667,12 @@ s_quarantine(admin_t *self, const char *by, const char *what, int64_t id, const 
         }
         return err;
     }
-    const principal_t *who = auth_find(self->auth, p.sender);
-    if (!who || who->kind != ROLE_ADAPTER) {
+    principal_t sender;
+    if (!auth_find(self->auth, p.sender, &sender) || sender.kind != ROLE_ADAPTER) {
         s_say(t, "its sender %s is not a listed adapter; add it (hubctl principal add) and replay again\n",
               p.sender[0] ? p.sender : "(unknown)");
         return HUB_EINVAL;
     }
-    principal_t sender = *who;
     uint8_t *bytes;
     size_t len;
     if ((err = store_quarantine_bytes(self->store, id, &bytes, &len)) != HUB_OK)
@@ -736,13 +739,22 @@ admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char 
         int64_t bytes = 0;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        hub_err_t err = store_backup(self->store, q->name ? q->name : "", &bytes, why, sizeof why);
+        const char *dest = q->name ? q->name : "";
+        char audit_dest[4200];
+        snprintf(audit_dest, sizeof audit_dest, "%s.audit", dest);
+        struct stat sb;
+        hub_err_t err = HUB_EINVAL;
+        if (*dest == '/' && stat(audit_dest, &sb) == 0)
+            snprintf(why, sizeof why, "%.400s exists already; a backup never overwrites a file", audit_dest);
+        else if ((err = store_backup(self->store, dest, &bytes, why, sizeof why)) == HUB_OK
+                 && (err = audit_backup(self->audit, audit_dest, why, sizeof why)) != HUB_OK)
+            unlink(dest);   /* the two files go together */
         clock_gettime(CLOCK_MONOTONIC, &t1);
         int64_t ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
         if (err == HUB_OK) {
             log_notice("HUB-BACKUP", LOG_I("bytes", bytes), LOG_I("ms", ms), LOG_S("by", by));
-            s_say(&t, "backup written to %s: %lld bytes in %lld ms, checked\n", q->name, (long long)bytes,
-                  (long long)ms);
+            s_say(&t, "backup written to %s: %lld bytes in %lld ms, checked\naudit log written to %s\n", q->name,
+                  (long long)bytes, (long long)ms, audit_dest);
         } else {
             log_warn("HUB-BACKUP-FAIL", LOG_S("reason", why), LOG_S("by", by));
             s_say(&t, "no backup: %s\n", why);
@@ -780,7 +792,7 @@ admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char 
         err = s_quarantine(self, by, command + 11, id, q->name, now_ms, &t);
     } else if (strcmp(command, "audit") == 0) {
         if (id > 0)
-            err = store_audit_of(self->store, (resident_id_t){id}, limit > 0 ? (size_t)limit : 200, s_audit_line, &t);
+            err = audit_of(self->audit, (resident_id_t){id}, limit > 0 ? (size_t)limit : 200, s_audit_line, &t);
         else
             err = HUB_EINVAL;
         if (err == HUB_EINVAL)
@@ -789,7 +801,7 @@ admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char 
             s_say(&t, "nobody has looked at resident %lld\n", (long long)id);
     } else if (strcmp(command, "audit-verify") == 0) {
         int64_t checked, bad;
-        err = audit_verify(self->store, &checked, &bad);
+        err = audit_verify(self->audit, &checked, &bad);
         if (err == HUB_OK && bad) {
             s_say(&t, "the audit log is broken at entry %lld (of %lld): it was removed or edited\n", (long long)bad,
                   (long long)checked);

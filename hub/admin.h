@@ -12,6 +12,7 @@
 #define HUB_ADMIN_H
 
 #include <stdint.h>
+#include "audit.h"
 #include "auth.h"
 #include "codec.h"
 #include "err.h"
@@ -21,7 +22,7 @@
 
 typedef struct admin admin_t;
 
-admin_t *admin_new(store_t *writer, ingest_t *ingest, auth_t *auth);
+admin_t *admin_new(store_t *writer, ingest_t *ingest, auth_t *auth, audit_t *audit);
 void admin_destroy(admin_t **self_p);
 
 /* Run q->command ("review-list", "review-show", "review-link",

@@ -3,6 +3,7 @@
 #include "auth.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct auth {
     size_t count;
     char path[1100];
     struct timespec mtime;
+    pthread_mutex_t lock;   /* the list: the main thread and the query thread */
 };
 
 static const char *s_departments[] = {"", "police", "familyplanning", "labour", "civilaffairs"};
@@ -198,6 +200,7 @@ auth_new(void *zctx, const char *home, char *errbuf, size_t errcap)
     if (s_first_start(home, errbuf, errcap) != HUB_OK)
         return NULL;
     auth_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
+    pthread_mutex_init(&self->lock, NULL);
     char path[1100];
     snprintf(path, sizeof path, "%s/keys/hub.key", home);
     if (keys_load(path, &self->server, true, errbuf, errcap) != HUB_OK
@@ -226,6 +229,7 @@ auth_destroy(auth_t **self_p)
     if (self->zap)
         zmq_close(self->zap);
     free(self->list);
+    pthread_mutex_destroy(&self->lock);
     free(self);
     *self_p = NULL;
 }
@@ -267,11 +271,16 @@ s_refresh(auth_t *self)
     log_notice("HUB-PRINCIPALS-RELOAD", LOG_I("principals", self->count));
 }
 
-const principal_t *
-auth_find(auth_t *self, const char *name)
+bool
+auth_find(auth_t *self, const char *name, principal_t *out)
 {
+    pthread_mutex_lock(&self->lock);
     s_refresh(self);
-    return s_find_name(self, name);
+    const principal_t *p = s_find_name(self, name);
+    if (p)
+        *out = *p;
+    pthread_mutex_unlock(&self->lock);
+    return p != NULL;
 }
 
 static hub_err_t
@@ -299,9 +308,9 @@ s_one_word(const char *s)
     return *s != 0;
 }
 
-hub_err_t
-auth_add(auth_t *self, const char *name, const char *role, const char *public_key, const char *by, char *errbuf,
-         size_t errcap)
+static hub_err_t
+s_add(auth_t *self, const char *name, const char *role, const char *public_key, const char *by, char *errbuf,
+      size_t errcap)
 {
     s_refresh(self);
     principal_t p = {0};
@@ -331,8 +340,8 @@ auth_add(auth_t *self, const char *name, const char *role, const char *public_ke
     return err;
 }
 
-hub_err_t
-auth_revoke(auth_t *self, const char *name, const char *by, char *errbuf, size_t errcap)
+static hub_err_t
+s_revoke(auth_t *self, const char *name, const char *by, char *errbuf, size_t errcap)
 {
     s_refresh(self);
     if (!name || !s_find_name(self, name)) {
@@ -370,15 +379,36 @@ auth_revoke(auth_t *self, const char *name, const char *by, char *errbuf, size_t
     return HUB_OK;
 }
 
+hub_err_t
+auth_add(auth_t *self, const char *name, const char *role, const char *public_key, const char *by, char *errbuf,
+         size_t errcap)
+{
+    pthread_mutex_lock(&self->lock);
+    hub_err_t err = s_add(self, name, role, public_key, by, errbuf, errcap);
+    pthread_mutex_unlock(&self->lock);
+    return err;
+}
+
+hub_err_t
+auth_revoke(auth_t *self, const char *name, const char *by, char *errbuf, size_t errcap)
+{
+    pthread_mutex_lock(&self->lock);
+    hub_err_t err = s_revoke(self, name, by, errbuf, errcap);
+    pthread_mutex_unlock(&self->lock);
+    return err;
+}
+
 char *
 auth_list(auth_t *self)
 {
+    pthread_mutex_lock(&self->lock);
     s_refresh(self);
     size_t cap = 64 + self->count * 200, len = 0;
     char *out = HUB_CHECK_ALLOC(malloc(cap));
     out[0] = 0;
     for (size_t i = 0; i < self->count; i++)
         len += (size_t)snprintf(out + len, cap - len, "%-20s %s\n", self->list[i].name, self->list[i].role);
+    pthread_mutex_unlock(&self->lock);
     return out;
 }
 
@@ -433,12 +463,16 @@ auth_handle_zap(auth_t *self)
     snprintf(domain, sizeof domain, "%.*s", (int)zmq_msg_size(&part[2]), (char *)zmq_msg_data(&part[2]));
     snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&part[3]), (char *)zmq_msg_data(&part[3]));
     snprintf(mech, sizeof mech, "%.*s", (int)zmq_msg_size(&part[5]), (char *)zmq_msg_data(&part[5]));
+    principal_t found;
     const principal_t *p = NULL;
+    pthread_mutex_lock(&self->lock);
     s_refresh(self);
     if (strcmp(mech, "CURVE") == 0 && n >= 7 && zmq_msg_size(&part[6]) == 32) {
         zmq_z85_encode(z85, zmq_msg_data(&part[6]), 32);
-        p = s_find_key(self, z85);
+        if ((p = s_find_key(self, z85)))
+            p = memcpy(&found, p, sizeof found);
     }
+    pthread_mutex_unlock(&self->lock);
     const char *code = "200", *text = "OK";
     if (!p) {
         code = "400";

@@ -16,6 +16,7 @@
 #ifndef HUB_AUTH_H
 #define HUB_AUTH_H
 
+#include <stdbool.h>
 #include "err.h"
 #include "keys.h"
 
@@ -46,9 +47,9 @@ const keypair_t *auth_server_keys(const auth_t *self);
 void *auth_zap_socket(auth_t *self);
 void auth_handle_zap(auth_t *self);
 
-/* A principal by name, or NULL (re-reads the file when it changed; the
-** pointer is valid until the next call). */
-const principal_t *auth_find(auth_t *self, const char *name);
+/* A principal by name, copied into out; false when none (re-reads the
+** file when it changed). Safe from any thread, as are add, revoke and list. */
+bool auth_find(auth_t *self, const char *name, principal_t *out);
 
 /* Add a principal (a new line in the file) or revoke one (its line becomes
 ** a comment). On failure errbuf says why in plain words. */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,8 @@ static int s_fd = -1;
 static char s_path[1024];
 static log_sink_fn s_sink;
 static void *s_sink_ctx;
+static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;   /* lines whole, the sink one at a time */
+static _Thread_local bool s_in_sink;   /* a sink that logs does not come back here */
 static log_level_t s_level = LOG_INFO;
 static log_level_t s_stderr_max = LOG_NOTICE;
 
@@ -50,17 +53,21 @@ log_reopen(void)
     int fd = open(s_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;   /* keep writing to the old one */
+    pthread_mutex_lock(&s_lock);
     if (s_fd >= 0)
         close(s_fd);
     s_fd = fd;
+    pthread_mutex_unlock(&s_lock);
     return 0;
 }
 
 void
 log_set_sink(log_sink_fn fn, void *ctx)
 {
+    pthread_mutex_lock(&s_lock);
     s_sink = fn;
     s_sink_ctx = ctx;
+    pthread_mutex_unlock(&s_lock);
 }
 
 void
@@ -158,6 +165,9 @@ log_write(log_level_t level, const char *msgid, const log_kv_t *facts)
         }
     }
     s_put(&l, "}\n", 2);
+    bool nested = s_in_sink;   /* this thread holds the lock already */
+    if (!nested)
+        pthread_mutex_lock(&s_lock);
     if (level <= s_level && s_fd >= 0) {
         ssize_t rc = write(s_fd, l.buf, l.len);
         (void)rc;
@@ -166,10 +176,11 @@ log_write(log_level_t level, const char *msgid, const log_kv_t *facts)
         ssize_t rc = write(STDERR_FILENO, l.buf, l.len);
         (void)rc;
     }
-    if (level <= s_level && s_sink) {
-        log_sink_fn fn = s_sink;
-        s_sink = NULL;   /* a sink that logs does not come back here */
-        fn(s_sink_ctx, level, msgid, l.buf, l.len);
-        s_sink = fn;
+    if (level <= s_level && s_sink && !nested) {
+        s_in_sink = true;
+        s_sink(s_sink_ctx, level, msgid, l.buf, l.len);
+        s_in_sink = false;
     }
+    if (!nested)
+        pthread_mutex_unlock(&s_lock);
 }

@@ -40,7 +40,6 @@ struct mindex {
     uint32_t gen;
     undo_t *undo;
     size_t nundo, capundo;
-    mindex_t *cleared;      /* the index as it was before a clear in this transaction */
 };
 
 static const unsigned char s_hash_key[crypto_shorthash_KEYBYTES] = "hub matching idx";
@@ -72,10 +71,6 @@ s_free_contents(mindex_t *self)
     free(self->entries);
     free(self->buckets);
     free(self->undo);
-    if (self->cleared) {
-        s_free_contents(self->cleared);
-        free(self->cleared);
-    }
 }
 
 void
@@ -175,16 +170,6 @@ mindex_drop(mindex_t *self, int64_t id)
         s_set(self, (uint32_t)id, NULL, 0, 0);
 }
 
-void
-mindex_clear(mindex_t *self)
-{
-    mindex_t *before = HUB_CHECK_ALLOC(malloc(sizeof *before));
-    *before = *self;
-    memset(self, 0, sizeof *self);
-    self->gen = before->gen;   /* generations are never given twice */
-    self->cleared = before;
-}
-
 bool
 mindex_get(const mindex_t *self, int64_t id, const void **data, size_t *len)
 {
@@ -246,35 +231,19 @@ mindex_commit(mindex_t *self)
     for (size_t i = 0; i < self->nundo; i++)
         free(self->undo[i].data);
     self->nundo = 0;
-    if (self->cleared) {
-        s_free_contents(self->cleared);
-        free(self->cleared);
-        self->cleared = NULL;
-    }
 }
 
 void
 mindex_rollback(mindex_t *self)
 {
-    for (;;) {
-        while (self->nundo) {
-            undo_t *u = &self->undo[--self->nundo];
-            slot_t *s = &self->slots[u->id];
-            self->records += (u->data != NULL) - (s->data != NULL);
-            self->blob_bytes += u->data ? u->len : 0;
-            self->blob_bytes -= s->data ? s->len : 0;
-            free(s->data);
-            *s = (slot_t){.data = u->data, .len = u->len, .gen = u->gen};
-        }
-        if (!self->cleared)
-            return;
-        mindex_t *before = self->cleared;
-        uint32_t gen = self->gen;
-        self->cleared = NULL;
-        s_free_contents(self);
-        *self = *before;
-        self->gen = gen;
-        free(before);
+    while (self->nundo) {
+        undo_t *u = &self->undo[--self->nundo];
+        slot_t *s = &self->slots[u->id];
+        self->records += (u->data != NULL) - (s->data != NULL);
+        self->blob_bytes += u->data ? u->len : 0;
+        self->blob_bytes -= s->data ? s->len : 0;
+        free(s->data);
+        *s = (slot_t){.data = u->data, .len = u->len, .gen = u->gen};
     }
 }
 

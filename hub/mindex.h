@@ -28,8 +28,6 @@ void mindex_destroy(mindex_t **self_p);
 void mindex_put(mindex_t *self, int64_t id, const void *data, size_t len, const char *const *keys, size_t nkeys);
 /* Forget record id (its entries under keys are skipped from now on). */
 void mindex_drop(mindex_t *self, int64_t id);
-/* Forget every record. */
-void mindex_clear(mindex_t *self);
 
 /* Record id's blob, or false. The pointer is valid until the next change. */
 bool mindex_get(const mindex_t *self, int64_t id, const void **data, size_t *len);

@@ -381,26 +381,19 @@ s_search_keys(const query_t *q, const search_t *s, match_key_t keys[MATCH_SOUND_
 }
 
 /* Every record the search may find, in record order: from the writer's
-** index when the search names a name or phone (the writer holds what is
-** committed: the server commits before it answers), else every record. */
+** index in memory when the search names a name or phone (records of the
+** writer's open transaction too: they are dropped when their resident is
+** read from the reader's snapshot), else every record. */
 static hub_err_t
 s_search_scan(const query_ctx_t *ctx, const query_t *q, search_t *s)
 {
     match_key_t keys[MATCH_SOUND_KEYS + 2];
     const char *kp[MATCH_SOUND_KEYS + 2];
     size_t nkeys = ctx->writer ? s_search_keys(q, s, keys) : 0;
-    record_id_t *ids = NULL;
-    size_t n = 0;
     for (size_t i = 0; i < nkeys; i++)
         kp[i] = keys[i];
-    if (!nkeys || store_index_lookup(ctx->writer, kp, nkeys, &ids, &n) != HUB_OK)
+    if (!nkeys || store_index_search(ctx->writer, kp, nkeys, s_search_one, s) != HUB_OK)
         return store_each_feature(ctx->reader, s_search_one, s);
-    for (size_t i = 0; i < n; i++) {
-        match_rec_t m;
-        if (store_match_get(ctx->writer, ids[i], &m) == HUB_OK)
-            s_search_one(s, ids[i], &m);
-    }
-    free(ids);
     return HUB_OK;
 }
 
@@ -796,6 +789,26 @@ s_may(const principal_t *who, const query_t *q)
     return "unknown question";
 }
 
+/* The operators' commands that only read (rosters, figures, a resident's
+** history) run on the query thread with the other reads. */
+static bool
+s_reads_only(const char *command)
+{
+    return !strcmp(command, "area-stats") || !strcmp(command, "roster") || !strcmp(command, "history");
+}
+
+bool
+query_on_writer(const uint8_t *data, size_t size)
+{
+    msg_t m;
+    char why[200];
+    if (codec_decode(data, size, &m, why, sizeof why) != HUB_OK)
+        return false;
+    bool on = m.kind == MSG_QUERY && m.query.kind == QUERY_ADMIN && (!m.query.command || !s_reads_only(m.query.command));
+    codec_msg_fini(&m);
+    return on;
+}
+
 void
 query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
             uint8_t **frame, size_t *len, query_outcome_t *outcome)
@@ -883,7 +896,7 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
             char *report = NULL;
             snprintf(look.args, sizeof look.args, "id=%lld name=%s", (long long)q->resident_id,
                      q->name ? q->name : "");
-            err = admin_run(ctx->admin, who->name, q, s_now_ms(), &report);
+            err = ctx->admin ? admin_run(ctx->admin, who->name, q, s_now_ms(), &report) : HUB_EINVAL;
             if (err != HUB_OK)
                 snprintf(look.outcome, sizeof look.outcome, "failed: %s", hub_strerror(err));
             codec_encode_report(err, report ? report : "", out_seq, frame, len);
@@ -902,7 +915,7 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
         a.purpose = "";
     snprintf(outcome->kind, sizeof outcome->kind, "%s", akind);
     outcome->refused = look.err != HUB_OK && look.err != HUB_ENOTFOUND;
-    if (audit_append(ctx->writer, &a) != HUB_OK) {   /* no look off the record: the answer is withheld */
+    if (audit_append(ctx->audit, &a) != HUB_OK) {   /* no look off the record: the answer is withheld */
         log_error("HUB-AUDIT-FAIL", LOG_S("principal", who->name), LOG_S("kind", akind));
         free(*frame);
         codec_encode_error(HUB_EDB, "this request could not be put on the audit record, so nothing is shown; "
@@ -910,6 +923,6 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
                            out_seq, frame, len);
         outcome->refused = true;
     } else
-        log_debug("HUB-AUDIT", LOG_I("entry", store_last_id(ctx->writer)));
+        log_debug("HUB-AUDIT", LOG_I("entry", a.id));
     codec_msg_fini(&m);
 }

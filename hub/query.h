@@ -1,14 +1,20 @@
 /*
-** query.h: a reader's question -> the answer, from a read-only handle on
-** the registry. Today every reader is an administrator; the access-control
-** work scopes answers by principal here.
+** query.h: a reader's question -> the answer, scoped by principal. Reads
+** (get, search, household, facilities, export of links, stats, rosters,
+** figures, history) are answered on the query thread from a read handle
+** of its own; the operators' commands (review, undo, rematch, quarantine,
+** principals, audit, backup, status) run on the main thread, which owns
+** the writer. Every request, answered or refused, is put on the audit log
+** before its answer is sent.
 */
 #ifndef HUB_QUERY_H
 #define HUB_QUERY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "admin.h"
+#include "audit.h"
 #include "community.h"
 #include "auth.h"
 #include "golden.h"
@@ -21,15 +27,14 @@
 #define QUERY_LINKS_MAX 50000
 #define QUERY_FACILITIES_MAX 10000   /* one answer; Answer.done is false beyond */
 
-/* Answer one frame from principal who. Always yields a frame in *frame
-** (malloc'd), an error answer when the question is bad. live carries what
-** only the server knows (rate, uptime). */
-/* What answering needs: the read handle, the operators' commands (they
-** write, through the writer), the survivorship rules, and what only the
-** server knows (rate, uptime). */
+/* What answering needs: the read handle, the writer (its matching index,
+** for search; NULL: search reads every record), the audit log, the
+** operators' commands (main thread only: NULL on the query thread), the
+** survivorship rules, and what only the server knows (rate, uptime). */
 typedef struct {
     store_t *reader;
-    store_t *writer;                 /* the audit log only */
+    store_t *writer;
+    audit_t *audit;
     admin_t *admin;
     const adp_communities_t *communities;   /* a street's communities */
     const golden_rules_t *rules;
@@ -49,6 +54,12 @@ typedef struct {
     bool refused;
 } query_outcome_t;
 
+/* Must the request in data run on the main thread (it writes, or needs
+** the main thread's state)? A frame that does not decode does not. */
+bool query_on_writer(const uint8_t *data, size_t size);
+
+/* Answer one frame from principal who. Always yields a frame in *frame
+** (malloc'd), an error answer when the question is bad. */
 void query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, uint64_t out_seq,
                  uint8_t **frame, size_t *len, query_outcome_t *outcome);
 

@@ -3,6 +3,8 @@
 #include "server.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -12,6 +14,7 @@
 #include <zmq.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "auth.h"
 #include "client.h"
 #include "codec.h"
@@ -38,12 +41,22 @@ struct server {
     void *ingest_sock, *query_sock, *events_sock;
     auth_t *auth;
     store_t *writer, *reader;
+    audit_t *audit;
+    /* the query thread: the query socket, a read handle of its own; the
+    ** operators' commands go to the main thread and back over a pair */
+    store_t *qreader;
+    void *pair_main, *pair_query;
+    pthread_t query_thread;
+    bool query_thread_started;
+    atomic_bool stopping;
+    atomic_uint_fast64_t query_seq;
+    pthread_mutex_t live_lock;   /* the figures both threads read or count */
+    double live_rate;            /* records per second, as of the last check */
     ingest_t *ingest;
     admin_t *admin;
     adp_communities_t *communities;
     hub_config_t cfg;
     int64_t started_ms;
-    uint64_t query_seq;
     /* the open transaction */
     bool txn_open;
     int64_t txn_started_ms;
@@ -61,7 +74,7 @@ struct server {
     double commit_s;             /* time spent committing since start */
     int64_t last_check_ms, last_gauges_ms;
     char health[300];
-    long queries_window[2];      /* queries in this and the previous 10 s */
+    long queries_window[2];      /* queries in this and the previous 10 s (live_lock) */
     int64_t queries_window_start;
 };
 
@@ -101,11 +114,15 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
     self->cfg = *cfg;
     self->started_ms = client_mono_ms();
     self->pending = HUB_CHECK_ALLOC(calloc(MAX_PENDING, sizeof *self->pending));
+    pthread_mutex_init(&self->live_lock, NULL);
     self->ctx = zmq_ctx_new();
-    char path[1100];
+    char path[1100], audit_path[1100];
     snprintf(path, sizeof path, "%s/registry.db", home);
-    if (!(self->writer = store_open(path, cfg->sqlite_cache_mib, false, errbuf, errcap))
+    snprintf(audit_path, sizeof audit_path, "%s/audit.db", home);
+    if (!(self->audit = audit_open(audit_path, path, errbuf, errcap))   /* first: it takes the old log's entries */
+        || !(self->writer = store_open(path, cfg->sqlite_cache_mib, false, errbuf, errcap))
         || !(self->reader = store_open(path, cfg->sqlite_cache_mib, true, errbuf, errcap))
+        || !(self->qreader = store_open(path, cfg->sqlite_cache_mib, true, errbuf, errcap))
         || !(self->auth = auth_new(self->ctx, home, errbuf, errcap))
         || !(self->ingest_sock = s_bind(self, ZMQ_ROUTER, cfg->ingest_endpoint, "ingest", errbuf, errcap))
         || !(self->query_sock = s_bind(self, ZMQ_ROUTER, cfg->query_endpoint, "query", errbuf, errcap))
@@ -113,8 +130,12 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
         server_destroy(&self);
         return NULL;
     }
+    self->pair_main = zmq_socket(self->ctx, ZMQ_PAIR);
+    self->pair_query = zmq_socket(self->ctx, ZMQ_PAIR);
+    zmq_bind(self->pair_main, "inproc://hub-operators");
+    zmq_connect(self->pair_query, "inproc://hub-operators");
     self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
-    self->admin = admin_new(self->writer, self->ingest, self->auth);
+    self->admin = admin_new(self->writer, self->ingest, self->auth, self->audit);
     self->communities = adp_communities_load(NULL, errbuf, errcap);
     snprintf(self->home, sizeof self->home, "%s", home);
     self->metrics = metrics_new();
@@ -140,6 +161,10 @@ server_destroy(server_t **self_p)
     server_t *self = *self_p;
     if (!self)
         return;
+    if (self->query_thread_started) {
+        atomic_store(&self->stopping, true);
+        pthread_join(self->query_thread, NULL);
+    }
     http_stop(&self->http);   /* first: its thread reads the metrics */
     watch_destroy(&self->watch);
     metrics_destroy(&self->metrics);
@@ -149,14 +174,21 @@ server_destroy(server_t **self_p)
         zmq_close(self->query_sock);
     if (self->events_sock)
         zmq_close(self->events_sock);
+    if (self->pair_main)
+        zmq_close(self->pair_main);
+    if (self->pair_query)
+        zmq_close(self->pair_query);
     auth_destroy(&self->auth);
     if (self->ctx)
         zmq_ctx_term(self->ctx);
     admin_destroy(&self->admin);
     adp_communities_destroy(&self->communities);
     ingest_destroy(&self->ingest);
+    store_close(&self->qreader);
     store_close(&self->reader);
     store_close(&self->writer);
+    audit_close(&self->audit);
+    pthread_mutex_destroy(&self->live_lock);
     free(self->pending);
     free(self);
     *self_p = NULL;
@@ -197,11 +229,13 @@ s_send(void *sock, zmq_msg_t *peer, const uint8_t *frame, size_t len)
     zmq_send(sock, frame, len, ZMQ_DONTWAIT);
 }
 
-static const principal_t *
-s_principal(server_t *self, zmq_msg_t *payload)
+/* The principal ZAP admitted for this message (copied into who); false
+** when its key was revoked since. */
+static bool
+s_principal(server_t *self, zmq_msg_t *payload, principal_t *who)
 {
     const char *user = zmq_msg_gets(payload, "User-Id");
-    return user ? auth_find(self->auth, user) : NULL;
+    return user && auth_find(self->auth, user, who);
 }
 
 /* A batch committed: its log line, its department's counters, its adapter. */
@@ -301,7 +335,8 @@ s_on_ingest(server_t *self)
         zmq_msg_t peer, payload;
         if (!s_recv(self->ingest_sock, &peer, &payload))
             return;
-        const principal_t *who = s_principal(self, &payload);
+        principal_t who_copy;
+        const principal_t *who = s_principal(self, &payload, &who_copy) ? &who_copy : NULL;
         if (!who) {   /* admitted by ZAP, revoked since: kept, not stored, not answered */
             const char *user = zmq_msg_gets(&payload, "User-Id");
             log_warn("HUB-INGEST-UNKNOWN", LOG_S("principal", user ? user : ""),
@@ -333,7 +368,7 @@ s_on_ingest(server_t *self)
         }
         pending_t *p = &self->pending[self->npending++];
         p->peer = peer;
-        snprintf(p->sender, sizeof p->sender, "%s", who->name);
+        snprintf(p->sender, sizeof p->sender, "%.63s", who->name);
         p->department = who->department;
         metrics_set(self->metrics, "hub_ingest_queue_depth", "", (double)self->npending);
         hub_err_t err = ingest_frame(self->ingest, who, zmq_msg_data(&payload), zmq_msg_size(&payload),
@@ -349,6 +384,15 @@ s_on_ingest(server_t *self)
     }
 }
 
+static bool
+s_readable(void *sock)
+{
+    int events = 0;
+    size_t size = sizeof events;
+    zmq_getsockopt(sock, ZMQ_EVENTS, &events, &size);
+    return events & ZMQ_POLLIN;
+}
+
 /* A request answered: its counters, its latency, a line when slow. */
 static void
 s_query_done(server_t *self, const principal_t *who, const query_outcome_t *out, int64_t ms)
@@ -359,11 +403,50 @@ s_query_done(server_t *self, const principal_t *who, const query_outcome_t *out,
     metrics_add(self->metrics, out->refused ? "hub_query_refusals_total" : "hub_queries_total", labels, 1);
     snprintf(labels, sizeof labels, "kind=\"%s\"", out->kind);
     metrics_observe(self->metrics, "hub_query_seconds", labels, (double)ms / 1000.0);
+    pthread_mutex_lock(&self->live_lock);
     self->queries_window[0]++;
+    pthread_mutex_unlock(&self->live_lock);
     if (ms >= self->cfg.slow_query_ms)
         log_warn("HUB-QUERY-SLOW", LOG_S("principal", who->name), LOG_S("kind", out->kind), LOG_I("ms", ms));
 }
 
+/* Answer one request with ctx, timed and counted. */
+static void
+s_answer(server_t *self, const query_ctx_t *ctx, const principal_t *who, zmq_msg_t *payload, uint8_t **frame,
+         size_t *len)
+{
+    int64_t t0 = client_mono_ms();
+    query_outcome_t out = {"", false};
+    query_frame(ctx, who, zmq_msg_data(payload), zmq_msg_size(payload), atomic_fetch_add(&self->query_seq, 1) + 1,
+                frame, len, &out);
+    s_query_done(self, who, &out, client_mono_ms() - t0);
+}
+
+/* What both threads' answers see of the server. */
+static query_ctx_t
+s_query_ctx(server_t *self, store_t *reader, admin_t *admin)
+{
+    query_ctx_t ctx = {
+        .reader = reader,
+        .writer = self->writer,
+        .audit = self->audit,
+        .admin = admin,
+        .communities = self->communities,
+        .rules = &self->cfg.survivorship,
+        .reviews_degraded = self->cfg.reviews_degraded,
+    };
+    pthread_mutex_lock(&self->live_lock);
+    ctx.live.records_per_second = self->live_rate;
+    ctx.queries_per_second = (double)(self->queries_window[0] + self->queries_window[1]) / 20.0;
+    pthread_mutex_unlock(&self->live_lock);
+    ctx.live.uptime_s = (client_mono_ms() - self->started_ms) / 1000;
+    return ctx;
+}
+
+/* The query thread: requests on the query socket. Reads are answered here,
+** from its own read handle, whatever the writer is doing; an operator's
+** command goes to the main thread as [peer][principal][request] and its
+** answer comes back as [peer][answer]. */
 static void
 s_on_query(server_t *self)
 {
@@ -371,56 +454,119 @@ s_on_query(server_t *self)
         zmq_msg_t peer, payload;
         if (!s_recv(self->query_sock, &peer, &payload))
             return;
-        const principal_t *found = s_principal(self, &payload);
-        if (found) {
-            principal_t who_copy = *found;   /* a principal command may reload the list */
-            const principal_t *who = &who_copy;
-            query_ctx_t ctx = {
-                .reader = self->reader,
-                .writer = self->writer,
-                .admin = self->admin,
-                .communities = self->communities,
-                .rules = &self->cfg.survivorship,
-                .live = {.records_per_second = ingest_rate(self->ingest, client_now_ms()),
-                         .uptime_s = (client_mono_ms() - self->started_ms) / 1000},
-                .watch = self->watch,
-                .health = self->health,
-                .reviews_degraded = self->cfg.reviews_degraded,
-                .commit_ms = self->last_commit_ms,
-                .queries_per_second = (double)(self->queries_window[0] + self->queries_window[1]) / 20.0,
-                .queue_depth = (long)self->npending,
-            };
-            uint8_t *frame;
-            size_t len;
-            s_finish(self, true);   /* a reader sees what is acknowledged; operators' commands write */
-            int64_t t0 = client_mono_ms();
-            query_outcome_t out = {"", false};
-            query_frame(&ctx, who, zmq_msg_data(&payload), zmq_msg_size(&payload), ++self->query_seq, &frame, &len,
-                        &out);
-            s_send(self->query_sock, &peer, frame, len);
-            free(frame);
-            s_query_done(self, who, &out, client_mono_ms() - t0);
-        } else {   /* revoked while connected */
-            uint8_t *frame;
-            size_t len;
+        principal_t who;
+        uint8_t *frame = NULL;
+        size_t len;
+        if (!s_principal(self, &payload, &who)) {   /* revoked while connected */
             const char *user = zmq_msg_gets(&payload, "User-Id");
             log_warn("HUB-QUERY-REFUSE", LOG_S("principal", user ? user : ""), LOG_S("reason", "key revoked"));
-            codec_encode_error(HUB_EDENIED, "this key is no longer admitted (revoked)", ++self->query_seq, &frame, &len);
-            s_send(self->query_sock, &peer, frame, len);
-            free(frame);
+            codec_encode_error(HUB_EDENIED, "this key is no longer admitted (revoked)",
+                               atomic_fetch_add(&self->query_seq, 1) + 1, &frame, &len);
+        } else if (query_on_writer(zmq_msg_data(&payload), zmq_msg_size(&payload))) {
+            zmq_msg_send(&peer, self->pair_query, ZMQ_SNDMORE);
+            zmq_send(self->pair_query, who.name, strlen(who.name), ZMQ_SNDMORE);
+            zmq_msg_send(&payload, self->pair_query, 0);
+            continue;   /* (sent messages are closed by ZeroMQ) */
+        } else {
+            query_ctx_t ctx = s_query_ctx(self, self->qreader, NULL);
+            s_answer(self, &ctx, &who, &payload, &frame, &len);
         }
+        s_send(self->query_sock, &peer, frame, len);
+        free(frame);
         zmq_msg_close(&payload);
         zmq_msg_close(&peer);
     }
 }
 
-static bool
-s_readable(void *sock)
+/* Answers of the main thread, to their peers. */
+static void
+s_on_answers(server_t *self)
 {
-    int events = 0;
-    size_t size = sizeof events;
-    zmq_getsockopt(sock, ZMQ_EVENTS, &events, &size);
-    return events & ZMQ_POLLIN;
+    for (;;) {
+        zmq_msg_t peer, answer;
+        zmq_msg_init(&peer);
+        if (zmq_msg_recv(&peer, self->pair_query, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&peer);
+            return;
+        }
+        zmq_msg_init(&answer);
+        zmq_msg_recv(&answer, self->pair_query, 0);
+        s_send(self->query_sock, &peer, zmq_msg_data(&answer), zmq_msg_size(&answer));
+        zmq_msg_close(&answer);
+        zmq_msg_close(&peer);
+    }
+}
+
+static void *
+s_query_main(void *arg)
+{
+    server_t *self = arg;
+    int64_t synced = client_mono_ms();
+    while (!atomic_load(&self->stopping)) {
+        zmq_pollitem_t items[] = {
+            {self->query_sock, 0, ZMQ_POLLIN, 0},
+            {self->pair_query, 0, ZMQ_POLLIN, 0},
+            {auth_zap_socket(self->auth), 0, ZMQ_POLLIN, 0},
+        };
+        int rc = zmq_poll(items, 3, 200);
+        if (rc < 0 && errno != EINTR) {
+            log_error("HUB-POLL-FAIL", LOG_S("reason", zmq_strerror(errno)), LOG_S("thread", "query"));
+            break;
+        }
+        if (rc > 0 && (items[2].revents & ZMQ_POLLIN))   /* every socket's handshakes, the adapters' too */
+            while (s_readable(auth_zap_socket(self->auth)))
+                auth_handle_zap(self->auth);
+        if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
+            s_on_answers(self);
+        if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
+            s_on_query(self);
+        if (client_mono_ms() - synced >= 1000) {
+            audit_sync(self->audit);
+            synced = client_mono_ms();
+        }
+    }
+    return NULL;
+}
+
+/* The main thread: an operator's command from the query thread. */
+static void
+s_on_command(server_t *self)
+{
+    for (int i = 0; i < QUERIES_PER_TURN; i++) {
+        zmq_msg_t peer, name, payload;
+        zmq_msg_init(&peer);
+        if (zmq_msg_recv(&peer, self->pair_main, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&peer);
+            return;
+        }
+        zmq_msg_init(&name);
+        zmq_msg_init(&payload);
+        zmq_msg_recv(&name, self->pair_main, 0);
+        zmq_msg_recv(&payload, self->pair_main, 0);
+        char user[64];
+        snprintf(user, sizeof user, "%.*s", (int)zmq_msg_size(&name), (const char *)zmq_msg_data(&name));
+        principal_t who;
+        uint8_t *frame;
+        size_t len;
+        if (!auth_find(self->auth, user, &who)) {   /* revoked in between */
+            log_warn("HUB-QUERY-REFUSE", LOG_S("principal", user), LOG_S("reason", "key revoked"));
+            codec_encode_error(HUB_EDENIED, "this key is no longer admitted (revoked)",
+                               atomic_fetch_add(&self->query_seq, 1) + 1, &frame, &len);
+        } else {
+            query_ctx_t ctx = s_query_ctx(self, self->reader, self->admin);
+            ctx.watch = self->watch;
+            ctx.health = self->health;
+            ctx.commit_ms = self->last_commit_ms;
+            ctx.queue_depth = (long)self->npending;
+            s_finish(self, true);   /* the commands write; a reader sees what is acknowledged */
+            s_answer(self, &ctx, &who, &payload, &frame, &len);
+        }
+        zmq_msg_send(&peer, self->pair_main, ZMQ_SNDMORE);
+        zmq_send(self->pair_main, frame, len, 0);
+        free(frame);
+        zmq_msg_close(&name);
+        zmq_msg_close(&payload);
+    }
 }
 
 static long long
@@ -443,11 +589,14 @@ s_check(server_t *self)
         return;
     self->last_check_ms = mono;
     watch_tick(self->watch, now);
+    pthread_mutex_lock(&self->live_lock);
     if (now / 10000 != self->queries_window_start) {
         self->queries_window_start = now / 10000;
         self->queries_window[1] = self->queries_window[0];
         self->queries_window[0] = 0;
     }
+    self->live_rate = ingest_rate(self->ingest, now);
+    pthread_mutex_unlock(&self->live_lock);
     char why[300] = "";
     struct statvfs fs;
     if (self->commit_failed)
@@ -506,11 +655,17 @@ server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *r
     log_notice("HUB-START", LOG_I("max_message_bytes", self->cfg.max_message_bytes),
                LOG_I("group_commit_max_records", self->cfg.group_commit_max_records),
                LOG_I("group_commit_max_ms", self->cfg.group_commit_max_ms));
+    if (pthread_create(&self->query_thread, NULL, s_query_main, self) != 0) {
+        log_error("HUB-POLL-FAIL", LOG_S("reason", "cannot start the query thread"), LOG_S("thread", "query"));
+        log_set_sink(NULL, NULL);
+        return 1;
+    }
+    self->query_thread_started = true;
+    s_check(self);   /* the gauges and health from the start */
     while (!*stop) {
         zmq_pollitem_t items[] = {
-            {auth_zap_socket(self->auth), 0, ZMQ_POLLIN, 0},
             {self->ingest_sock, 0, ZMQ_POLLIN, 0},
-            {self->query_sock, 0, ZMQ_POLLIN, 0},
+            {self->pair_main, 0, ZMQ_POLLIN, 0},
         };
         long timeout = 1000;
         if (self->txn_open) {
@@ -518,23 +673,20 @@ server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *r
             if (timeout < 0)
                 timeout = 0;
         }
-        int rc = zmq_poll(items, 3, timeout);
+        int rc = zmq_poll(items, 2, timeout);
         if (rc < 0 && errno != EINTR) {
             log_error("HUB-POLL-FAIL", LOG_S("reason", zmq_strerror(errno)));
             break;
         }
         if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
-            while (s_readable(auth_zap_socket(self->auth)))
-                auth_handle_zap(self->auth);
-        if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
             s_on_ingest(self);
         if (self->txn_open
             && (self->txn_records >= self->cfg.group_commit_max_records
                 || client_mono_ms() - self->txn_started_ms >= self->cfg.group_commit_max_ms
                 || !s_readable(self->ingest_sock)))
             s_finish(self, true);
-        if (rc > 0 && (items[2].revents & ZMQ_POLLIN))
-            s_on_query(self);
+        if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
+            s_on_command(self);
         s_check(self);
         if (*reopen_log) {
             *reopen_log = 0;
@@ -545,6 +697,9 @@ server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *r
         }
     }
     s_finish(self, true);
+    atomic_store(&self->stopping, true);
+    pthread_join(self->query_thread, NULL);
+    self->query_thread_started = false;
     log_notice("HUB-STOP", LOG_S("reason", "signal"));
     log_set_sink(NULL, NULL);
     return 0;

@@ -7,6 +7,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,11 @@ static const char *s_migrations[] = {
     /* 6 -> 7: an area's residents (rosters, figures) found by the
     ** communities their records name, not by grouping every record. */
     "CREATE INDEX person_facts_community ON person_facts(community_code);",
+
+    /* 7 -> 8: the audit log moves to audit.db (audit.c), so a look is
+    ** written while this registry's writer holds a transaction; audit_open
+    ** copied its entries over before this runs. */
+    "DROP TABLE audit_log;",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -256,8 +262,8 @@ enum {
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
-    Q_A_ALL_FEATURES, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_AUDIT_LAST, Q_AUDIT_PUT, Q_AUDIT_ALL,
-    Q_AUDIT_OF, Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_QUAR_BYTES, Q_QUAR_DECIDE,
+    Q_A_ALL_FEATURES, Q_A_UNMATCHED, Q_QUALITY_PUT,
+    Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_QUAR_BYTES, Q_QUAR_DECIDE,
     Q_N
 };
 
@@ -338,13 +344,6 @@ static const char *s_sql[Q_N] = {
     [Q_A_MATCH_CLEAR3] = "DELETE FROM match_links WHERE evidence NOT LIKE 'linked by %'",
     [Q_A_UNMATCHED] = "SELECT count(*) FROM source_records s WHERE current=1 AND resident_id IS NOT NULL"
                       " AND NOT EXISTS (SELECT 1 FROM match_features f WHERE f.record_id=s.id AND substr(f.data, 1, ?2)=?1)",
-    [Q_AUDIT_LAST] = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
-    [Q_AUDIT_PUT] = "INSERT INTO audit_log(at_ms, principal, role, purpose, kind, args, residents, outcome,"
-                    " prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    [Q_AUDIT_ALL] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
-                    " FROM audit_log ORDER BY id",
-    [Q_AUDIT_OF] = "SELECT id, at_ms, principal, role, purpose, kind, args, residents, outcome, prev_hash, hash"
-                   " FROM audit_log WHERE residents LIKE '%,' || ?1 || ',%' ORDER BY id DESC LIMIT ?2",
     [Q_QUAR_LIST] = "SELECT id, received_ms, coalesce(sender, ''), coalesce(batch_seq, 0), record_index, reason_code,"
                     " reason, length(bytes), status, coalesce(decided_by, ''), coalesce(note, '') FROM quarantine"
                     " WHERE (?2 = 0 OR id = ?2) ORDER BY id DESC LIMIT ?1",
@@ -423,7 +422,12 @@ struct store {
     sqlite3_stmt *stmt[Q_N];
     bool readonly;
     mindex_t *mindex;   /* the writer's matching index: NULL until first used */
+    bool mindex_cleared; /* dropped in the open transaction: a rollback rebuilds it */
+    pthread_rwlock_t mindex_lock;   /* the writer changes it; the query thread searches it */
 };
+
+#define S_WLOCK(self) pthread_rwlock_wrlock(&(self)->mindex_lock)
+#define S_UNLOCK(self) pthread_rwlock_unlock(&(self)->mindex_lock)
 
 /* Map an SQLite result to the hub's code; log what is not routine. */
 static hub_err_t
@@ -498,6 +502,7 @@ store_t *
 store_open(const char *path, long cache_mib, bool readonly, char *errbuf, size_t errcap)
 {
     store_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
+    pthread_rwlock_init(&self->mindex_lock, NULL);
     self->readonly = readonly;
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -549,6 +554,7 @@ store_close(store_t **self_p)
         sqlite3_finalize(self->stmt[q]);
     sqlite3_close(self->db);
     mindex_destroy(&self->mindex);
+    pthread_rwlock_destroy(&self->mindex_lock);
     free(self);
     *self_p = NULL;
 }
@@ -556,8 +562,11 @@ store_close(store_t **self_p)
 hub_err_t
 store_begin(store_t *self)
 {
+    S_WLOCK(self);
     if (self->mindex)   /* what changed outside a transaction is committed already */
         mindex_commit(self->mindex);
+    S_UNLOCK(self);
+    self->mindex_cleared = false;
     return s_exec(self, Q_BEGIN);
 }
 
@@ -565,8 +574,12 @@ hub_err_t
 store_commit(store_t *self)
 {
     hub_err_t err = s_exec(self, Q_COMMIT);
+    S_WLOCK(self);
     if (err == HUB_OK && self->mindex)
         mindex_commit(self->mindex);
+    S_UNLOCK(self);
+    if (err == HUB_OK)
+        self->mindex_cleared = false;
     return err;
 }
 
@@ -575,8 +588,13 @@ store_rollback(store_t *self)
 {
     if (!sqlite3_get_autocommit(self->db))
         s_exec(self, Q_ROLLBACK);
-    if (self->mindex)
+    S_WLOCK(self);
+    if (self->mindex_cleared)   /* loaded again from the rows the rollback restored */
+        mindex_destroy(&self->mindex);
+    else if (self->mindex)
         mindex_rollback(self->mindex);
+    S_UNLOCK(self);
+    self->mindex_cleared = false;
 }
 
 static void
@@ -1175,7 +1193,7 @@ s_mindex(store_t *self)
 {
     if (self->mindex || self->readonly)
         return self->mindex;
-    self->mindex = mindex_new();
+    mindex_t *mi = mindex_new();
     sqlite3_stmt *st = s_stmt(self, Q_A_ALL_FEATURES);
     int rc;
     size_t loaded = 0, other = 0;
@@ -1192,11 +1210,14 @@ s_mindex(store_t *self)
         size_t nkeys = match_index_keys(&m, keys);
         for (size_t k = 0; k < nkeys; k++)
             kp[k] = keys[k];
-        mindex_put(self->mindex, sqlite3_column_int64(st, 0), data, len, kp, nkeys);
+        mindex_put(mi, sqlite3_column_int64(st, 0), data, len, kp, nkeys);
         loaded++;
     }
     sqlite3_reset(st);
-    mindex_commit(self->mindex);
+    mindex_commit(mi);
+    S_WLOCK(self);
+    self->mindex = mi;
+    S_UNLOCK(self);
     if (rc != SQLITE_DONE)
         s_err(self, rc, "matching index");
     log_notice("HUB-MATCH-INDEX", LOG_I("records", loaded), LOG_I("other_layout", other),
@@ -1221,8 +1242,11 @@ store_match_put(store_t *self, record_id_t id, const match_rec_t *m, const char 
     sqlite3_bind_blob(st, 2, packed, (int)len, SQLITE_STATIC);
     if (err == HUB_OK)
         err = s_exec(self, Q_M_FEAT_PUT);
-    if (err == HUB_OK && s_mindex(self))
+    if (err == HUB_OK && s_mindex(self)) {
+        S_WLOCK(self);
         mindex_put(self->mindex, id.v, packed, len, keys, nkeys);
+        S_UNLOCK(self);
+    }
     return err;
 }
 
@@ -1244,8 +1268,11 @@ store_match_drop(store_t *self, record_id_t id)
     sqlite3_bind_int64(st, 1, id.v);
     if (err == HUB_OK)
         err = s_exec(self, Q_M_LINKS_DEL);
-    if (err == HUB_OK && held)
+    if (err == HUB_OK && held) {
+        S_WLOCK(self);
         mindex_drop(mi, id.v);
+        S_UNLOCK(self);
+    }
     return err;
 }
 
@@ -1285,10 +1312,10 @@ s_ids(store_t *self, int q, int64_t *out, size_t cap, size_t *n)
 }
 
 static int
-s_cmp_record_ids(const void *x, const void *y)
+s_cmp_ids(const void *x, const void *y)
 {
-    const record_id_t *a = x, *b = y;
-    return (a->v > b->v) - (a->v < b->v);
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
 }
 
 hub_err_t
@@ -1306,32 +1333,39 @@ store_block_records(store_t *self, const char *key, size_t limit, record_id_t *o
 }
 
 hub_err_t
-store_index_lookup(store_t *self, const char *const *keys, size_t nkeys, record_id_t **out, size_t *n)
+store_index_search(store_t *self, const char *const *keys, size_t nkeys,
+                   void (*fn)(void *ctx, record_id_t id, const match_rec_t *m), void *ctx)
 {
-    mindex_t *mi = s_mindex(self);
-    *out = NULL;
-    *n = 0;
-    if (!mi)
-        return HUB_EINVAL;   /* the writer's only */
-    size_t cap = 0;
-    for (size_t k = 0; k < nkeys; k++) {
-        int64_t *ids;
-        size_t held = mindex_lookup(mi, keys[k], &ids);
-        if (*n + held > cap) {
-            cap = (*n + held) * 2;
-            *out = HUB_CHECK_ALLOC(realloc(*out, cap * sizeof **out));
-        }
-        for (size_t i = 0; i < held; i++)
-            (*out)[(*n)++].v = ids[i];
-        free(ids);
+    pthread_rwlock_rdlock(&self->mindex_lock);
+    mindex_t *mi = self->mindex;
+    if (!mi) {
+        pthread_rwlock_unlock(&self->mindex_lock);
+        return HUB_EINVAL;   /* not built (yet, or again after a rollback) */
     }
-    if (*n > 1)
-        qsort(*out, *n, sizeof **out, s_cmp_record_ids);
-    size_t k = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (k == 0 || (*out)[k - 1].v != (*out)[i].v)
-            (*out)[k++] = (*out)[i];
-    *n = k;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t k = 0; k < nkeys; k++) {
+        int64_t *held;
+        size_t nh = mindex_lookup(mi, keys[k], &held);
+        if (n + nh > cap)
+            ids = HUB_CHECK_ALLOC(realloc(ids, (cap = (n + nh) * 2) * sizeof *ids));
+        memcpy(ids + n, held, nh * sizeof *held);
+        n += nh;
+        free(held);
+    }
+    if (n > 1)
+        qsort(ids, n, sizeof *ids, s_cmp_ids);
+    for (size_t i = 0; i < n; i++) {
+        const void *data;
+        size_t len;
+        match_rec_t m;
+        if ((i == 0 || ids[i - 1] != ids[i]) && mindex_get(mi, ids[i], &data, &len) && match_rec_unpack(data, len, &m)) {
+            m.record.v = ids[i];
+            fn(ctx, m.record, &m);
+        }
+    }
+    pthread_rwlock_unlock(&self->mindex_lock);
+    free(ids);
     return HUB_OK;
 }
 
@@ -1722,8 +1756,13 @@ store_match_clear(store_t *self)
     hub_err_t err = s_exec(self, Q_A_MATCH_CLEAR1);
     if (err == HUB_OK)
         err = s_exec(self, Q_A_MATCH_CLEAR3);
-    if (err == HUB_OK && s_mindex(self))
-        mindex_clear(self->mindex);
+    if (err == HUB_OK && !self->readonly) {   /* not kept for a rollback: an index is large */
+        S_WLOCK(self);
+        mindex_destroy(&self->mindex);
+        self->mindex = mindex_new();
+        S_UNLOCK(self);
+        self->mindex_cleared = !sqlite3_get_autocommit(self->db);
+    }
     return err;
 }
 
@@ -1772,75 +1811,6 @@ store_quality_put(store_t *self, record_id_t id, const char *flag, const char *d
     s_bind_text(st, 2, flag);
     s_bind_text(st, 3, detail);
     return s_exec(self, Q_QUALITY_PUT);
-}
-
-hub_err_t
-store_audit_last(store_t *self, uint8_t hash[32], bool *found)
-{
-    sqlite3_stmt *st = s_stmt(self, Q_AUDIT_LAST);
-    int rc = sqlite3_step(st);
-    *found = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32;
-    if (*found)
-        memcpy(hash, sqlite3_column_blob(st, 0), 32);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "audit_last");
-}
-
-hub_err_t
-store_audit_put(store_t *self, const audit_row_t *a)
-{
-    sqlite3_stmt *st = s_stmt(self, Q_AUDIT_PUT);
-    sqlite3_bind_int64(st, 1, a->at_ms);
-    s_bind_text(st, 2, a->principal);
-    s_bind_text(st, 3, a->role);
-    s_bind_text(st, 4, a->purpose);
-    s_bind_text(st, 5, a->kind);
-    s_bind_text(st, 6, a->args);
-    s_bind_text(st, 7, a->residents);
-    s_bind_text(st, 8, a->outcome);
-    sqlite3_bind_blob(st, 9, a->prev_hash, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, a->hash, 32, SQLITE_STATIC);
-    return s_exec(self, Q_AUDIT_PUT);
-}
-
-static hub_err_t
-s_audit_rows(store_t *self, int q, void (*fn)(void *ctx, const audit_row_t *a), void *ctx)
-{
-    sqlite3_stmt *st = self->stmt[q];
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        audit_row_t a = {
-            .id = sqlite3_column_int64(st, 0), .at_ms = sqlite3_column_int64(st, 1),
-            .principal = (const char *)sqlite3_column_text(st, 2), .role = (const char *)sqlite3_column_text(st, 3),
-            .purpose = (const char *)sqlite3_column_text(st, 4), .kind = (const char *)sqlite3_column_text(st, 5),
-            .args = (const char *)sqlite3_column_text(st, 6), .residents = (const char *)sqlite3_column_text(st, 7),
-            .outcome = (const char *)sqlite3_column_text(st, 8),
-        };
-        if (sqlite3_column_bytes(st, 9) == 32)
-            memcpy(a.prev_hash, sqlite3_column_blob(st, 9), 32);
-        if (sqlite3_column_bytes(st, 10) == 32)
-            memcpy(a.hash, sqlite3_column_blob(st, 10), 32);
-        fn(ctx, &a);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "audit_rows");
-}
-
-hub_err_t
-store_audit_each(store_t *self, void (*fn)(void *ctx, const audit_row_t *a), void *ctx)
-{
-    s_stmt(self, Q_AUDIT_ALL);
-    return s_audit_rows(self, Q_AUDIT_ALL, fn, ctx);
-}
-
-hub_err_t
-store_audit_of(store_t *self, resident_id_t resident, size_t limit, void (*fn)(void *ctx, const audit_row_t *a),
-               void *ctx)
-{
-    sqlite3_stmt *st = s_stmt(self, Q_AUDIT_OF);
-    sqlite3_bind_int64(st, 1, resident.v);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-    return s_audit_rows(self, Q_AUDIT_OF, fn, ctx);
 }
 
 hub_err_t
@@ -2075,6 +2045,12 @@ s_fsync_path(const char *path, int flags)
 hub_err_t
 store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t cap)
 {
+    return store_copy_db(self->db, dest, bytes, why, cap);
+}
+
+hub_err_t
+store_copy_db(sqlite3 *db, const char *dest, int64_t *bytes, char *why, size_t cap)
+{
     struct stat sb;
     if (dest[0] != '/') {
         snprintf(why, cap, "give the backup file as an absolute path");
@@ -2091,7 +2067,7 @@ store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t 
     unlink(partial);
     sqlite3 *out = NULL;
     int rc = sqlite3_open_v2(partial, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(out, "main", self->db, "main") : NULL;
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(out, "main", db, "main") : NULL;
     if (b) {   /* one step: a single read transaction, so one consistent moment */
         rc = sqlite3_backup_step(b, -1);
         sqlite3_backup_finish(b);

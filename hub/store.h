@@ -126,8 +126,12 @@ hub_err_t store_match_get(store_t *self, record_id_t id, match_rec_t *m);
 ** out[*n], *n < cap); the writer's only. */
 hub_err_t store_block_records(store_t *self, const char *key, size_t limit, record_id_t *out, size_t cap, size_t *n);
 /* Every record under any of keys (match_index_keys), lowest id first, each
-** once, into *out (malloc'd); the writer's only (HUB_EINVAL otherwise). */
-hub_err_t store_index_lookup(store_t *self, const char *const *keys, size_t nkeys, record_id_t **out, size_t *n);
+** once, with its features, to fn: from the writer's index in memory, so
+** safe from another thread (the query thread's search) while the writer
+** works (what its open transaction added is seen too). HUB_EINVAL when the
+** index is not built (a reader's store, or the writer's after a rollback). */
+hub_err_t store_index_search(store_t *writer, const char *const *keys, size_t nkeys,
+                             void (*fn)(void *ctx, record_id_t id, const match_rec_t *m), void *ctx);
 hub_err_t store_link_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence);
 /* A record's scored pairs with score >= min_score. */
 hub_err_t store_links_of(store_t *self, record_id_t id, double min_score, scored_link_t *out, size_t cap, size_t *n);
@@ -216,21 +220,6 @@ hub_err_t store_unmatched(store_t *self, int64_t *n);
 /* A data-quality flag on a record (e.g. its number's birth date is not its own). */
 hub_err_t store_quality_put(store_t *self, record_id_t id, const char *flag, const char *detail);
 
-/* ---- the audit log (audit.c) ---- */
-
-typedef struct {
-    int64_t id, at_ms;
-    const char *principal, *role, *purpose, *kind, *args, *residents, *outcome;
-    uint8_t prev_hash[32], hash[32];
-} audit_row_t;
-
-hub_err_t store_audit_last(store_t *self, uint8_t hash[32], bool *found);
-hub_err_t store_audit_put(store_t *self, const audit_row_t *a);
-/* Every entry in order / the entries naming a resident, newest first. */
-hub_err_t store_audit_each(store_t *self, void (*fn)(void *ctx, const audit_row_t *a), void *ctx);
-hub_err_t store_audit_of(store_t *self, resident_id_t resident, size_t limit,
-                         void (*fn)(void *ctx, const audit_row_t *a), void *ctx);
-
 /* The current members of a police household, with their relation in `why`. */
 /* The community a resident belongs to (its police record's, else civil
 ** affairs', labour's, family planning's): HUB_ENOTFOUND when none says. */
@@ -286,6 +275,9 @@ hub_err_t store_quarantine_decide(store_t *self, int64_t id, const char *status,
 /* A consistent copy of the registry in the new file dest (absolute; never
 ** overwritten), written as dest.partial, checked, synced, then renamed. */
 hub_err_t store_backup(store_t *self, const char *dest, int64_t *bytes, char *why, size_t cap);
+/* The same for any open database (the audit log's). */
+struct sqlite3;
+hub_err_t store_copy_db(struct sqlite3 *db, const char *dest, int64_t *bytes, char *why, size_t cap);
 
 /* Can a write transaction start now (no other process holds the lock, the
 ** file is writable)? Takes and drops the write lock; no transaction may be

@@ -66,6 +66,8 @@ stat_of() {
 
 # sql HOME QUERY: read the registry directly (tests only)
 sql() { sqlite3 -readonly "$1/registry.db" "$2"; }
+# audit_sql HOME QUERY: read the audit log (audit.db) directly
+audit_sql() { sqlite3 -readonly "$1/audit.db" "$2"; }
 
 t_done() {
     echo "$T_PASS passed, $T_FAIL failed"

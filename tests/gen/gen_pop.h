@@ -15,7 +15,8 @@
 ** (with the previous address), each at the rate of gen_pop_params_t; they are
 ** made of persons drawn as usual, so --people stays the number of persons.
 **
-** Limits: at most GEN_PEOPLE_MAX persons (person ids are P + 6 digits).
+** Limits: at most GEN_PEOPLE_MAX persons (person ids are P + 6 digits, the
+** millionth P1000000).
 ** Identity numbers are valid but synthetic; phone numbers are random.
 */
 #ifndef GEN_POP_H
@@ -27,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GEN_PEOPLE_MAX 999999
+#define GEN_PEOPLE_MAX 1000000
 #define GEN_NAME_MAX   48    /* bytes, UTF-8, NUL included */
 #define GEN_ADDR_MAX   192
 
@@ -131,7 +132,7 @@ typedef struct {
 } gen_household_t;
 
 typedef struct {
-    char pid[8];                  /* P000001 */
+    char pid[9];                  /* P000001 .. P1000000 */
     size_t household;
     gen_relation_t relation;
     char surname[GEN_NAME_MAX];

@@ -294,7 +294,7 @@ s_parse(int argc, char **argv, s_args_t *a)
             a->seed = u;
         } else if (strcmp(opt, "--people") == 0) {
             if (!s_parse_u64(val, &u) || u < 1 || u > GEN_PEOPLE_MAX)
-                return s_bad("--people '%s' is not a number 1..999999%s", val, "");
+                return s_bad("--people '%s' is not a number 1..1000000%s", val, "");
             a->people = (size_t) u;
         } else if (strcmp(opt, "--date") == 0) {
             if (strlen(val) != 8 || !s_parse_u64(val, &u) || !gen_date_valid((int) u)
@@ -314,7 +314,7 @@ s_parse(int argc, char **argv, s_args_t *a)
             a->communities = val;
         } else if (strcmp(opt, "--police-delta") == 0) {
             if (!s_parse_u64(val, &u) || u > GEN_PEOPLE_MAX)
-                return s_bad("--police-delta '%s' is not a number 0..999999%s", val, "");
+                return s_bad("--police-delta '%s' is not a number 0..1000000%s", val, "");
             a->police_delta = (size_t) u;
         } else {
             return s_bad("unknown option '%s'%s", opt, "");

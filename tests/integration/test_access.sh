@@ -303,7 +303,7 @@ check "audit: the street's look" grep -q "dongcheng (street:东城街道)  get  
 check "audit: the refused look by 松涛's committee (kind get, outcome refused)" \
     grep -q "songtao (committee:350802001003)  get  purpose: 松涛越权查询  -> refused" <<<"$out"
 check_eq "audit table: the refused look is stored with its principal and purpose" "get|refused" \
-    "$(sql "$H" "SELECT kind, substr(outcome, 1, 7) FROM audit_log WHERE principal = 'songtao' AND purpose = '松涛越权查询'")"
+    "$(audit_sql "$H" "SELECT kind, substr(outcome, 1, 7) FROM audit_log WHERE principal = 'songtao' AND purpose = '松涛越权查询'")"
 AS fpdesk audit --resident "$WID" >/dev/null 2>&1; rc=$?
 check_eq "audit: a department may not read the audit log" 1 "$rc"
 out=$(CTL audit verify); rc=$?
@@ -311,8 +311,8 @@ check "audit verify: the log is whole" bash -c '[ "$0" = 0 ] && grep -q "^the au
 
 hub_stop; rc=$?
 check_eq "hub stops cleanly" 0 "$rc"
-orig3=$(sql "$H" "SELECT purpose FROM audit_log WHERE id = 3")
-sqlite3 "$H/registry.db" "UPDATE audit_log SET purpose = 'x' WHERE id = 3"
+orig3=$(audit_sql "$H" "SELECT purpose FROM audit_log WHERE id = 3")
+sqlite3 "$H/audit.db" "UPDATE audit_log SET purpose = 'x' WHERE id = 3"
 check "hubd starts again" hub_start "$H"
 out=$(CTL audit verify); rc=$?
 check_eq "edited entry: audit verify status 1" 1 "$rc"
@@ -320,7 +320,7 @@ check "edited entry: broken at entry 3" grep -q "^the audit log is broken at ent
 hub_stop; rc=$?
 check_eq "hub stops cleanly again" 0 "$rc"
 # put entry 3 back and remove entry 5 instead: the break moves to the entry after the gap
-sqlite3 "$H/registry.db" "UPDATE audit_log SET purpose = '${orig3//\'/\'\'}' WHERE id = 3; DELETE FROM audit_log WHERE id = 5"
+sqlite3 "$H/audit.db" "UPDATE audit_log SET purpose = '${orig3//\'/\'\'}' WHERE id = 3; DELETE FROM audit_log WHERE id = 5"
 check "hubd starts a third time" hub_start "$H"
 out=$(CTL audit verify); rc=$?
 check_eq "removed entry: audit verify status 1" 1 "$rc"

@@ -17,14 +17,14 @@ D=$T_TMP/d
 "$BIN/adapter-civilaffairs" --home "$H" "$D"/mz_roster_*.csv "$D/facilities.csv" >/dev/null
 check "a district is loaded" test "$(sql "$H" "SELECT count(*) FROM source_records")" -gt 300
 
-# every table but the audit log, with its row count and a digest of its rows
+# every table of the registry (the audit log is audit.db), with its row count and a digest of its rows
 snapshot() {
-    sql "$H" "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_log' ORDER BY name" |
+    sql "$H" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" |
         while read -r t; do echo "$t $(sql "$H" "SELECT count(*) FROM \"$t\"") $(sqlite3 -readonly "$H/registry.db" ".dump \"$t\"" | md5sum | cut -c1-12)"; done
 }
 before=$(snapshot)
 check "the snapshot names the registry's tables" grep -q '^source_records ' <<<"$before"
-audit0=$(sql "$H" "SELECT count(*) FROM audit_log")
+audit0=$(audit_sql "$H" "SELECT count(*) FROM audit_log")
 
 S="'; DROP TABLE source_records; --"
 n=0
@@ -91,15 +91,15 @@ check_eq "an address of 1 MB: refused" "status=EINVAL error=query.search.address
     "$("$BIN/tests/hubpoke" --home "$H" q-hugestr 1000000)"
 check_eq "both refusals logged" "$((l0 + 2))" "$(grep -c '"msgid":"HUB-QUERY-REFUSE"' "$H/hub.log")"
 check_eq "... and audited as refused" 2 \
-    "$(sql "$H" "SELECT count(*) FROM (SELECT outcome FROM audit_log ORDER BY id DESC LIMIT 2) WHERE outcome LIKE 'refused: query.search.%'")"
+    "$(audit_sql "$H" "SELECT count(*) FROM (SELECT outcome FROM audit_log ORDER BY id DESC LIMIT 2) WHERE outcome LIKE 'refused: query.search.%'")"
 check "the audit log stays UTF-8 (a long Chinese search is cut at a character)" bash -c \
     "'$BIN/hubctl' --home '$H' search --address '$(printf '龙%.0s' $(seq 1 80))' >/dev/null 2>&1;
-     sqlite3 -readonly '$H/registry.db' 'SELECT args FROM audit_log ORDER BY id DESC LIMIT 1' | iconv -f UTF-8 -t UTF-8 >/dev/null"
+     sqlite3 -readonly '$H/audit.db' 'SELECT args FROM audit_log ORDER BY id DESC LIMIT 1' | iconv -f UTF-8 -t UTF-8 >/dev/null"
 
 # the registry is whole
-check_eq "every table as it was (the audit log aside)" "$before" "$(snapshot)"
+check_eq "every table as it was (the audit log is audit.db)" "$before" "$(snapshot)"
 check_eq "registry integrity" ok "$(sql "$H" "PRAGMA integrity_check")"
-check "every request was audited" test "$(sql "$H" "SELECT count(*) FROM audit_log")" -gt "$audit0"
+check "every request was audited" test "$(audit_sql "$H" "SELECT count(*) FROM audit_log")" -gt "$audit0"
 check "the audit chain is whole" grep -q "^the audit log is whole" <<<"$("$BIN/hubctl" --home "$H" audit verify)"
 check "the hub still answers" grep -qE "^residents +[0-9]+" <<<"$("$BIN/hubctl" --home "$H" stats)"
 check_eq "... and takes a good batch" "status=ACK_OK code=OK results=1 rejected=0 reason=" \

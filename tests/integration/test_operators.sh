@@ -2,7 +2,8 @@
 # left, silent and back, each batch, merges, refused requests, slow commits
 # and queries, health, SIGHUP), `hubctl tail` over the events socket with its
 # filters, /metrics moving with the load, /healthz turning 503 while another
-# process holds the write lock and 200 after, `hubctl status` exit codes,
+# process holds the write lock and 200 after, readers answered while the
+# writer waits for that lock, `hubctl status` exit codes,
 # `hubctl top` in tmux, and the quarantine worked: show, replay once its
 # cause is fixed (stored once), drop with a reason.
 . "$(dirname "$0")/../lib.sh"
@@ -157,6 +158,24 @@ sleep 1.5
 check_eq "/healthz: 200 after the lock is gone" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$M/healthz")"
 check "log: HUB-HEALTHY" has HUB-HEALTHY
 
+# ---- readers are answered while the writer waits: the query thread ----
+# (the writer blocks on the lock with a batch in hand; stats and a search
+# are answered by the query thread before the lock is given back)
+sqlite3 "$H/registry.db" "BEGIN IMMEDIATE; SELECT 1;" ".shell sleep 3" "COMMIT;" >/dev/null 2>&1 & LOCK=$!
+sleep 0.5
+printf 'facility\tFW-350802001002-901\tfacility_no=FW-350802001002-901\tname=测试站\ttype=其他\tstatus=运营\tcommunities=北龙\tcommunities.norm=350802001002\n' \
+    > "$T_TMP/fac.txt"
+"$BIN/tests/hubsend" --home "$H" "$T_TMP/fac.txt" > "$T_TMP/fac.out" 2>&1 & SEND=$!
+sleep 0.3
+st=$(CTL stats 2>&1); rc1=$?
+se=$(CTL search --name 林 2>&1); rc2=$?
+alive=$(kill -0 $LOCK 2>/dev/null && echo yes)
+check "while the writer waits for the lock: stats and search answered (status 0, 0) before it is free" \
+    bash -c '[ "$0" = 0 ] && [ "$1" = 0 ] && [ "$2" = yes ] && grep -q "residents" <<<"$3"' "$rc1" "$rc2" "$alive" "$st"
+wait $LOCK; wait $SEND; rc=$?
+check "... and the batch is acknowledged once the lock is free" bash -c '[ "$0" = 0 ] && grep -q "1 accepted" "$1"' \
+    "$rc" "$T_TMP/fac.out"
+
 # ---- SIGHUP: the log file reopened (logrotate) ----
 mv "$LOG" "$LOG.1"
 kill -HUP "$HUB_PID"
@@ -208,7 +227,7 @@ fi
 
 # ---- no look off the record: when the audit log cannot be written, nothing is shown ----
 hub_stop
-sqlite3 "$H/registry.db" "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'test'); END;"
+sqlite3 "$H/audit.db" "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'test'); END;"
 "$BIN/hubd" --home "$H" 2>>"$H/stderr.log" & HUB_PID=$!   # (hub_start asks stats, which is now withheld)
 T_PIDS="$T_PIDS $HUB_PID"
 for _ in $(seq 1 50); do curl -sf "$M/healthz" >/dev/null && break; sleep 0.1; done
@@ -217,7 +236,7 @@ check "audit log unwritable: the answer withheld (status 1, a plain sentence, no
     bash -c '[ "$0" = 1 ] && grep -q "could not be put on the audit record" <<<"$1" && ! grep -q population <<<"$1"' "$rc" "$out"
 check "log: HUB-AUDIT-FAIL" has HUB-AUDIT-FAIL
 hub_stop
-sqlite3 "$H/registry.db" "DROP TRIGGER no_audit;"
+sqlite3 "$H/audit.db" "DROP TRIGGER no_audit;"
 check "hubd restarts once more" hub_start "$H"
 check "with the audit log writable, answers again" CTL figures
 check "hub stops cleanly" hub_stop

@@ -39,6 +39,9 @@ check_eq "backup (a relative path) while loading: status 0" 0 "$rc"
 check "backup: says where, how big, and that it was checked" grep -q "^backup written to $T_TMP/mid.db: [0-9]* bytes in [0-9]* ms, checked$" <<<"$out"
 echo "# adapters still loading when the backup finished: ${during:-no}"
 check "backup: no .partial file left" test ! -e "$T_TMP/mid.db.partial"
+check "backup: the audit log beside it, said so" bash -c \
+    '[ "$(sqlite3 "$0.audit" "PRAGMA integrity_check")" = ok ] && grep -q "^audit log written to $0.audit$" <<<"$1"' \
+    "$T_TMP/mid.db" "$out"
 check_eq "backup: integrity_check ok" ok "$(sqlite3 "$T_TMP/mid.db" "PRAGMA integrity_check")"
 check "backup: one consistent moment (accepted records of its batches = its source records)" consistent "$T_TMP/mid.db"
 n_mid=$(sqlite3 "$T_TMP/mid.db" "SELECT count(*) FROM source_records")
@@ -65,6 +68,7 @@ hub_stop
 R=$T_TMP/restored
 hub_init "$R" 17610 "group_commit_max_ms = 5"
 cp "$T_TMP/mid.db" "$R/registry.db"
+cp "$T_TMP/mid.db.audit" "$R/audit.db"
 check "a hub starts on the restored copy" hub_start "$R"
 RC() { "$BIN/hubctl" --home "$R" "$@"; }
 check_eq "restored: its source records are the copy's" "$n_mid" "$(sql "$R" "SELECT count(*) FROM source_records")"

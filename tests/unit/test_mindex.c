@@ -2,7 +2,7 @@
 ** test_mindex.c: unit tests for hub/mindex.c (the writer's matching index
 ** in memory) and the packed feature form of hub/match.c, with cmocka:
 ** blocks answer lowest ids first and skip dropped or re-keyed records, a
-** rollback undoes puts, drops and a clear, a commit keeps them, and a
+** rollback undoes puts and drops, a commit keeps them, and a
 ** record packs and unpacks to itself, and names that sound alike share a
 ** sound key (what search looks names up by).
 */
@@ -115,28 +115,6 @@ test_rollback_undoes(void **state)
 }
 
 static void
-test_clear_rolled_back(void **state)
-{
-    (void)state;
-    mindex_t *mi = mindex_new();
-    s_put(mi, 1, "a", NULL);
-    mindex_commit(mi);
-    s_put(mi, 2, "a", NULL);
-    mindex_clear(mi);
-    s_put(mi, 5, "a", NULL);
-    assert_string_equal(s_block(mi, "a", 10), "5");
-    mindex_rollback(mi);        /* back to before the transaction: 1 only */
-    assert_string_equal(s_block(mi, "a", 10), "1");
-    mindex_clear(mi);
-    s_put(mi, 6, "a", NULL);
-    mindex_commit(mi);
-    mindex_rollback(mi);
-    assert_string_equal(s_block(mi, "a", 10), "6");
-    assert_int_equal(mindex_records(mi), 1);
-    mindex_destroy(&mi);
-}
-
-static void
 test_packed_round_trip(void **state)
 {
     (void)state;
@@ -210,7 +188,6 @@ main(void)
         cmocka_unit_test(test_blocks_lowest_first),
         cmocka_unit_test(test_drop_and_rekey),
         cmocka_unit_test(test_rollback_undoes),
-        cmocka_unit_test(test_clear_rolled_back),
         cmocka_unit_test(test_packed_round_trip),
         cmocka_unit_test(test_sound_keys_cover_matches),
     };

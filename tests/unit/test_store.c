@@ -2,8 +2,9 @@
 ** test_store.c: unit tests for the facts part of hub/store.c on a
 ** temporary registry file (cmocka): the schema and its field catalogue,
 ** facts stored per record version, the facilities query (current versions,
-** by community), and the facts backfill of a registry made before facts
-** were kept. The registry is read back with sqlite3 directly, as the
+** by community), the facts backfill of a registry made before facts
+** were kept, and the matching index after a cleared then rolled-back
+** transaction. The registry is read back with sqlite3 directly, as the
 ** integration tests do with the CLI.
 */
 #define _POSIX_C_SOURCE 200809L
@@ -25,6 +26,7 @@
 #include "facts.h"
 #include "ingest.h"
 #include "log.h"
+#include "match.h"
 #include "store.h"
 #include "proto/hub.pb-c.h"
 
@@ -168,7 +170,7 @@ static void
 test_schema_and_catalogue(void **state)
 {
     fixture_t *fx = *state;
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "7");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "8");
     char want[32];
     snprintf(want, sizeof want, "%zu", facts_nfields);
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM fact_fields"), want);
@@ -253,7 +255,7 @@ test_backfill_after_upgrade(void **state)
     s_sql(fx, "DROP TABLE police_facts");
     static const char *v2[] = {"fp_facts", "labour_facts", "labour_training", "civil_entitlements",
                                "facility_communities", "facilities", "fact_raw", "fact_fields",
-                               "facts_pending", "match_features", "match_links", "quality_flags", "audit_log",
+                               "facts_pending", "match_features", "match_links", "quality_flags",
                                "cannot_link", "resolution_events", "review_items"};
     for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++) {
         snprintf(sql, sizeof sql, "DROP TABLE %s", v2[i]);
@@ -272,7 +274,7 @@ test_backfill_after_upgrade(void **state)
     char err[256];
     fx->store = store_open(fx->path, 8, false, err, sizeof err);
     assert_non_null(fx->store);
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "7");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "8");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM facts_pending"), "2");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM person_facts"), "0");
 
@@ -306,6 +308,69 @@ test_record_without_facts_payload(void **state)
     facts_fini(&f);
 }
 
+static void
+s_count(void *ctx, record_id_t id, const match_rec_t *m)
+{
+    (void)id, (void)m;
+    ++*(size_t *)ctx;
+}
+
+/* Records under key k in the writer's matching index. */
+static size_t
+s_under(fixture_t *fx, const char *k)
+{
+    const char *keys[] = {k};
+    size_t n = 0;
+    store_match_index(fx->store);
+    assert_int_equal(store_index_search(fx->store, keys, 1, s_count, &n), HUB_OK);
+    return n;
+}
+
+/* A rematch clears the matching index in its transaction; the index is
+** not copied for a rollback (it is large) but loaded again from the rows
+** the rollback restored. */
+static void
+test_match_clear_rolled_back(void **state)
+{
+    fixture_t *fx = *state;
+    record_id_t a = s_put(fx, 1, "A1", 1, s_police("张伟", "13800000001"), true);
+    record_id_t b = s_put(fx, 1, "A2", 1, s_police("张伟", "13800000002"), true);
+    match_rec_t m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.name, sizeof m.name, "张伟");
+    match_key_t keys[MATCH_MAX_INDEX_KEYS];
+    const char *kp[MATCH_MAX_INDEX_KEYS];
+    size_t nkeys = match_index_keys(&m, keys);
+    assert_true(nkeys > 0);
+    for (size_t k = 0; k < nkeys; k++)
+        kp[k] = keys[k];
+    assert_int_equal(store_begin(fx->store), HUB_OK);
+    assert_int_equal(store_match_put(fx->store, a, &m, kp, nkeys), HUB_OK);
+    assert_int_equal(store_match_put(fx->store, b, &m, kp, nkeys), HUB_OK);
+    assert_int_equal(store_commit(fx->store), HUB_OK);
+    assert_int_equal(s_under(fx, keys[0]), 2);
+
+    assert_int_equal(store_begin(fx->store), HUB_OK);
+    assert_int_equal(store_match_clear(fx->store), HUB_OK);
+    assert_int_equal(s_under(fx, keys[0]), 0);
+    assert_int_equal(store_match_put(fx->store, a, &m, kp, nkeys), HUB_OK);
+    assert_int_equal(s_under(fx, keys[0]), 1);
+    store_rollback(fx->store);
+    assert_int_equal(s_under(fx, keys[0]), 2);   /* as committed */
+    match_rec_t got;
+    assert_int_equal(store_match_get(fx->store, b, &got), HUB_OK);
+    assert_string_equal(got.name, "张伟");
+
+    assert_int_equal(store_begin(fx->store), HUB_OK);
+    assert_int_equal(store_match_clear(fx->store), HUB_OK);
+    assert_int_equal(store_match_put(fx->store, b, &m, kp, nkeys), HUB_OK);
+    assert_int_equal(store_commit(fx->store), HUB_OK);
+    assert_int_equal(store_begin(fx->store), HUB_OK);
+    store_rollback(fx->store);                   /* nothing to undo */
+    assert_int_equal(s_under(fx, keys[0]), 1);
+    assert_int_equal(store_match_get(fx->store, a, &got), HUB_ENOTFOUND);
+}
+
 int
 main(void)
 {
@@ -315,6 +380,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_facilities_by_community, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_backfill_after_upgrade, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_record_without_facts_payload, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_match_clear_rolled_back, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
