@@ -46,7 +46,10 @@
 ** truth.csv: source civilaffairs, source_key adp_civil_key(证件号码, 姓名,
 ** the code of the community written, NULL, 住址, 类别), each as written.
 ** ctx->facts gets, per person and category on the roster of --date's month,
-** 状态 and 月发放金额 (in fen) as written there, for persons.csv.
+** 状态 and 月发放金额 (in fen) as written there, for persons.csv. --plant:
+** the category planted for a person is on both rosters, 在保, from the
+** planted 起始日期, whatever the person's own draws say; a planted person's
+** rows show the identity number as 居民身份证.
 */
 #include "gen_writers.h"
 #include "civilkey.h"
@@ -86,6 +89,13 @@ static const char *const s_category_text[] = {
 #undef X
 };
 _Static_assert(S_CAT_COUNT == GEN_CIVIL_CATEGORIES, "gen_writers.h: GEN_CIVIL_CATEGORIES");
+_Static_assert((int) S_CAT_DIBAO == GEN_CIVIL_DIBAO && (int) S_CAT_TEKUN == GEN_CIVIL_TEKUN
+                   && (int) S_CAT_GAOLING == GEN_CIVIL_GAOLING
+                   && (int) S_CAT_YOUFU == GEN_CIVIL_YOUFU
+                   && (int) S_CAT_YIWUBING == GEN_CIVIL_YIWUBING
+                   && (int) S_CAT_CANJI == GEN_CIVIL_CANJI
+                   && (int) S_CAT_ZHIYUAN == GEN_CIVIL_ZHIYUAN,
+               "gen_writers.h: GEN_CIVIL_*");
 
 const char *
 gen_civil_category_text(int category)
@@ -103,6 +113,7 @@ typedef struct {
     int community;            /* as the roster has it (the previous one when stale) */
     bool has_dup;             /* registered twice: this row shows the number */
     bool dup;                 /* the second registration: no number */
+    bool planted;             /* --plant's entitlement: 在保 from the planted 起始日期 */
 } s_entry_t;
 
 typedef struct {
@@ -117,7 +128,7 @@ s_push(s_entries_t *e, size_t person, s_category_t c, unsigned months, int commu
         e->cap = e->cap ? e->cap * 2 : 256;
         e->v = gen_xrealloc(e->v, e->cap * sizeof *e->v);
     }
-    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false };
+    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false, false };
 }
 
 static uint64_t
@@ -180,7 +191,13 @@ s_enrol(const gen_ctx_t *ctx, gen_noise_t *noise, int prev_start, int cur_start,
             bool born = p->birth < prev_start;
             bool spouse = (p->relation == GEN_REL_HEAD && has_spouse[0])
                           || (p->relation == GEN_REL_SPOUSE && has_spouse[1]);
+            const gen_plant_t *pl = gen_ctx_plant(ctx, i);
             for (int c = 0; c < S_CAT_COUNT; c++) {
+                if (pl && pl->category == c) {   /* on both rosters, whatever it drew */
+                    s_push(e, i, (s_category_t) c, S_PREV | S_CUR, p->community);
+                    e->v[e->n - 1].planted = true;
+                    continue;
+                }
                 gen_rng_t r = gen_rng_fork(&pbase, s_stream_index(i, (s_category_t) c));
                 double u = gen_rng_unit(&r);
                 bool prev_ok = born, cur_ok = true;
@@ -227,10 +244,10 @@ s_enrol(const gen_ctx_t *ctx, gen_noise_t *noise, int prev_start, int cur_start,
                                                                            : p->community;
                 s_push(e, i, (s_category_t) c, months, community);
                 /* (only with a number the hub takes as valid: else the two
-                ** rows would have one key) */
+                ** rows would have one key; never for a planted person) */
                 gen_rng_t dr = gen_rng_fork(&dbase, s_stream_index(i, (s_category_t) c));
                 char clean[NORM_IDNO_SIZE];
-                if (norm_idno(p->idno, clean) == NORM_IDNO_VALID
+                if (!pl && norm_idno(p->idno, clean) == NORM_IDNO_VALID
                     && gen_noise_roll(noise, &dr, GEN_NOISE_DUPLICATE)) {
                     e->v[e->n - 1].has_dup = true;
                     s_push(e, i, (s_category_t) c, months, community);
@@ -284,13 +301,15 @@ s_month_start_between(gen_rng_t *r, int from, int to)
 }
 
 /* Writes the row of entry e for the export month starting month_start;
-** key receives the derived key of the row. */
+** key receives the derived key of the row. A planted person's rows are
+** without mess and show the identity number as 居民身份证. */
 static void
 s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e, size_t seq,
       int month_start, int prev_start, int cur_start, char key[ADP_CIVIL_KEY_SIZE])
 {
     const gen_district_t *d = ctx->district;
-    gen_noise_t *n = ctx->noise;
+    gen_noise_t *n = gen_ctx_noise(ctx, e->person);
+    const gen_plant_t *pl = gen_ctx_plant(ctx, e->person);
     const gen_person_t *p = &d->persons[e->person];
     const gen_household_t *h = &d->households[p->household];
     const gen_person_t *head = &d->persons[h->first];
@@ -332,6 +351,10 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
             doc = "居民身份证";
         if (norm_idno(number, clean) != NORM_IDNO_VALID)
             gen_strlcpy(number, p->idno, sizeof number);
+    }
+    if (pl) {
+        doc = "居民身份证";
+        gen_strlcpy(number, p->idno, sizeof number);
     }
 
     char name[4 * GEN_NAME_MAX], head_name[4 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX];
@@ -391,6 +414,8 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
         start = from / 100 * 100 + 1;
     else
         start = s_month_start_between(&r, from, prev_start);
+    if (e->planted)
+        start = pl->start;
     static const gen_date_form_t alts[] = { GEN_DATE_CN };
     char start_text[GEN_DATE_TEXT_MAX], people_text[16] = "", amount[32] = "";
     gen_mess_date(n, &r, start, alts, N_OF(alts), start_text);
@@ -400,6 +425,8 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     }
     double s = gen_rng_unit(&r);
     const char *status = s < 0.90 ? "在保" : s < 0.94 ? "暂停" : "停保";
+    if (e->planted)
+        status = "在保";
 
     char seq_text[24], age_text[16];
     snprintf(seq_text, sizeof seq_text, "%zu", seq);
@@ -430,6 +457,28 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     }
 
     adp_civil_key(number, name, cm->code, NULL, addr, category, key);
+
+    if (ctx->seen) {
+        gen_seen_t seen = { e->person, GEN_SRC_CIVILAFFAIRS, (signed char) e->category,
+                            month_start == cur_start,
+                            strcmp(doc, "其他") != 0 && gen_seen_sure(number, p),
+                            gen_seen_name_differs(name, p), e->community, start, status };
+        gen_seen_add(ctx, &seen);
+    }
+}
+
+_Static_assert(GEN_CIVIL_KEY_SIZE == ADP_CIVIL_KEY_SIZE, "gen_writers.h: GEN_CIVIL_KEY_SIZE");
+
+void
+gen_civil_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, size_t i, int category,
+              size_t seq, char key[GEN_CIVIL_KEY_SIZE])
+{
+    int cur_start = ctx->date / 100 * 100 + 1;
+    int prev_start = gen_date_add_months(cur_start, -1);
+    s_entry_t e = { i, (s_category_t) category, S_CUR, 0, ctx->district->persons[i].community,
+                    false, false, false };
+    s_row(ctx, t, base, &e, seq, cur_start, prev_start, cur_start, key);
+    gen_table_end_row(t);
 }
 
 static int
@@ -512,6 +561,20 @@ gen_civil_write(gen_ctx_t *ctx, char *err, size_t errlen)
         rc = s_month(ctx, &e, S_CUR, prev_start, cur_start, err, errlen);
     free(e.v);
     return rc;
+}
+
+void
+gen_civil_categories(gen_ctx_t *ctx, unsigned char *cats)
+{
+    int cur_start = ctx->date / 100 * 100 + 1;
+    int prev_start = gen_date_add_months(cur_start, -1);
+    gen_noise_t quiet = *ctx->noise;
+    s_entries_t e = { NULL, 0, 0 };
+    s_enrol(ctx, &quiet, prev_start, cur_start, &e);
+    for (size_t k = 0; k < e.n; k++)
+        if (e.v[k].months & S_CUR)
+            cats[e.v[k].person] |= (unsigned char) (1u << e.v[k].category);
+    free(e.v);
 }
 
 void

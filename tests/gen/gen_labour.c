@@ -27,7 +27,8 @@
 ** after, a registration of its own (djbh with the next serial, jyzt, dates,
 ** mess) drawn from that fork. truth.csv: source labour, source_key
 ** norm_key(djbh as written). ctx->facts gets each person's jyzt (of both
-** registrations when there are two), for persons.csv.
+** registrations when there are two), for persons.csv. --plant: a person
+** planted for community-disagrees through labour has the planted sqjwh.
 */
 #include "gen_writers.h"
 #include "normalize.h"
@@ -76,17 +77,25 @@ s_key(gen_buf_t *b, const char *key)
     gen_buf_puts(b, "\":");
 }
 
-/* Appends p's line to b; djbh_out receives djbh as written. Returns the
-** line's jyzt (static text). */
+/* Appends p's line with the mess of n to b; djbh_out receives djbh as
+** written. Returns the line's jyzt (static text). seen (NULL: not wanted)
+** receives what findings.csv reads of the line. The serial moves on by a
+** draw made before any of n's, so the mess never moves the next line's
+** djbh. sqjwh is the previous community for a person MOVED gives to labour,
+** the planted one for a person --plant has labour file under another. */
 static const char *
-s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
-       unsigned long *serial, char djbh_out[GEN_KEY_TEXT_MAX])
+s_line(gen_ctx_t *ctx, gen_noise_t *n, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
+       unsigned long *serial, char djbh_out[GEN_KEY_TEXT_MAX], gen_seen_t *seen)
 {
     const gen_district_t *d = ctx->district;
-    gen_noise_t *n = ctx->noise;
+    size_t i = (size_t) (p - d->persons);
     gen_rng_t x = gen_rng_fork(r, GEN_MESS_EXTRA);
-    bool stale = gen_ctx_stale(ctx, (size_t) (p - d->persons), GEN_SRC_LABOUR);
-    const gen_community_t *cm = &d->communities[stale ? p->prev_community : p->community];
+    bool stale = gen_ctx_stale(ctx, i, GEN_SRC_LABOUR);
+    const gen_plant_t *pl = gen_ctx_plant(ctx, i);
+    int cindex = stale ? p->prev_community : p->community;
+    if (pl && pl->src == GEN_SRC_LABOUR)
+        cindex = pl->community;
+    const gen_community_t *cm = &d->communities[cindex];
     long today = gen_date_days(ctx->date);
     long adult = gen_date_days(gen_date_add_months(p->birth, 16 * 12));
     long lo = today - 3652 > adult ? today - 3652 : adult;
@@ -236,6 +245,17 @@ s_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
         gen_buf_json_str(b, czy);
     }
     gen_buf_puts(b, "}\n");
+    if (seen) {
+        seen->person = i;
+        seen->source = GEN_SRC_LABOUR;
+        seen->category = -1;
+        seen->latest = true;
+        seen->sure = gen_seen_sure(idno, p);
+        seen->name_differs = gen_seen_name_differs(name, p);
+        seen->community = cindex;
+        seen->date = gen_date_from_days(status == S_REEMPLOYED && zjyrq ? zjyrq : djrq);
+        seen->status = s_status_text[status];
+    }
     return s_status_text[status];
 }
 
@@ -250,6 +270,33 @@ s_select(const gen_ctx_t *ctx, const gen_rng_t *base, size_t i, gen_rng_t *r)
         return false;
     *r = gen_rng_fork(base, i);
     return gen_rng_chance(r, S_SHARE);
+}
+
+bool
+gen_labour_probe(gen_ctx_t *ctx, size_t i, const char **jyzt, int *date)
+{
+    gen_rng_t base, r;
+    gen_rng_init(&base, ctx->seed, S_SOURCE ".jyzt");
+    if (!s_select(ctx, &base, i, &r))
+        return false;
+    gen_noise_t uncounted = *ctx->noise;
+    gen_buf_t scratch;
+    gen_buf_init(&scratch);
+    unsigned long serial = 0;
+    char djbh[GEN_KEY_TEXT_MAX];
+    gen_seen_t seen;
+    *jyzt = s_line(ctx, &uncounted, &scratch, &r, &ctx->district->persons[i], &serial, djbh,
+                   &seen);
+    *date = seen.date;
+    gen_buf_fini(&scratch);
+    return true;
+}
+
+void
+gen_labour_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, size_t i, unsigned long *serial,
+                char djbh_out[GEN_KEY_TEXT_MAX])
+{
+    s_line(ctx, ctx->noise, b, r, &ctx->district->persons[i], serial, djbh_out, NULL);
 }
 
 void
@@ -283,17 +330,32 @@ gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
             continue;
         const gen_person_t *p = &d->persons[i];
         char djbh[GEN_KEY_TEXT_MAX], clean[GEN_KEY_TEXT_MAX];
-        const char *jyzt = s_line(ctx, &b, &r, p, &serial, djbh);
+        gen_seen_t seen = { .person = i };
+        const char *jyzt = s_line(ctx, gen_ctx_noise(ctx, i), &b, &r, p, &serial, djbh,
+                                  ctx->seen ? &seen : NULL);
+        gen_seen_add(ctx, &seen);
         if (ctx->facts)
             ctx->facts[i].employment[0] = jyzt;
         norm_key(djbh, clean, sizeof clean);
         gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
         /* registered twice: a second registration with its own djbh (a later
-        ** serial), status and dates, on the next line */
+        ** serial), status and dates, on the next line; a planted person is
+        ** registered once, though the serial moves on as if not */
         gen_rng_t dr = gen_rng_fork(&dbase, i);
+        if (gen_ctx_plant(ctx, i)) {
+            gen_noise_t uncounted = *ctx->noise;
+            if (gen_noise_roll(&uncounted, &dr, GEN_NOISE_DUPLICATE)) {
+                gen_buf_t scratch;
+                gen_buf_init(&scratch);
+                s_line(ctx, &uncounted, &scratch, &dr, p, &serial, djbh, NULL);
+                gen_buf_fini(&scratch);
+            }
+            continue;
+        }
         if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
             continue;
-        jyzt = s_line(ctx, &b, &dr, p, &serial, djbh);
+        jyzt = s_line(ctx, ctx->noise, &b, &dr, p, &serial, djbh, ctx->seen ? &seen : NULL);
+        gen_seen_add(ctx, &seen);
         if (ctx->facts)
             ctx->facts[i].employment[1] = jyzt;
         norm_key(djbh, clean, sizeof clean);

@@ -181,15 +181,15 @@ gen_mkdirs(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-/* Converts buf to encoding into *out; -1 with err on a character the
-** encoding cannot hold. */
+/* Converts buf from encoding from to encoding into *out; -1 with err on a
+** character the encoding cannot hold. */
 static int
-s_convert(const gen_buf_t *buf, const char *encoding, const char *name,
+s_convert(const gen_buf_t *buf, const char *from, const char *encoding, const char *name,
           gen_buf_t *out, char *err, size_t errlen)
 {
-    iconv_t cd = iconv_open(encoding, "UTF-8");
+    iconv_t cd = iconv_open(encoding, from);
     if (cd == (iconv_t) -1) {
-        snprintf(err, errlen, "%s: iconv cannot convert UTF-8 to %s: %s", name,
+        snprintf(err, errlen, "%s: iconv cannot convert %s to %s: %s", name, from,
                  encoding, strerror(errno));
         return -1;
     }
@@ -227,7 +227,7 @@ gen_file_write(const char *dir, const char *name, const gen_buf_t *buf,
     gen_buf_init(&converted);
     const gen_buf_t *bytes = buf;
     if (encoding && strcmp(encoding, "UTF-8") != 0) {
-        if (s_convert(buf, encoding, name, &converted, err, errlen) != 0) {
+        if (s_convert(buf, "UTF-8", encoding, name, &converted, err, errlen) != 0) {
             gen_buf_fini(&converted);
             return -1;
         }
@@ -262,6 +262,43 @@ done:
     free(path);
     free(tmp);
     gen_buf_fini(&converted);
+    return rc;
+}
+
+int
+gen_file_read(const char *dir, const char *name, const char *encoding, gen_buf_t *out,
+              char *err, size_t errlen)
+{
+    size_t plen = strlen(dir) + strlen(name) + 2;
+    char *path = gen_xmalloc(plen);
+    snprintf(path, plen, "%s/%s", dir, name);
+    gen_buf_t raw;
+    gen_buf_init(&raw);
+    int rc = -1;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        goto done;
+    }
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        gen_buf_put(&raw, chunk, got);
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "cannot read %s", path);
+        goto done;
+    }
+    if (encoding && strcmp(encoding, "UTF-8") != 0) {
+        rc = s_convert(&raw, encoding, "UTF-8", name, out, err, errlen);
+    } else {
+        gen_buf_put(out, raw.data ? raw.data : "", raw.len);
+        rc = 0;
+    }
+done:
+    gen_buf_fini(&raw);
+    free(path);
     return rc;
 }
 

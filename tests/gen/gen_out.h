@@ -63,6 +63,11 @@ int gen_mkdirs(const char *dir, char *err, size_t errlen);
 int gen_file_write(const char *dir, const char *name, const gen_buf_t *buf,
                    const char *encoding, char *err, size_t errlen);
 
+/* Reads dir/name, written in encoding (as gen_file_write takes it), into
+** out as UTF-8. Returns 0, or -1 with a message in err. */
+int gen_file_read(const char *dir, const char *name, const char *encoding, gen_buf_t *out,
+                  char *err, size_t errlen);
+
 /* truth.csv: UTF-8, LF, header person_id,source,source_key,file,row; one
 ** line per data row any writer wrote. source_key is the row's key exactly
 ** as written in that file (e.g. the identity number with its mess). */

@@ -13,7 +13,9 @@
 ** snapshot: a new phone, a new current address, a new name (the old one
 ** becomes 曾用名), a 迁出, or a death of someone 60 or older; 变动日期 is the
 ** next day. The population itself is not changed, so other writers keep
-** seeing the snapshot's state.
+** seeing the snapshot's state. With --plant the delta draws from those 正常
+** before planting and passes over anyone planting made 死亡, 迁出 or 注销 for
+** the next one drawn.
 **
 ** Both files: GB18030, CRLF, RFC 4180, the 16 columns of the format page,
 ** each row's mess drawn from its own fork of "police.snapshot" or
@@ -36,14 +38,16 @@ static const char *const s_columns[] = {
     "户籍地址", "现住址", "所属社区", "人员类别", "人员状态", "变动类型", "变动日期", "联系电话",
 };
 
-/* Writes p's row with its mess; key receives 公民身份号码 as written. A
-** duplicate registration (dup) has a mistyped number and maybe no phone. */
+_Static_assert(NORM_IDNO_SIZE == 32, "gen_writers.h: gen_police_row's key");
+
+/* Writes p's row with the mess of n; key receives 公民身份号码 as written. A
+** duplicate registration (dup) has a mistyped number and maybe no phone.
+** seen (NULL: not wanted) receives what findings.csv reads of the row. */
 static void
-s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_person_t *p, gen_rng_t *r,
-      char key[GEN_IDNO_TEXT_MAX], bool dup)
+s_row(gen_ctx_t *ctx, gen_noise_t *n, gen_table_t *t, const gen_person_t *p, gen_rng_t *r,
+      char key[GEN_IDNO_TEXT_MAX], bool dup, gen_seen_t *seen)
 {
     const gen_district_t *d = ctx->district;
-    gen_noise_t *n = ctx->noise;
     bool invalid;
     if (dup)
         gen_mess_idno_mistyped(n, r, p, key);
@@ -86,6 +90,25 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_person_t *p, gen_rng_t *r,
     gen_table_cell(t, gen_change_text(p->change));
     gen_table_cell(t, change_date);
     gen_table_cell(t, phone);
+
+    if (seen) {
+        seen->source = GEN_SRC_POLICE;
+        seen->category = -1;
+        seen->sure = gen_seen_sure(key, p);
+        seen->name_differs = gen_seen_name_differs(name, p);
+        seen->community = p->community;
+        seen->date = p->change_date;
+        seen->status = gen_status_text(p->status);
+    }
+}
+
+void
+gen_police_row(gen_ctx_t *ctx, gen_table_t *t, const gen_person_t *p, gen_rng_t *r, char key[32])
+{
+    char typed[GEN_IDNO_TEXT_MAX];
+    s_row(ctx, ctx->noise, t, p, r, typed, false, NULL);
+    gen_table_end_row(t);
+    norm_idno(typed, key);
 }
 
 static void
@@ -111,16 +134,20 @@ s_snapshot(gen_ctx_t *ctx, char *err, size_t errlen)
     for (size_t i = 0; i < d->npersons; i++) {
         gen_rng_t r = gen_rng_fork(&base, i);
         char key[GEN_IDNO_TEXT_MAX];
-        s_row(ctx, &t, &d->persons[i], &r, key, false);
+        gen_seen_t seen = { .person = i, .latest = true };
+        s_row(ctx, gen_ctx_noise(ctx, i), &t, &d->persons[i], &r, key, false,
+              ctx->seen ? &seen : NULL);
         size_t row = gen_table_end_row(&t);
+        gen_seen_add(ctx, &seen);
         char clean[NORM_IDNO_SIZE];
         norm_idno(key, clean);
         gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean, file, row);
 
         /* registered twice: the same person again, right after, under a
-        ** mistyped number (never the first row's key) */
+        ** mistyped number (never the first row's key); a planted person is
+        ** registered once */
         gen_rng_t dr = gen_rng_fork(&dbase, i);
-        if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
+        if (gen_ctx_plant(ctx, i) || !gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
             continue;
         char key2[GEN_IDNO_TEXT_MAX], clean2[NORM_IDNO_SIZE];
         gen_rng_t r2;
@@ -133,8 +160,9 @@ s_snapshot(gen_ctx_t *ctx, char *err, size_t errlen)
             if (strcmp(clean2, clean) != 0)
                 break;
         }
-        s_row(ctx, &t, &d->persons[i], &r2, key2, true);
+        s_row(ctx, ctx->noise, &t, &d->persons[i], &r2, key2, true, ctx->seen ? &seen : NULL);
         row = gen_table_end_row(&t);
+        gen_seen_add(ctx, &seen);
         norm_idno(key2, clean2);
         gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean2, file, row);
     }
@@ -192,9 +220,12 @@ s_delta(gen_ctx_t *ctx, char *err, size_t errlen)
     char file[64];
     snprintf(file, sizeof file, "hukou_%08d_delta.csv", day);
 
+    /* who was 正常 before --plant gave some a new 人员状态 (planted persons
+    ** all were): drawn from as without --plant, those no longer 正常
+    ** passed over */
     size_t *pick = gen_xmalloc((d->npersons + 1) * sizeof *pick), eligible = 0;
     for (size_t i = 0; i < d->npersons; i++)
-        if (d->persons[i].status == GEN_STATUS_NORMAL)
+        if (d->persons[i].status == GEN_STATUS_NORMAL || gen_ctx_plant(ctx, i))
             pick[eligible++] = i;
     size_t want = ctx->police_delta;
     if (want > eligible) {
@@ -204,12 +235,16 @@ s_delta(gen_ctx_t *ctx, char *err, size_t errlen)
     }
     gen_rng_t choose;
     gen_rng_init(&choose, ctx->seed, "police.delta.pick");
-    for (size_t k = 0; k < want; k++) {   /* partial Fisher-Yates */
+    size_t taken = 0;
+    for (size_t k = 0; k < eligible && taken < want; k++) {   /* partial Fisher-Yates */
         size_t j = k + gen_rng_below(&choose, (uint32_t) (eligible - k));
         size_t t = pick[k];
         pick[k] = pick[j];
         pick[j] = t;
+        if (d->persons[pick[k]].status == GEN_STATUS_NORMAL)
+            pick[taken++] = pick[k];
     }
+    want = taken;
     qsort(pick, want, sizeof *pick, s_cmp_size);
 
     gen_table_t t;
@@ -223,7 +258,7 @@ s_delta(gen_ctx_t *ctx, char *err, size_t errlen)
         gen_person_t q = *p;
         s_change(ctx, &r, &q, day);
         char key[GEN_IDNO_TEXT_MAX];
-        s_row(ctx, &t, &q, &r, key, false);
+        s_row(ctx, gen_ctx_noise(ctx, pick[k]), &t, &q, &r, key, false, NULL);
         size_t row = gen_table_end_row(&t);
         char clean[NORM_IDNO_SIZE];
         norm_idno(key, clean);

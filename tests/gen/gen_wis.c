@@ -32,7 +32,9 @@
 ** "familyplanning.dup" forked per block and member) has a second row right
 ** after the first, with a later serial of the same or a later year and its
 ** own mess. truth.csv: source familyplanning, source_key norm_key(记录编号
-** as written).
+** as written). --plant: a woman planted for fp-woman-gone keeps her block
+** though no longer 正常; a person planted for community-disagrees through
+** family planning has the planted community on every row.
 */
 #include "gen_writers.h"
 #include "normalize.h"
@@ -142,18 +144,24 @@ s_update_time(gen_rng_t *r, int year, int from, int date, char out[32])
 }
 
 /* Writes one row of f's block: person q as kind, with record number key
-** (clean); key_out receives it as written. */
+** (clean); key_out receives it as written. The community is the previous
+** one for a person MOVED gives to family planning, the planted one for a
+** person --plant has family planning file under another. */
 static void
 s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t q,
       s_kind_t kind, const char *key, int year, char key_out[GEN_KEY_TEXT_MAX])
 {
     const gen_district_t *d = ctx->district;
-    gen_noise_t *n = ctx->noise;
+    gen_noise_t *n = gen_ctx_noise(ctx, q);
     const gen_person_t *p = &d->persons[q];
     int age = gen_date_age(p->birth, ctx->date);
     gen_rng_t x = gen_rng_fork(r, GEN_MESS_EXTRA);
     bool stale = gen_ctx_stale(ctx, q, GEN_SRC_FAMILYPLANNING);
-    const gen_community_t *cm = &d->communities[stale ? p->prev_community : p->community];
+    const gen_plant_t *pl = gen_ctx_plant(ctx, q);
+    int cindex = stale ? p->prev_community : p->community;
+    if (pl && pl->src == GEN_SRC_FAMILYPLANNING)
+        cindex = pl->community;
+    const gen_community_t *cm = &d->communities[cindex];
 
     gen_mess_key(n, r, key, key_out);
     char link[GEN_KEY_TEXT_MAX] = "";
@@ -217,10 +225,18 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
     gen_table_cell(t, cert);
     gen_table_cell(t, method);
     gen_table_cell(t, updated);
+
+    if (ctx->seen) {
+        gen_seen_t seen = { q, GEN_SRC_FAMILYPLANNING, -1, true, gen_seen_sure(idno, p),
+                            gen_seen_name_differs(name, p), cindex, 0, s_kind_text[kind] };
+        gen_seen_add(ctx, &seen);
+    }
 }
 
 /* Whether woman i has a block on the register: then block is the block's
-** stream, r its fork 0 past the choice, and f her family. */
+** stream, r its fork 0 past the choice, and f her family. A woman --plant
+** made 死亡 or 迁出 for fp-woman-gone keeps hers: the register has not
+** learnt of it. */
 static bool
 s_select(const gen_ctx_t *ctx, const gen_rng_t *base, size_t i, gen_rng_t *block, gen_rng_t *r,
          s_family_t *f)
@@ -228,7 +244,9 @@ s_select(const gen_ctx_t *ctx, const gen_rng_t *base, size_t i, gen_rng_t *block
     const gen_district_t *d = ctx->district;
     const gen_person_t *p = &d->persons[i];
     int age = gen_date_age(p->birth, ctx->date);
-    if (p->gender != GEN_FEMALE || age < 15 || age > 49 || p->status != GEN_STATUS_NORMAL)
+    const gen_plant_t *pl = gen_ctx_plant(ctx, i);
+    bool listed = p->status == GEN_STATUS_NORMAL || (pl && pl->rule == GEN_RULE_FP_WOMAN_GONE);
+    if (p->gender != GEN_FEMALE || age < 15 || age > 49 || !listed)
         return false;
     *block = gen_rng_fork(base, i);
     *r = gen_rng_fork(block, 0);
@@ -236,6 +254,34 @@ s_select(const gen_ctx_t *ctx, const gen_rng_t *base, size_t i, gen_rng_t *block
         return false;
     s_find_family(d, i, f);
     return true;
+}
+
+void
+gen_wis_roles(gen_ctx_t *ctx, unsigned char *roles)
+{
+    gen_rng_t base;
+    gen_rng_init(&base, ctx->seed, S_SOURCE ".wis");
+    for (size_t i = 0; i < ctx->district->npersons; i++) {
+        gen_rng_t block, r;
+        s_family_t f;
+        if (!s_select(ctx, &base, i, &block, &r, &f))
+            continue;
+        roles[i] |= 1;
+        if (f.spouse != S_NONE)
+            roles[f.spouse] |= 2;
+        for (size_t k = 0; k < f.nchildren; k++)
+            roles[f.children[k]] |= 2;
+    }
+}
+
+void
+gen_wis_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, size_t w, const char *key, int year,
+            char key_out[GEN_KEY_TEXT_MAX])
+{
+    s_family_t f = { w, S_NONE, { 0 }, 0, year, "" };
+    gen_strlcpy(f.key, key, sizeof f.key);
+    s_row(ctx, t, r, &f, w, S_WOMAN, key, year, key_out);
+    gen_table_end_row(t);
 }
 
 void
@@ -309,11 +355,17 @@ gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
             gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row);
 
             /* registered twice: a second record number (a later serial, of
-            ** the same or a later year), right after the first */
+            ** the same or a later year), right after the first; a planted
+            ** person is registered once, though the serial moves on as if
+            ** not, so the record numbers after stay as they were */
             gen_rng_t dr = gen_rng_fork(&dblock, k);
-            if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
+            bool planted = gen_ctx_plant(ctx, members[k]) != NULL;
+            gen_noise_t uncounted = *ctx->noise;
+            if (!gen_noise_roll(planted ? &uncounted : ctx->noise, &dr, GEN_NOISE_DUPLICATE))
                 continue;
             serial += 1 + gen_rng_below(&dr, 3);
+            if (planted)
+                continue;
             int y = gen_rng_range(&dr, years[k], this_year > years[k] ? this_year : years[k]);
             char key2[32];
             snprintf(key2, sizeof key2, "JS%04d%06lu", y, serial);

@@ -14,9 +14,11 @@
 **
 ** Usage:
 **   gen-district --out DIR [--seed N] [--people N] [--date YYYYMMDD]
-**                [--noise F] [--communities PATH] [--police-delta N] [--stats]
+**                [--noise F] [--communities PATH] [--police-delta N]
+**                [--plant N] [--stats]
 ** Defaults: seed 1, 2000 people, date 20261101, noise 1.0 (multiplies every
-** noise probability; 0 writes clean files), deploy/communities.csv, no delta.
+** noise probability; 0 writes clean files), deploy/communities.csv, no delta,
+** nothing planted (--plant, below).
 ** Prints one line to stdout at the end, with the rows written per file;
 ** exits 2 on bad arguments, 1 when the communities file cannot be read or DIR
 ** cannot be written.
@@ -37,6 +39,11 @@
 **                             facility serves, codes joined by ';' (owner first)
 **   truth.csv                 the answer key for persons (below)
 **   persons.csv               the population itself, true values (below)
+**   findings.csv              with --plant N: the answer key for the hub's
+**                             cross-department rules (below)
+**   reconcile/                with --plant N: the person files as a later
+**                             export differing in 3N rows each, and
+**                             expected.csv, its answer key (below)
 ** All person files are views of one population, so one person appears in
 ** several departments' files: that is what the hub has to link.
 **
@@ -92,6 +99,100 @@
 ** entitlement has ended. It is the answer key for counts (figures, rosters);
 ** the writers record these values as they write them and persons.csv draws
 ** nothing, so it leaves every other file as it was.
+**
+** --plant N (default 0: no findings.csv, no reconcile/, and every file
+** byte-identical to a run without the option) plants known findings of the
+** hub's cross-department rules (issue 9): N persons for each rule below
+** (gen_plant.c says who qualifies and what each gets; fewer, with a warning,
+** when too few fit). A planted person is ordinary (正常 before planting, not
+** TWINS, NAMESAKE, MOVED or RARE_NAME, planted for one rule), registered once
+** in each department (no DUPLICATE), and every row of theirs is written
+** without mess: the canonical 18-character identity number as 居民身份证, the
+** name as it is, the community's full name. The population and every file
+** agree: one made 死亡 is so in the snapshot with 变动类型 and 变动日期 and in
+** persons.csv; an entitlement planted is 在保 on both rosters and in
+** persons.csv; the person's other entitlements end as any 死亡 person's do.
+** Everyone else's rows stay as they were, but for civil affairs' 序号 (and
+** truth.csv's row numbers there), which count the planted rows, and the
+** delta, which passes over a planted person no longer 正常 for the next
+** one drawn. Planting draws from its own streams ("plant.pick", "plant").
+**
+** The rules, as the hub is to implement them. The latest roster is
+** mz_roster_<M>.csv; an entitlement is ACTIVE when its row is on the latest
+** roster with 状态 在保 (rows only on the previous month's roster have
+** ended); a person's police status is the snapshot's 人员状态 (not the
+** delta's); an age is in whole years on the first day of M, from the birth
+** date in the identity number. One finding per person and rule.
+**   gone-but-paid (high)         police 死亡, 迁出 or 注销, and an ACTIVE
+**                                entitlement other than 社区志愿者
+**   allowance-while-employed (medium)  an ACTIVE 城市低保 or 特困供养, and a
+**                                labour registration with jyzt 在岗 or 再就业
+**                                whose date (zjyrq for 再就业 when given, else
+**                                djrq) is strictly after its 起始日期
+**   conscript-without-conscript (medium)  an ACTIVE 义务兵家庭优待, and no
+**                                OTHER member of the police household (户号)
+**                                正常 and aged 17-24
+**   fp-woman-gone (medium)       a family-planning row 人员类型 育龄妇女 of a
+**                                person the police have as 死亡 or 迁出
+**   old-age-under-80 (medium)    an ACTIVE 高龄津贴 of a person under 80
+**   community-disagrees (low)    the person's rows name more than one
+**                                community, compared as 12-digit codes after
+**                                the adapters' normalisation (北龙, 北龙社区居委会
+**                                … are one): police 所属社区 (snapshot), family
+**                                planning 所属社区, labour sqjwh, civil affairs
+**                                社区 on the latest roster (any 状态)
+** Planted: gone-but-paid a person made 死亡 (mostly 60+), 迁出 or 注销 lately
+** (变动日期 from the first of the previous month) with 高龄津贴, 残疾人两项补贴,
+** 城市低保 or 重点优抚对象 kept 在保; allowance-while-employed a person on the
+** labour register as 在岗 or 再就业 given 城市低保 or 特困供养 from before that
+** date; conscript-without-conscript a head of household (38-65) without a
+** member 17-24 given 义务兵家庭优待; fp-woman-gone a woman 25-49 with a
+** family-planning block made 迁出 (or 死亡) whose block stays; old-age-under-80
+** a person of 70-79 given 高龄津贴; community-disagrees a person whom labour
+** or family planning files under another community (drawn).
+**
+** findings.csv (--plant N only): UTF-8, LF, RFC 4180, header
+**   rule,person_id,planted,detail
+** every finding of the rules above in the files as written (evaluated over
+** the rows the writers recorded, not over the plan), in rule order then
+** person order: rule its id (gone-but-paid …), planted 1 for a planted
+** finding and 0 for one that occurs by itself, detail a short plain
+** description ("police 死亡 2026-10-15; 城市低保 在保"). By themselves the files
+** hold allowance-while-employed (城市低保 households with someone at work)
+** and community-disagrees (MOVED: the department that missed the move),
+** never the other four: the writers give entitlements and family-planning
+** blocks only to 正常 persons, 高龄津贴 only from 80, 义务兵家庭优待 only to a
+** household with a member 18-22. A finding the hub may fail to see is
+** still listed, its detail ending "; unsure: <rows> without a valid number
+** [and with the name written otherwise]": the generator takes a row as
+** linked to its person only when its identity number cleans (norm_idno) to
+** the person's own, and some row the finding needs has none such (empty,
+** mistyped, a child's left out, a disability card as 其他), so the hub can
+** link it only by name, birth date, phone and address, if at all (less so
+** with a homophone or a GBK substitute in the name). Only natural findings
+** are unsure; at 20 000 people mostly community-disagrees of children
+** without a number in family planning.
+**
+** reconcile/ (--plant N only): for each department person file,
+** hukou_D.csv, wis_D.tsv, jyzt_D.jsonl and mz_roster_<M>.csv, the same
+** export (same name, encoding, line ends, header) as if exported later: N
+** rows left out (the hub has them, the export no longer), N rows of new
+** persons appended (in no file of the district: full rows without mess),
+** N rows with one value changed (a name, an address, a phone or a status:
+** 姓名/xm, 户籍地址/现居住地址/jzdz/住址, 联系电话/lxdh, 人员状态/jyzt/状态;
+** never a key, so civil affairs changes a name or an address only on a row
+** keyed by its identity number), every other row as it was but civil
+** affairs' 序号, renumbered from 1 (it is a row number, not a key). Rows of
+** planted persons and rows whose key another row shares are left alone;
+** a file with too few rows gets fewer. reconcile/expected.csv: UTF-8, LF,
+** RFC 4180, header
+**   file,kind,source,source_key,field
+** one line per row: file the file name, kind gone_from_export (left out),
+** differs (changed; field its column or key as the file names it) or
+** missing_in_hub (added), source and source_key as truth.csv computes them
+** (for differs and gone_from_export the row's key in truth.csv), field
+** empty but for differs. Lines in file order, per file gone, differs,
+** missing. gen_reconcile.c says how the rows and values are drawn.
 **
 ** Noise (gen_mess.h, GEN_NOISES; `--help` lists them with their default
 ** probabilities, all multiplied by --noise and clamped to 1; `--stats`
@@ -149,7 +250,9 @@
 
 #include "gen_mess.h"
 #include "gen_out.h"
+#include "gen_plant.h"
 #include "gen_pop.h"
+#include "gen_reconcile.h"
 #include "gen_writers.h"
 
 #include <errno.h>
@@ -159,6 +262,7 @@
 #include <string.h>
 
 #define GEN_PERSONS_FILE "persons.csv"
+#define GEN_PLANT_MAX    10000
 
 /* The department writers, run in this order. */
 static const gen_writer_t s_writers[] = {
@@ -180,15 +284,27 @@ typedef struct {
     double noise;
     const char *communities;
     size_t police_delta;
+    size_t plant;
     bool stats;
 } s_args_t;
+
+/* The rules in a line each, for --help (gendistrict.c's header has them in full). */
+static const char *const s_rule_text[GEN_RULE_END] = {
+    [GEN_RULE_GONE_BUT_PAID] = "police 死亡/迁出/注销, an ACTIVE entitlement but 社区志愿者",
+    [GEN_RULE_ALLOWANCE_EMPLOYED] = "ACTIVE 城市低保/特困供养, labour 在岗/再就业 dated after its start",
+    [GEN_RULE_CONSCRIPT] = "ACTIVE 义务兵家庭优待, no other household member 正常 aged 17-24",
+    [GEN_RULE_FP_WOMAN_GONE] = "family planning 育龄妇女, police 死亡/迁出",
+    [GEN_RULE_OLD_AGE_UNDER_80] = "ACTIVE 高龄津贴, under 80",
+    [GEN_RULE_COMMUNITY] = "police, family planning, labour, latest roster: more than one community",
+};
 
 static void
 s_usage(FILE *f)
 {
     fprintf(f,
             "usage: gen-district --out DIR [--seed N] [--people N] [--date YYYYMMDD]\n"
-            "                    [--noise F] [--communities PATH] [--police-delta N] [--stats]\n"
+            "                    [--noise F] [--communities PATH] [--police-delta N] [--plant N]\n"
+            "                    [--stats]\n"
             "  --out DIR           output directory (created if missing)\n"
             "  --seed N            PRNG seed, 0..2^64-1 (default 1)\n"
             "  --people N          persons, 1..%d (default 2000)\n"
@@ -196,6 +312,8 @@ s_usage(FILE *f)
             "  --noise F           multiplies every noise probability, 0..100 (default 1.0)\n"
             "  --communities PATH  communities.csv (default deploy/communities.csv)\n"
             "  --police-delta N    also write hukou_<date+1>_delta.csv with N changes (default 0)\n"
+            "  --plant N           plant N findings of each cross-department rule; write\n"
+            "                      findings.csv and reconcile/ (default 0: neither, files as without)\n"
             "  --stats             print the noise applied, per kind, to stderr\n"
             "writers:\n",
             GEN_PEOPLE_MAX);
@@ -216,7 +334,20 @@ s_usage(FILE *f)
             "  household_no,employment_status,entitlements,other_entitlements): one line\n"
             "  per person, true values; labour's 就业状态, and the latest civil-affairs\n"
             "  roster's rows 在保 as CATEGORY:AMOUNT_FEN and others as CATEGORY:STATUS,\n"
-            "  ';'-joined\n");
+            "  ';'-joined\n"
+            "--plant N: N persons planted for each rule, their rows without mess; findings.csv\n"
+            "  (rule,person_id,planted,detail): every finding in the files as written, planted 1\n"
+            "  or natural 0, detail ending '; unsure: ...' where no row with a valid number\n"
+            "  shows it. Latest roster = mz_roster_<month of --date>; ACTIVE = on it 在保; police\n"
+            "  status = the snapshot's 人员状态; ages in whole years on the month's first day:\n");
+    for (int r = GEN_RULE_NONE + 1; r < GEN_RULE_END; r++)
+        fprintf(f, "  %-28s %-6s %s\n", gen_rule_id((gen_rule_t) r), gen_rule_severity((gen_rule_t) r),
+                s_rule_text[r]);
+    fprintf(f,
+            "reconcile/: hukou, wis, jyzt and the latest roster again with N rows gone, N of new\n"
+            "  persons added, N with one value changed (序号 renumbered); reconcile/expected.csv\n"
+            "  (file,kind,source,source_key,field), kind gone_from_export, missing_in_hub or\n"
+            "  differs (field: the column changed)\n");
     fprintf(f, "noise kinds (default probability):\n");
     for (int k = 0; k < GEN_NOISE_COUNT; k++) {
         gen_noise_t n;
@@ -256,7 +387,7 @@ s_parse_u64(const char *s, uint64_t *out)
 static int
 s_parse(int argc, char **argv, s_args_t *a)
 {
-    *a = (s_args_t) { NULL, 1, 2000, 20261101, 1.0, "deploy/communities.csv", 0, false };
+    *a = (s_args_t) { NULL, 1, 2000, 20261101, 1.0, "deploy/communities.csv", 0, 0, false };
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
@@ -316,6 +447,10 @@ s_parse(int argc, char **argv, s_args_t *a)
             if (!s_parse_u64(val, &u) || u > GEN_PEOPLE_MAX)
                 return s_bad("--police-delta '%s' is not a number 0..1000000%s", val, "");
             a->police_delta = (size_t) u;
+        } else if (strcmp(opt, "--plant") == 0) {
+            if (!s_parse_u64(val, &u) || u > GEN_PLANT_MAX)
+                return s_bad("--plant '%s' is not a number 0..10000%s", val, "");
+            a->plant = (size_t) u;
         } else {
             return s_bad("unknown option '%s'%s", opt, "");
         }
@@ -466,6 +601,43 @@ s_persons_write(const gen_district_t *d, const gen_facts_t *facts, const char *d
     return rc;
 }
 
+/* --plant: findings.csv and reconcile/, after every other file; their
+** counts go to the closing line (ctx->summary) and, with --stats, per rule
+** to stderr. Returns 0, or -1 with a message in err. */
+static int
+s_plant_write(gen_ctx_t *ctx, size_t n, const size_t planted[GEN_RULE_END], bool stats, char *err,
+              size_t errlen)
+{
+    for (int r = GEN_RULE_NONE + 1; r < GEN_RULE_END; r++)
+        if (planted[r] < n)
+            fprintf(stderr, "gen-district: only %zu persons can be planted for %s; --plant %zu "
+                            "plants %zu\n", planted[r], gen_rule_id((gen_rule_t) r), n, planted[r]);
+    gen_finding_count_t found[GEN_RULE_END];
+    if (gen_findings_write(ctx, found, err, errlen) != 0)
+        return -1;
+    size_t recon[GEN_RECON_KINDS];
+    if (gen_reconcile_write(ctx, n, recon, err, errlen) != 0)
+        return -1;
+    size_t total[2] = { 0, 0 };
+    for (int r = GEN_RULE_NONE + 1; r < GEN_RULE_END; r++) {
+        total[0] += found[r].planted;
+        total[1] += found[r].natural;
+        if (found[r].crossed)
+            fprintf(stderr, "gen-district: %s also finds %zu persons planted for another rule\n",
+                    gen_rule_id((gen_rule_t) r), found[r].crossed);
+        if (stats)
+            fprintf(stderr, "gen-district: finding %-28s planted=%zu natural=%zu unsure=%zu\n",
+                    gen_rule_id((gen_rule_t) r), found[r].planted, found[r].natural,
+                    found[r].unsure);
+    }
+    char text[160];
+    snprintf(text, sizeof text, ", %zu planted and %zu natural findings, %zu+%zu+%zu reconcile rows",
+             total[0], total[1], recon[GEN_RECON_GONE], recon[GEN_RECON_DIFFERS],
+             recon[GEN_RECON_MISSING]);
+    gen_buf_puts(ctx->summary, text);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -512,7 +684,19 @@ main(int argc, char **argv)
     gen_buf_init(&summary);
     gen_facts_t *facts = gen_xcalloc(d.npersons ? d.npersons : 1, sizeof *facts);
     gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary, NULL,
-                      facts };
+                      facts, NULL, NULL, NULL };
+    gen_noise_t clean;
+    gen_noise_init(&clean, 0.0);
+    gen_seen_log_t seen = { NULL, 0, 0 };
+    gen_plant_t *plan = NULL;
+    size_t planted[GEN_RULE_END] = { 0 };
+    if (a.plant > 0) {   /* before anything reads the population */
+        plan = gen_xcalloc(d.npersons, sizeof *plan);
+        gen_plant_choose(&ctx, &d, a.plant, plan, planted);
+        ctx.plant = plan;
+        ctx.clean = &clean;
+        ctx.seen = &seen;
+    }
     s_stats_t *st = gen_xcalloc(1, sizeof *st);
     unsigned char *stale = s_assign_stale(&ctx, &noise, st);
     ctx.stale = stale;
@@ -528,6 +712,8 @@ main(int argc, char **argv)
         rc = 1;
     if (rc == 0 && s_persons_write(&d, facts, a.out, err, sizeof err) != 0)
         rc = 1;
+    if (rc == 0 && a.plant > 0 && s_plant_write(&ctx, a.plant, planted, a.stats, err, sizeof err) != 0)
+        rc = 1;
     if (rc != 0)
         fprintf(stderr, "gen-district: %s\n", err);
     else
@@ -538,6 +724,8 @@ main(int argc, char **argv)
     free(stale);
     free(st);
     free(facts);
+    free(plan);
+    free(seen.v);
 
     gen_buf_fini(&summary);
     gen_truth_fini(&truth);
