@@ -78,7 +78,7 @@ $(LIBADP): $(call OBJ,$(ADP_SRC))
 $(BIN)/hubd: $(call OBJ,hub/main.c) $(LIBHUB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
-$(BIN)/hubctl: $(call OBJ,hub/ctl.c) $(LIBHUB)
+$(BIN)/hubctl: $(call OBJ,hub/ctl.c) $(LIBADP) $(LIBHUB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 $(BIN)/adapter-%: $(call OBJ,adapters/%.c) $(LIBADP) $(LIBHUB)

@@ -3,6 +3,7 @@
 #include "audit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -29,7 +30,8 @@ struct audit {
     sqlite3 *db;
     sqlite3_stmt *stmt[A_N];
     pthread_mutex_t lock;   /* one connection, two threads */
-    bool unsynced;
+    sqlite3 *syncer;        /* audit_sync's own connection: its fsync holds up no append */
+    atomic_bool unsynced;
 };
 
 static hub_err_t
@@ -83,7 +85,7 @@ audit_open(const char *path, const char *registry_path, char *errbuf, size_t err
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(self->db, 5000);
         rc = sqlite3_exec(self->db,
-                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;"
                           "CREATE TABLE IF NOT EXISTS audit_log("   /* every look, append-only, hash-chained */
                           "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, role TEXT NOT NULL,"
                           "  purpose TEXT NOT NULL, kind TEXT NOT NULL, args TEXT NOT NULL,"
@@ -95,6 +97,8 @@ audit_open(const char *path, const char *registry_path, char *errbuf, size_t err
         rc = s_copy_old(self->db, registry_path);
     for (int q = 0; q < A_N && rc == SQLITE_OK; q++)
         rc = sqlite3_prepare_v3(self->db, s_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &self->stmt[q], NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_open_v2(path, &self->syncer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(errbuf, errcap, "%s: cannot open the audit log: %s", path,
                  self->db ? sqlite3_errmsg(self->db) : sqlite3_errstr(rc));
@@ -112,6 +116,7 @@ audit_close(audit_t **self_p)
     for (int q = 0; q < A_N; q++)
         sqlite3_finalize(self->stmt[q]);
     sqlite3_close(self->db);
+    sqlite3_close(self->syncer);
     pthread_mutex_destroy(&self->lock);
     free(self);
     *self_p = NULL;
@@ -182,8 +187,9 @@ audit_append(audit_t *self, audit_row_t *e)
     hub_err_t err = s_err(self, rc, "audit_append");
     if (err != HUB_OK && !sqlite3_get_autocommit(self->db))
         sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
-    self->unsynced = self->unsynced || err == HUB_OK;
     pthread_mutex_unlock(&self->lock);
+    if (err == HUB_OK)
+        atomic_store(&self->unsynced, true);
     return err;
 }
 
@@ -258,12 +264,9 @@ audit_of(audit_t *self, resident_id_t resident, size_t limit, void (*fn)(void *c
 void
 audit_sync(audit_t *self)
 {
-    pthread_mutex_lock(&self->lock);
-    if (self->unsynced) {
-        int rc = sqlite3_wal_checkpoint_v2(self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        self->unsynced = rc != SQLITE_OK;
-    }
-    pthread_mutex_unlock(&self->lock);
+    if (atomic_exchange(&self->unsynced, false)
+        && sqlite3_wal_checkpoint_v2(self->syncer, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
+        atomic_store(&self->unsynced, true);
 }
 
 hub_err_t

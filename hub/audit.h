@@ -12,7 +12,8 @@
 ** is sent, to the write-ahead log without waiting for the disk
 ** (synchronous=NORMAL): a crash of hubd loses no entry; a crash of the
 ** machine loses at most the entries since the last audit_sync, which the
-** query thread calls every second.
+** main thread calls every second (on a connection of its own: the disk's
+** time holds up neither the appends nor the query thread).
 */
 #ifndef HUB_AUDIT_H
 #define HUB_AUDIT_H
@@ -50,7 +51,8 @@ hub_err_t audit_verify(audit_t *self, int64_t *checked, int64_t *first_bad);
 hub_err_t audit_of(audit_t *self, resident_id_t resident, size_t limit, void (*fn)(void *ctx, const audit_row_t *a),
                    void *ctx);
 
-/* Put the entries appended so far on disk (a checkpoint of the log's WAL). */
+/* Put the entries appended so far on disk (a checkpoint of the log's WAL).
+** One thread only (the main thread's check). */
 void audit_sync(audit_t *self);
 
 /* A consistent copy of the log into a new file dest. */

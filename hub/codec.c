@@ -359,6 +359,12 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.kind = QUERY_HOUSEHOLD;
             out->query.s_name = q->household->number;
             return HUB_OK;
+        case HUB__QUERY__Q_EVENTS:
+            out->query.kind = QUERY_EVENTS;
+            out->query.after = q->events->has_after ? (int64_t)(q->events->after & INT64_MAX) : -1;
+            out->query.limit = q->events->has_limit ? q->events->limit : 0;
+            out->query.wait_ms = q->events->has_wait_ms ? q->events->wait_ms : 0;
+            return HUB_OK;
         case HUB__QUERY__Q_ADMIN:
             out->query.kind = QUERY_ADMIN;
             out->query.command = q->admin->command ? q->admin->command : "";
@@ -523,6 +529,46 @@ codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t 
     s_pack_answer(&a, out_seq, out, len);
     free(hp);
     free(h);
+}
+
+void
+codec_encode_events(const change_row_t *rows, size_t n, int64_t after, int64_t to, int64_t last, uint64_t out_seq,
+                    uint8_t **out, size_t *len)
+{
+    Hub__Event *e = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *e));
+    Hub__Event **ep = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *ep));
+    for (size_t i = 0; i < n; i++) {
+        const change_row_t *c = &rows[i];
+        hub__event__init(&e[i]);
+        e[i].has_event_seq = e[i].has_at_ms = 1;
+        e[i].event_seq = (uint64_t)c->seq;
+        e[i].at_ms = c->at_ms;
+        e[i].kind = (char *)c->kind;
+        e[i].has_resident_id = c->resident.v != 0;
+        e[i].resident_id = c->resident.v;
+        e[i].has_other_resident = c->other.v != 0;
+        e[i].other_resident = c->other.v;
+        e[i].has_source = c->source != 0;
+        e[i].source = (Hub__Department)c->source;
+        e[i].community = (char *)c->community;
+        e[i].source_key = (char *)c->source_key;
+        e[i].field = (char *)c->field;
+        e[i].old_value = (char *)c->old_value;
+        e[i].new_value = (char *)c->new_value;
+        ep[i] = &e[i];
+    }
+    Hub__Answer a = HUB__ANSWER__INIT;
+    a.has_status = a.has_done = a.has_events_to = a.has_events_last = a.has_events_after = 1;
+    a.events_after = (uint64_t)after;
+    a.status = HUB_OK;
+    a.done = 1;
+    a.n_events = n;
+    a.events = ep;
+    a.events_to = (uint64_t)to;
+    a.events_last = (uint64_t)last;
+    s_pack_answer(&a, out_seq, out, len);
+    free(ep);
+    free(e);
 }
 
 void

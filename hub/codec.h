@@ -14,14 +14,16 @@
 
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
 typedef enum {
-    QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES, QUERY_ADMIN, QUERY_SEARCH, QUERY_HOUSEHOLD
+    QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES, QUERY_ADMIN, QUERY_SEARCH, QUERY_HOUSEHOLD,
+    QUERY_EVENTS
 } query_kind_t;
 
 typedef struct {
     query_kind_t kind;
     const char *idno;          /* QUERY_GET by number, else NULL */
     int64_t resident_id;       /* QUERY_GET by id, else 0 */
-    int64_t after;             /* QUERY_EXPORT_LINKS cursor */
+    int64_t after;             /* QUERY_EXPORT_LINKS cursor; QUERY_EVENTS: after this seq (-1: the acked one) */
+    uint32_t wait_ms;          /* QUERY_EVENTS */
     uint32_t limit;
     const char *community;     /* QUERY_FACILITIES: as asked (NULL: every facility) */
     const char *command;       /* QUERY_ADMIN, with resident_id as its id and limit */
@@ -98,6 +100,10 @@ hub_err_t codec_wrap_record(const char *sender, uint64_t seq, const uint8_t *bod
 void codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
+/* The change feed's answer: rows (in seq order) after `after`, every
+** event up to `to` considered, the hub's last seq. */
+void codec_encode_events(const change_row_t *rows, size_t n, int64_t after, int64_t to, int64_t last,
+                         uint64_t out_seq, uint8_t **out, size_t *len);
 /* What a reader may see of the records: identity numbers masked, and the
 ** department whose sensitive fields may show (0: none). */
 typedef struct {

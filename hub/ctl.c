@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "feed.h"
 #include "ctlout.h"
 #include "normalize.h"
 #include "keys.h"
@@ -82,6 +83,10 @@ s_usage(FILE *f)
             "  status                 the hub at a glance: health, each adapter (up, silent, left),\n"
             "                         rates, queue, reviews; exit 0 healthy, 1 degraded, 2 down\n"
             "  top [--count N]        the same, redrawn every second (N times; Ctrl-C ends)\n"
+            "  subscribe [--from N] [--position FILE] [--count N] [--for SECONDS] [--json]\n"
+            "                         the change feed within your scope, one event a line, after\n"
+            "                         seq N, else after FILE's position (kept there), else where\n"
+            "                         you last acknowledged; live until --count, --for or Ctrl-C\n"
             "  tail [--level L] [--msgid PREFIX] [--sender NAME] [--resident ID] [--count N]\n"
             "       [--for SECONDS] [--json]\n"
             "                         the hub's log as it is written (operators, admin)\n"
@@ -321,6 +326,50 @@ s_facilities(client_t *c, const char *community, int timeout_ms)
     return rc;
 }
 
+/* subscribe: the change feed, one event a line, from after --from (else
+** the position file's, else where this principal last acknowledged), until
+** --count events, --for seconds or Ctrl-C. */
+static int
+s_subscribe(const client_opts_t *o, long long from, const char *position, long count, long seconds,
+            out_format_t format)
+{
+    static const char *depts[] = {"", "police", "familyplanning", "labour", "civilaffairs"};
+    feed_opts_t fo = {.client = *o, .purpose = s_purpose, .position_file = position, .from = from,
+                      .wait_ms = 1000};
+    char err[1200];
+    feed_t *f = feed_open(&fo, err, sizeof err);
+    if (!f) {
+        fprintf(stderr, "hubctl: %s\n", err);
+        return 2;
+    }
+    int64_t end = seconds ? client_mono_ms() + seconds * 1000 : 0;
+    long shown = 0;
+    int rc = 0;
+    while (!s_interrupted && (!count || shown < count) && (!end || client_mono_ms() < end)) {
+        feed_event_t e;
+        int got = feed_next(f, &e, 500, err, sizeof err);
+        if (got < 0) {
+            fprintf(stderr, "hubctl: %s\n", err);
+            rc = 1;
+            break;
+        }
+        if (!got)
+            continue;
+        const char *dept = e.source > 0 && e.source < 5 ? depts[e.source] : "";
+        if (format == OUT_JSON)
+            out_event_json(&e, dept);
+        else
+            printf("%lld\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)e.seq, e.kind, (long long)e.resident_id,
+                   e.community, dept, e.source_key, e.field, e.old_value, e.new_value);
+        fflush(stdout);
+        shown++;
+    }
+    if (feed_gaps(f) || feed_reconnects(f))
+        fprintf(stderr, "hubctl: %ld gaps asked for again, %ld reconnections\n", feed_gaps(f), feed_reconnects(f));
+    feed_close(&f);
+    return rc;
+}
+
 /* The client for o, or NULL after saying why. */
 static client_t *
 s_connect(const client_opts_t *o)
@@ -370,7 +419,8 @@ main(int argc, char **argv)
     for (int k = i; k < argc; k++)
         if (!strcmp(argv[k], "--csv") || !strcmp(argv[k], "--json")) {
             if (strcmp(cmd, "get") && strcmp(cmd, "search") && strcmp(cmd, "household") && strcmp(cmd, "roster")
-                && strcmp(cmd, "history") && strcmp(cmd, "figures") && strcmp(cmd, "tail")) {
+                && strcmp(cmd, "history") && strcmp(cmd, "figures") && strcmp(cmd, "tail")
+                && strcmp(cmd, "subscribe")) {
                 fprintf(stderr, "hubctl: %s takes no %s\n", cmd, argv[k]);
                 return 2;
             }
@@ -515,6 +565,24 @@ main(int argc, char **argv)
         }
         client_destroy(&c);
         return 0;
+    } else if (strcmp(cmd, "subscribe") == 0) {
+        /* subscribe [--from N] [--position FILE] [--count N] [--for SECONDS] [--json] */
+        long long from = -1;
+        long count = 0, seconds = 0;
+        const char *position = NULL;
+        for (; i + 1 < argc; i += 2) {
+            const char *a = argv[i], *v = argv[i + 1];
+            if (!strcmp(a, "--from")) from = atoll(v);
+            else if (!strcmp(a, "--position")) position = v;
+            else if (!strcmp(a, "--count")) count = atol(v);
+            else if (!strcmp(a, "--for")) seconds = atol(v);
+            else break;
+        }
+        if (i != argc || (from < -1)) {
+            fprintf(stderr, "hubctl: subscribe [--from N] [--position FILE] [--count N] [--for SECONDS] [--json]\n");
+            return 2;
+        }
+        return s_subscribe(&o, from, position, count, seconds, format);
     } else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "top") == 0) {
         bool top = strcmp(cmd, "top") == 0;
         long count = 0;   /* top: refreshes before it ends (0: until interrupted) */

@@ -502,3 +502,19 @@ out_log_line(const char *text, out_format_t format, const char *level, const cha
     fflush(stdout);
     return pass;
 }
+
+void
+out_event_json(const feed_event_t *e, const char *dept)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s}", "seq", (json_int_t)e->seq, "at_ms", (json_int_t)e->at_ms, "kind", e->kind);
+    if (e->resident_id)
+        json_object_set_new(o, "resident_id", json_integer(e->resident_id));
+    if (e->other_resident)
+        json_object_set_new(o, "other_resident", json_integer(e->other_resident));
+    const char *keys[] = {"community", "source", "source_key", "field", "old_value", "new_value"};
+    const char *vals[] = {e->community, dept, e->source_key, e->field, e->old_value, e->new_value};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (*vals[i])
+            json_object_set_new(o, keys[i], json_string(vals[i]));
+    s_json_put(o, 0);
+}

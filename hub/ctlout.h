@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "feed.h"
 #include "proto/hub.pb-c.h"
 
 typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON } out_format_t;
@@ -39,6 +40,10 @@ void out_residents(const Hub__Answer *a, out_format_t format);
 ** Returns whether it was printed. */
 bool out_log_line(const char *json, out_format_t format, const char *level, const char *msgid, const char *sender,
                   long long resident);
+
+/* One change-feed event as a JSON object on a line of its own (dept: the
+** source department's name, "" for the hub's resolution). */
+void out_event_json(const feed_event_t *e, const char *dept);
 
 /* One CSV field, quoted when it must be. */
 void out_csv_field(const char *s);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "changes.h"
 #include "codec.h"
 #include "facts.h"
 #include "log.h"
@@ -155,6 +156,49 @@ ingest_check_record(const principal_t *who, const rec_t *rec, const char **reaso
     return HUB_OK;
 }
 
+/* The change events of a record just stored as its key's current version
+** (changes.h), and resident.created when resolution made a resident for it. */
+static hub_err_t
+s_changes(ingest_t *self, const rec_t *rec, const store_version_t *version, const facts_t *facts,
+          resident_id_t resident, bool created, int64_t now_ms)
+{
+    facts_t old;
+    bool had_old = false;
+    hub_err_t err = HUB_OK;
+    if (version->other.v) {   /* the version it replaces */
+        int source;
+        char origin[256];
+        uint8_t *body = NULL;
+        size_t len = 0;
+        if ((err = store_record_body(self->store, version->other, &source, origin, sizeof origin, &body, &len)) != HUB_OK)
+            return err;
+        had_old = codec_body_facts(body, len, &old) == HUB_OK;
+        free(body);
+    }
+    change_t changes[CHANGES_MAX];
+    size_t n = changes_diff(had_old ? &old : NULL, facts, changes, CHANGES_MAX);
+    const char *community = facts->kind == FACTS_FACILITY
+                                ? (facts->facility.ncommunities ? facts->facility.communities[0] : NULL)
+                                : facts->person.community_code;
+    change_row_t c = {.at_ms = now_ms, .resident = resident, .community = community, .source = rec->source,
+                      .source_key = rec->source_key};
+    if (created) {
+        c.kind = "resident.created";
+        err = store_change_put(self->store, &c);
+    }
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        c.kind = changes[i].kind;
+        c.field = changes[i].field;
+        c.old_value = changes[i].old_value;
+        c.new_value = changes[i].new_value;
+        c.sensitive = changes[i].sensitive;
+        err = store_change_put(self->store, &c);
+    }
+    if (had_old)
+        facts_fini(&old);
+    return err;
+}
+
 /* One record: validated, duplicate, or resolved and stored. */
 static hub_err_t
 s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64_t now_ms,
@@ -200,10 +244,14 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     if (err == HUB_OK)
         err = store_facts_put(self->store, id, &facts);
     s_stage(self, STAGE_STORE, &t);
+    bool created = false;
     if (err == HUB_OK && rec->person) {
-        err = resolver_add(self->resolver, rec, id, &facts, &version, now_ms, &res->resident);
+        err = resolver_add(self->resolver, rec, id, &facts, &version, now_ms, &res->resident, &created);
         s_stage(self, STAGE_MATCH, &t);
     }
+    if (err == HUB_OK && version.current)
+        err = s_changes(self, rec, &version, &facts, res->resident, created, now_ms);
+    s_stage(self, STAGE_STORE, &t);
     facts_fini(&facts);
     return err;
 }

@@ -33,6 +33,8 @@ typedef struct {
     hub_err_t err;
 } look_t;
 
+static const char *s_may(const principal_t *who, const query_t *q);
+
 /* Cut a text that snprintf cut short back to its last whole UTF-8
 ** character, so the audit log and the log keep well-formed UTF-8. */
 static void
@@ -471,6 +473,143 @@ s_household(const query_ctx_t *ctx, const principal_t *who, const query_t *q, lo
         codec_encode_hits(hits, k, out_seq, frame, len);
 }
 
+/* ---- the change feed ---- */
+
+#define EVENTS_PAGE 500
+#define EVENTS_PAGE_MAX 5000
+
+typedef struct {
+    const query_ctx_t *ctx;
+    const principal_t *who;
+    change_row_t *rows;
+    size_t n, cap;
+    int64_t to;            /* the last seq considered */
+    look_t *look;
+} events_t;
+
+/* May who see change c? As its queries: a department every resident and
+** its own sensitive fields; a committee its community's residents (a move:
+** both communities); a street its communities'; the administrator every
+** resident without sensitive fields. */
+static bool
+s_event_visible(const query_ctx_t *ctx, const principal_t *who, const change_row_t *c)
+{
+    if (c->sensitive && !(who->kind == ROLE_DEPARTMENT && who->department == c->source))
+        return false;
+    if (who->kind == ROLE_DEPARTMENT || who->kind == ROLE_ADMIN)
+        return true;
+    const char *codes[2] = {c->community, !strcmp(c->kind, "community.moved") ? c->old_value : NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!codes[i] || !*codes[i])
+            continue;
+        if (who->kind == ROLE_COMMITTEE && !strcmp(codes[i], who->scope))
+            return true;
+        const char *street = who->kind == ROLE_STREET ? adp_community_street(ctx->communities, codes[i]) : NULL;
+        if (street && !strcmp(street, who->scope))
+            return true;
+    }
+    return false;
+}
+
+static char *
+s_dup(const char *s)
+{
+    return s ? HUB_CHECK_ALLOC(strdup(s)) : NULL;
+}
+
+static void
+s_event_one(void *arg, const change_row_t *c)
+{
+    events_t *e = arg;
+    e->to = c->seq;
+    if (!s_event_visible(e->ctx, e->who, c))
+        return;
+    if (e->n == e->cap)
+        e->rows = HUB_CHECK_ALLOC(realloc(e->rows, (e->cap = e->cap ? e->cap * 2 : 64) * sizeof *e->rows));
+    change_row_t *r = &e->rows[e->n++];
+    *r = *c;
+    r->kind = s_dup(c->kind);
+    r->community = s_dup(c->community);
+    r->field = s_dup(c->field);
+    r->old_value = s_dup(c->old_value);
+    r->new_value = s_dup(c->new_value);
+    r->source_key = s_dup(c->source_key);
+    if (e->who->kind == ROLE_COMMITTEE || e->who->kind == ROLE_STREET) {
+        if (r->source == 1 && r->source_key)   /* the police key is the identity number */
+            codec_mask_idno((char *)r->source_key);
+    }
+    if (r->resident.v) {   /* on the audit record: which residents it told of */
+        char id[32];
+        snprintf(id, sizeof id, "%lld,", (long long)r->resident.v);
+        size_t used = strlen(e->look->residents);
+        if (used == 0)
+            snprintf(e->look->residents, sizeof e->look->residents, ",");
+        if (strlen(e->look->residents) + strlen(id) < sizeof e->look->residents)
+            strcat(e->look->residents, id);
+    }
+}
+
+/* Where a request for events starts: after its `after`, else after the
+** principal's acknowledged position. */
+static int64_t
+s_events_after(const query_ctx_t *ctx, const principal_t *who, const query_t *q)
+{
+    int64_t acked = 0;
+    if (q->after >= 0)
+        return q->after;
+    store_subscription_get(ctx->reader, who->name, &acked);
+    return acked;
+}
+
+static void
+s_events(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_t *look, uint64_t out_seq,
+         uint8_t **frame, size_t *len)
+{
+    int64_t after = s_events_after(ctx, who, q);
+    uint32_t limit = q->limit ? (q->limit < EVENTS_PAGE_MAX ? q->limit : EVENTS_PAGE_MAX) : EVENTS_PAGE;
+    snprintf(look->args, sizeof look->args, "events after=%lld limit=%u", (long long)after, limit);
+    events_t e = {.ctx = ctx, .who = who, .to = after, .look = look};
+    int64_t last = store_change_last(ctx->reader);
+    hub_err_t err = HUB_OK;
+    /* filtered events are skipped, not counted: read on until a page is
+    ** full or the feed's end (a committee sees a small share) */
+    while (err == HUB_OK && e.n < limit && e.to < last) {
+        int64_t from = e.to;
+        err = store_changes_after(ctx->reader, from, limit - e.n + (limit - e.n) / 4 + 16, s_event_one, &e);
+        if (e.to == from)
+            break;
+    }
+    if (err != HUB_OK)
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+    else
+        codec_encode_events(e.rows, e.n, after, e.to, last, out_seq, frame, len);
+    for (size_t i = 0; i < e.n; i++) {
+        change_row_t *r = &e.rows[i];
+        free((char *)r->kind), free((char *)r->community), free((char *)r->field);
+        free((char *)r->old_value), free((char *)r->new_value), free((char *)r->source_key);
+    }
+    free(e.rows);
+}
+
+bool
+query_events_wait(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size, int64_t *after,
+                  uint32_t *wait_ms)
+{
+    msg_t m;
+    char why[200];
+    if (codec_decode(data, size, &m, why, sizeof why) != HUB_OK)
+        return false;
+    bool waits = m.kind == MSG_QUERY && m.query.kind == QUERY_EVENTS && m.query.wait_ms > 0
+                 && m.query.purpose && *m.query.purpose && !s_may(who, &m.query);
+    if (waits) {
+        *after = s_events_after(ctx, who, &m.query);
+        *wait_ms = m.query.wait_ms < 60000 ? m.query.wait_ms : 60000;
+        waits = store_change_last(ctx->reader) <= *after;
+    }
+    codec_msg_fini(&m);
+    return waits;
+}
+
 /* ---- figures of an area ---- */
 
 /* The communities of an area (a code, a street, "" for the reader's whole
@@ -773,6 +912,8 @@ s_may(const principal_t *who, const query_t *q)
                : "export-links covers the whole district: beyond your scope";
     case QUERY_STATS:
         return NULL;
+    case QUERY_EVENTS:
+        return personal ? NULL : "the change feed tells of residents: operators read the log and the metrics instead";
     case QUERY_FACILITIES:
         if (k == ROLE_COMMITTEE && (!q->community || strcmp(q->community, who->scope) != 0))
             return "ask for the facilities of your own community";
@@ -819,7 +960,9 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
     char why[200];
     look_t look = {.outcome = "answered"};
     const char *kind = "unreadable";
-    static const char *kinds[] = {"get", "stats", "export-links", "facilities", "admin", "search", "household"};
+    outcome->acked = -1;
+    static const char *kinds[] = {"get",    "stats",     "export-links", "facilities",
+                                  "admin",  "search",    "household",    "events"};
     hub_err_t err = codec_decode(data, size, &m, why, sizeof why);
     if (err == HUB_OK && m.kind != MSG_QUERY) {
         err = HUB_EPROTO;
@@ -876,6 +1019,11 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
         case QUERY_HOUSEHOLD:
             s_household(ctx, who, q, &look, out_seq, frame, len);
             break;
+        case QUERY_EVENTS:
+            s_events(ctx, who, q, &look, out_seq, frame, len);
+            if (look.err == HUB_OK && q->after >= 0)
+                outcome->acked = q->after;
+            break;
         case QUERY_ADMIN: {
             if (strcmp(q->command, "area-stats") == 0) {
                 s_area(ctx, who, q, &look, out_seq, frame, len);
@@ -922,6 +1070,7 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
                                     "tell the hub's operator",
                            out_seq, frame, len);
         outcome->refused = true;
+        outcome->acked = -1;
     } else
         log_debug("HUB-AUDIT", LOG_I("entry", a.id));
     codec_msg_fini(&m);

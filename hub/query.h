@@ -52,11 +52,19 @@ typedef struct {
 typedef struct {
     char kind[64];
     bool refused;
+    int64_t acked;        /* an events request acknowledged this seq (else -1) */
 } query_outcome_t;
 
 /* Must the request in data run on the main thread (it writes, or needs
 ** the main thread's state)? A frame that does not decode does not. */
 bool query_on_writer(const uint8_t *data, size_t size);
+
+/* Is data an events request that should wait (wait_ms given, nothing
+** after its position yet)? Then *after is its position and *wait_ms how
+** long it may wait; the server holds it and answers it with query_frame
+** when a change is committed or the time is up. */
+bool query_events_wait(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data, size_t size,
+                       int64_t *after, uint32_t *wait_ms);
 
 /* Answer one frame from principal who. Always yields a frame in *frame
 ** (malloc'd), an error answer when the question is bad. */

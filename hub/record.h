@@ -255,4 +255,15 @@ typedef struct {
     int64_t uptime_s;
 } registry_stats_t;
 
+/* One event of the change feed (store.c's change_events; changes.h). */
+typedef struct {
+    int64_t seq, at_ms;
+    const char *kind;
+    resident_id_t resident, other;
+    const char *community;          /* 12 digits, or NULL */
+    int source;                     /* proto Department; 0: the hub's resolution */
+    const char *source_key, *field, *old_value, *new_value;
+    bool sensitive;                 /* for the source's department only */
+} change_row_t;
+
 #endif

@@ -525,9 +525,10 @@ resolver_weights(const resolver_t *self)
 
 hub_err_t
 resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
-             const store_version_t *version, int64_t now_ms, resident_id_t *resident)
+             const store_version_t *version, int64_t now_ms, resident_id_t *resident, bool *created)
 {
     hub_err_t err;
+    *created = false;
     self->stats.records++;
     if (!version->current) {   /* an older version: it belongs where the current one is */
         *resident = version->other_resident;
@@ -591,6 +592,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
         err = store_resident_new(self->store, idno[0] ? idno : NULL, now_ms, resident);
         if (err == HUB_OK)
             err = assign(self->store, id, *resident);
+        *created = true;
         self->stats.new_residents++;
     } else if (!several && !conflict) {
         *resident = one;

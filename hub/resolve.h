@@ -36,9 +36,9 @@ norm_idno_status_t resolve_idno(const rec_t *rec, char idno[NORM_IDNO_SIZE], cha
 
 /* Resolve the person record id just stored (with its facts) inside the open
 ** transaction. version is what store_record_put said of it. *resident gets
-** the resident it now belongs to. */
+** the resident it now belongs to; *created whether that resident is new. */
 hub_err_t resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
-                       const store_version_t *version, int64_t now_ms, resident_id_t *resident);
+                       const store_version_t *version, int64_t now_ms, resident_id_t *resident, bool *created);
 
 /* The steps of resolver_add, for work over stored records (rematch):
 ** store the features and blocking keys of a person record; score it

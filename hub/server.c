@@ -28,6 +28,13 @@
 
 #define MAX_PENDING 4096
 #define QUERIES_PER_TURN 16
+#define MAX_WAITING 256          /* change-feed requests held until a change (query thread) */
+
+typedef struct {
+    zmq_msg_t peer, request;
+    principal_t who;
+    int64_t after, deadline_ms;
+} waiting_t;
 
 typedef struct {
     zmq_msg_t peer;        /* ROUTER identity to answer */
@@ -50,6 +57,9 @@ struct server {
     bool query_thread_started;
     atomic_bool stopping;
     atomic_uint_fast64_t query_seq;
+    waiting_t *waiting;          /* (query thread) */
+    size_t nwaiting;
+    int64_t last_change;         /* (main thread) the last change seq the query thread was told of */
     pthread_mutex_t live_lock;   /* the figures both threads read or count */
     double live_rate;            /* records per second, as of the last check */
     ingest_t *ingest;
@@ -114,6 +124,7 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
     self->cfg = *cfg;
     self->started_ms = client_mono_ms();
     self->pending = HUB_CHECK_ALLOC(calloc(MAX_PENDING, sizeof *self->pending));
+    self->waiting = HUB_CHECK_ALLOC(calloc(MAX_WAITING, sizeof *self->waiting));
     pthread_mutex_init(&self->live_lock, NULL);
     self->ctx = zmq_ctx_new();
     char path[1100], audit_path[1100];
@@ -136,6 +147,7 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
     zmq_connect(self->pair_query, "inproc://hub-operators");
     self->ingest = ingest_new(self->writer, cfg->max_message_bytes, &cfg->weights);
     self->admin = admin_new(self->writer, self->ingest, self->auth, self->audit);
+    self->last_change = store_change_last(self->writer);
     self->communities = adp_communities_load(NULL, errbuf, errcap);
     snprintf(self->home, sizeof self->home, "%s", home);
     self->metrics = metrics_new();
@@ -189,6 +201,11 @@ server_destroy(server_t **self_p)
     store_close(&self->writer);
     audit_close(&self->audit);
     pthread_mutex_destroy(&self->live_lock);
+    for (size_t i = 0; i < self->nwaiting; i++) {
+        zmq_msg_close(&self->waiting[i].peer);
+        zmq_msg_close(&self->waiting[i].request);
+    }
+    free(self->waiting);
     free(self->pending);
     free(self);
     *self_p = NULL;
@@ -270,6 +287,19 @@ s_stages(server_t *self, double commit_s)
     metrics_set(self->metrics, "hub_stage_seconds_total", "stage=\"commit\"", self->commit_s);
 }
 
+/* Committed changes the query thread was not told of: it answers the
+** change-feed requests it holds ([""]["changes"] on the pair). */
+static void
+s_tell_changes(server_t *self)
+{
+    int64_t last = store_change_last(self->writer);
+    if (last <= self->last_change)
+        return;
+    self->last_change = last;
+    zmq_send(self->pair_main, "", 0, ZMQ_SNDMORE);
+    zmq_send(self->pair_main, "changes", 7, 0);
+}
+
 /* Close the open transaction: commit, or on failure turn every answer into
 ** "resend later"; then send the answers. */
 static void
@@ -317,6 +347,8 @@ s_finish(server_t *self, bool commit)
         zmq_msg_close(&p->peer);
     }
     self->gauges_stale = self->gauges_stale || (err == HUB_OK && c[0]);
+    if (err == HUB_OK)
+        s_tell_changes(self);
     if (err == HUB_OK && c[0]) {   /* (a group of heartbeats only is not worth a line) */
         ingest_committed(self->ingest, c[1], client_now_ms());
         log_info("HUB-COMMIT", LOG_I("batches", self->npending), LOG_I("records", c[0]),
@@ -410,16 +442,18 @@ s_query_done(server_t *self, const principal_t *who, const query_outcome_t *out,
         log_warn("HUB-QUERY-SLOW", LOG_S("principal", who->name), LOG_S("kind", out->kind), LOG_I("ms", ms));
 }
 
-/* Answer one request with ctx, timed and counted. */
-static void
+/* Answer one request with ctx, timed and counted; the seq a change-feed
+** request acknowledged, or -1. */
+static int64_t
 s_answer(server_t *self, const query_ctx_t *ctx, const principal_t *who, zmq_msg_t *payload, uint8_t **frame,
          size_t *len)
 {
     int64_t t0 = client_mono_ms();
-    query_outcome_t out = {"", false};
+    query_outcome_t out = {"", false, -1};
     query_frame(ctx, who, zmq_msg_data(payload), zmq_msg_size(payload), atomic_fetch_add(&self->query_seq, 1) + 1,
                 frame, len, &out);
     s_query_done(self, who, &out, client_mono_ms() - t0);
+    return out.acked;
 }
 
 /* What both threads' answers see of the server. */
@@ -441,6 +475,25 @@ s_query_ctx(server_t *self, store_t *reader, admin_t *admin)
     pthread_mutex_unlock(&self->live_lock);
     ctx.live.uptime_s = (client_mono_ms() - self->started_ms) / 1000;
     return ctx;
+}
+
+/* A read answered on the query thread and sent; a change-feed request's
+** acknowledgement goes to the main thread to be kept. */
+static void
+s_answer_read(server_t *self, const query_ctx_t *ctx, const principal_t *who, zmq_msg_t *peer, zmq_msg_t *request)
+{
+    uint8_t *frame;
+    size_t len;
+    int64_t acked = s_answer(self, ctx, who, request, &frame, &len);
+    s_send(self->query_sock, peer, frame, len);
+    free(frame);
+    if (acked >= 0) {
+        char seq[32];
+        snprintf(seq, sizeof seq, "%lld", (long long)acked);
+        zmq_send(self->pair_query, "", 0, ZMQ_SNDMORE);
+        zmq_send(self->pair_query, who->name, strlen(who->name), ZMQ_SNDMORE);
+        zmq_send(self->pair_query, seq, strlen(seq), 0);
+    }
 }
 
 /* The query thread: requests on the query socket. Reads are answered here,
@@ -469,13 +522,57 @@ s_on_query(server_t *self)
             continue;   /* (sent messages are closed by ZeroMQ) */
         } else {
             query_ctx_t ctx = s_query_ctx(self, self->qreader, NULL);
-            s_answer(self, &ctx, &who, &payload, &frame, &len);
+            int64_t after;
+            uint32_t wait_ms;
+            if (self->nwaiting < MAX_WAITING
+                && query_events_wait(&ctx, &who, zmq_msg_data(&payload), zmq_msg_size(&payload), &after, &wait_ms)) {
+                self->waiting[self->nwaiting++] = (waiting_t){
+                    .peer = peer, .request = payload, .who = who, .after = after,
+                    .deadline_ms = client_mono_ms() + wait_ms};   /* (the messages are the list's now) */
+                continue;
+            }
+            s_answer_read(self, &ctx, &who, &peer, &payload);
         }
-        s_send(self->query_sock, &peer, frame, len);
-        free(frame);
+        if (frame) {
+            s_send(self->query_sock, &peer, frame, len);
+            free(frame);
+        }
         zmq_msg_close(&payload);
         zmq_msg_close(&peer);
     }
+}
+
+/* The held change-feed requests whose time is up, or all of them once a
+** change is committed (each is answered with what it may see; an empty
+** answer still moves its position on). */
+static void
+s_answer_waiting(server_t *self, bool changed)
+{
+    int64_t now = client_mono_ms();
+    size_t k = 0;
+    for (size_t i = 0; i < self->nwaiting; i++) {
+        waiting_t *w = &self->waiting[i];
+        if (!changed && now < w->deadline_ms) {
+            self->waiting[k++] = *w;
+            continue;
+        }
+        query_ctx_t ctx = s_query_ctx(self, self->qreader, NULL);
+        s_answer_read(self, &ctx, &w->who, &w->peer, &w->request);
+        zmq_msg_close(&w->request);
+        zmq_msg_close(&w->peer);
+    }
+    self->nwaiting = k;
+}
+
+/* The earliest deadline of a held request, as a poll timeout (ms). */
+static long
+s_waiting_timeout(const server_t *self, long cap)
+{
+    int64_t now = client_mono_ms();
+    for (size_t i = 0; i < self->nwaiting; i++)
+        if (self->waiting[i].deadline_ms - now < cap)
+            cap = self->waiting[i].deadline_ms > now ? (long)(self->waiting[i].deadline_ms - now) : 0;
+    return cap;
 }
 
 /* Answers of the main thread, to their peers. */
@@ -491,7 +588,10 @@ s_on_answers(server_t *self)
         }
         zmq_msg_init(&answer);
         zmq_msg_recv(&answer, self->pair_query, 0);
-        s_send(self->query_sock, &peer, zmq_msg_data(&answer), zmq_msg_size(&answer));
+        if (zmq_msg_size(&peer) == 0)   /* [""]["changes"]: committed since */
+            s_answer_waiting(self, true);
+        else
+            s_send(self->query_sock, &peer, zmq_msg_data(&answer), zmq_msg_size(&answer));
         zmq_msg_close(&answer);
         zmq_msg_close(&peer);
     }
@@ -501,14 +601,13 @@ static void *
 s_query_main(void *arg)
 {
     server_t *self = arg;
-    int64_t synced = client_mono_ms();
     while (!atomic_load(&self->stopping)) {
         zmq_pollitem_t items[] = {
             {self->query_sock, 0, ZMQ_POLLIN, 0},
             {self->pair_query, 0, ZMQ_POLLIN, 0},
             {auth_zap_socket(self->auth), 0, ZMQ_POLLIN, 0},
         };
-        int rc = zmq_poll(items, 3, 200);
+        int rc = zmq_poll(items, 3, s_waiting_timeout(self, 200));
         if (rc < 0 && errno != EINTR) {
             log_error("HUB-POLL-FAIL", LOG_S("reason", zmq_strerror(errno)), LOG_S("thread", "query"));
             break;
@@ -520,10 +619,8 @@ s_query_main(void *arg)
             s_on_answers(self);
         if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
             s_on_query(self);
-        if (client_mono_ms() - synced >= 1000) {
-            audit_sync(self->audit);
-            synced = client_mono_ms();
-        }
+        if (self->nwaiting)
+            s_answer_waiting(self, false);
     }
     return NULL;
 }
@@ -545,6 +642,16 @@ s_on_command(server_t *self)
         zmq_msg_recv(&payload, self->pair_main, 0);
         char user[64];
         snprintf(user, sizeof user, "%.*s", (int)zmq_msg_size(&name), (const char *)zmq_msg_data(&name));
+        if (zmq_msg_size(&peer) == 0) {   /* [""][principal][seq]: a subscriber's acknowledged position */
+            char seq[32];
+            snprintf(seq, sizeof seq, "%.*s", (int)zmq_msg_size(&payload), (const char *)zmq_msg_data(&payload));
+            if (store_subscription_put(self->writer, user, atoll(seq), client_now_ms()) != HUB_OK)
+                log_warn("HUB-FEED-ACK-FAIL", LOG_S("principal", user), LOG_I("seq", atoll(seq)));
+            zmq_msg_close(&peer);
+            zmq_msg_close(&name);
+            zmq_msg_close(&payload);
+            continue;
+        }
         principal_t who;
         uint8_t *frame;
         size_t len;
@@ -560,6 +667,7 @@ s_on_command(server_t *self)
             ctx.queue_depth = (long)self->npending;
             s_finish(self, true);   /* the commands write; a reader sees what is acknowledged */
             s_answer(self, &ctx, &who, &payload, &frame, &len);
+            s_tell_changes(self);   /* a review decision, an undo: merges and splits */
         }
         zmq_msg_send(&peer, self->pair_main, ZMQ_SNDMORE);
         zmq_send(self->pair_main, frame, len, 0);
@@ -588,6 +696,7 @@ s_check(server_t *self)
     if (mono - self->last_check_ms < 1000)
         return;
     self->last_check_ms = mono;
+    audit_sync(self->audit);   /* the looks of the last second, on disk */
     watch_tick(self->watch, now);
     pthread_mutex_lock(&self->live_lock);
     if (now / 10000 != self->queries_window_start) {

@@ -243,6 +243,24 @@ static const char *s_migrations[] = {
     ** written while this registry's writer holds a transaction; audit_open
     ** copied its entries over before this runs. */
     "DROP TABLE audit_log;",
+
+    /* 8 -> 9: the change feed. Every change to the registry, appended in the
+    ** transaction of the change, so seq has no gap (changes.h for the kinds
+    ** of a record's; resident.created, .merged, .split, .undone from
+    ** resolution); and each subscriber's acknowledged position. */
+    "CREATE TABLE change_events("
+    "  seq INTEGER PRIMARY KEY,"            /* rows are only appended: max + 1, no gap */
+    "  at_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  resident_id INTEGER,"                /* NULL: a facility */
+    "  other_resident INTEGER,"             /* merged: the alias; split: the new resident */
+    "  community_code TEXT,"                /* where it happened (a move: the new community) */
+    "  source INTEGER,"                     /* the department whose record changed; NULL: resolution */
+    "  source_key TEXT,"
+    "  field TEXT, old_value TEXT, new_value TEXT,"
+    "  sensitive INTEGER NOT NULL DEFAULT 0);" /* 1: for the source's department only */
+    "CREATE TABLE subscriptions("
+    "  principal TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL, updated_ms INTEGER NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -259,6 +277,7 @@ enum {
     Q_M_FEAT_PUT, Q_M_FEAT_GET, Q_M_FEAT_DEL,
     Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_REC_ASSIGN1, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
+    Q_CH_PUT, Q_CH_AFTER, Q_CH_LAST, Q_SUB_PUT, Q_SUB_GET,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
@@ -305,6 +324,14 @@ static const char *s_sql[Q_N] = {
     [Q_M_CANNOT_PUT] = "INSERT OR IGNORE INTO cannot_link(a, b) VALUES(min(?1, ?2), max(?1, ?2))",
     [Q_M_EVENT_PUT] = "INSERT INTO resolution_events(at_ms, kind, decided_by, resident, other, score, evidence, records)"
                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_CH_PUT] = "INSERT INTO change_events(at_ms, kind, resident_id, other_resident, community_code, source,"
+                 " source_key, field, old_value, new_value, sensitive) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [Q_CH_AFTER] = "SELECT seq, at_ms, kind, resident_id, other_resident, community_code, source, source_key, field,"
+                   " old_value, new_value, sensitive FROM change_events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [Q_CH_LAST] = "SELECT coalesce(max(seq), 0) FROM change_events",
+    [Q_SUB_PUT] = "INSERT INTO subscriptions(principal, acked_seq, updated_ms) VALUES(?1, ?2, ?3)"
+                  " ON CONFLICT(principal) DO UPDATE SET acked_seq = max(acked_seq, ?2), updated_ms = ?3",
+    [Q_SUB_GET] = "SELECT acked_seq FROM subscriptions WHERE principal = ?1",
     [Q_M_REVIEW_PUT] = "INSERT OR IGNORE INTO review_items(a, b, score, evidence, opened_ms)"
                        " VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4, ?5)",
     [Q_OBSERVATIONS] =
@@ -1515,7 +1542,96 @@ store_event_put(store_t *self, const resolution_event_t *e)
     sqlite3_bind_double(st, 6, e->score);
     s_bind_text(st, 7, e->evidence);
     s_bind_text(st, 8, e->records);
-    return s_exec(self, Q_M_EVENT_PUT);
+    hub_err_t err = s_exec(self, Q_M_EVENT_PUT);
+    char kind[32], community[16];
+    snprintf(kind, sizeof kind, "resident.%s", !strcmp(e->kind, "merge") ? "merged"
+                                              : !strcmp(e->kind, "split") ? "split" : "undone");
+    change_row_t c = {.at_ms = e->at_ms, .kind = kind, .resident = e->resident, .other = e->other,
+                      .community = community, .new_value = e->records};
+    if (err == HUB_OK && (err = store_resident_community(self, e->resident, community, sizeof community)) == HUB_OK)
+        err = store_change_put(self, &c);
+    return err;
+}
+
+/* ---- the change feed ---- */
+
+hub_err_t
+store_change_put(store_t *self, const change_row_t *c)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_CH_PUT);
+    sqlite3_bind_int64(st, 1, c->at_ms);
+    s_bind_text(st, 2, c->kind);
+    if (c->resident.v)
+        sqlite3_bind_int64(st, 3, c->resident.v);
+    if (c->other.v)
+        sqlite3_bind_int64(st, 4, c->other.v);
+    if (c->community && *c->community)
+        s_bind_text(st, 5, c->community);
+    if (c->source)
+        sqlite3_bind_int(st, 6, c->source);
+    if (c->source_key)
+        s_bind_text(st, 7, c->source_key);
+    if (c->field)
+        s_bind_text(st, 8, c->field);
+    if (c->old_value)
+        s_bind_text(st, 9, c->old_value);
+    if (c->new_value)
+        s_bind_text(st, 10, c->new_value);
+    sqlite3_bind_int(st, 11, c->sensitive);
+    return s_exec(self, Q_CH_PUT);
+}
+
+hub_err_t
+store_changes_after(store_t *self, int64_t after, size_t limit, void (*fn)(void *ctx, const change_row_t *c), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_CH_AFTER);
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        change_row_t c = {
+            .seq = sqlite3_column_int64(st, 0), .at_ms = sqlite3_column_int64(st, 1),
+            .kind = (const char *)sqlite3_column_text(st, 2),
+            .resident = {sqlite3_column_int64(st, 3)}, .other = {sqlite3_column_int64(st, 4)},
+            .community = (const char *)sqlite3_column_text(st, 5), .source = sqlite3_column_int(st, 6),
+            .source_key = (const char *)sqlite3_column_text(st, 7), .field = (const char *)sqlite3_column_text(st, 8),
+            .old_value = (const char *)sqlite3_column_text(st, 9), .new_value = (const char *)sqlite3_column_text(st, 10),
+            .sensitive = sqlite3_column_int(st, 11) != 0,
+        };
+        fn(ctx, &c);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "changes_after");
+}
+
+int64_t
+store_change_last(store_t *self)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_CH_LAST);
+    int64_t last = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return last;
+}
+
+hub_err_t
+store_subscription_put(store_t *self, const char *principal, int64_t acked, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_SUB_PUT);
+    s_bind_text(st, 1, principal);
+    sqlite3_bind_int64(st, 2, acked);
+    sqlite3_bind_int64(st, 3, now_ms);
+    return s_exec(self, Q_SUB_PUT);
+}
+
+hub_err_t
+store_subscription_get(store_t *self, const char *principal, int64_t *acked)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_SUB_GET);
+    s_bind_text(st, 1, principal);
+    int rc = sqlite3_step(st);
+    *acked = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "subscription_get");
 }
 
 hub_err_t

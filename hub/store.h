@@ -150,7 +150,21 @@ hub_err_t store_resident_refresh(store_t *self, resident_id_t id, int64_t now_ms
 hub_err_t store_resident_follow(store_t *self, resident_id_t id, resident_id_t *final);
 hub_err_t store_cannot_link(store_t *self, record_id_t a, record_id_t b, bool *forbidden);
 hub_err_t store_cannot_link_put(store_t *self, record_id_t a, record_id_t b);
+/* A merge, split or undo; also its change event (resident.merged, .split, .undone). */
 hub_err_t store_event_put(store_t *self, const resolution_event_t *e);
+
+/* ---- the change feed (changes.h) ---- */
+
+/* Append a change (its seq is the next, in the open transaction). */
+hub_err_t store_change_put(store_t *self, const change_row_t *c);
+/* The changes after seq `after`, in order, at most limit. */
+hub_err_t store_changes_after(store_t *self, int64_t after, size_t limit,
+                              void (*fn)(void *ctx, const change_row_t *c), void *ctx);
+/* The last seq (0: none yet). */
+int64_t store_change_last(store_t *self);
+/* A subscriber's acknowledged position: it only moves forward. */
+hub_err_t store_subscription_put(store_t *self, const char *principal, int64_t acked, int64_t now_ms);
+hub_err_t store_subscription_get(store_t *self, const char *principal, int64_t *acked);
 hub_err_t store_review_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence,
                            int64_t now_ms);
 /* Residents with a current record carrying this canonical number. */

@@ -21,8 +21,7 @@ TOTAL=$(cat "$T_TMP/ref.count")
 H=$T_TMP/hub
 hub_init "$H" 17100
 check "hubd starts" hub_start "$H"
-# small batches and a short window: the hub is idle now and then, so the
-# other process gets the lock soon
+# small batches and a short window
 adapters_start "$H" "$D" --batch 50 --window 2 --ack-timeout 500
 i=0
 for hold in "${HOLDS[@]}"; do
@@ -39,7 +38,11 @@ for hold in "${HOLDS[@]}"; do
         echo "ROLLBACK;"
     } | sqlite3 "$H/registry.db" > "$T_TMP/lock.$i" 2>&1 &
     lock=$!
+    # the adapters paused until it has the lock: a busy hub may hold the
+    # lock from one transaction to the next, and the load must not end first
+    for n in $DEPTS; do kill -STOP "${A_PID[$n]}" 2>/dev/null; done
     for _ in $(seq 1 600); do [ -e "$T_TMP/locked.$i" ] && break; sleep 0.05; done
+    for n in $DEPTS; do kill -CONT "${A_PID[$n]}" 2>/dev/null; done
     check "lock $i: another process holds the registry's write lock" test -e "$T_TMP/locked.$i"
     held_at=$(stored "$H")
     sleep "$hold"
