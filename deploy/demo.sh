@@ -76,6 +76,32 @@ fcode=$(awk -F, -v f="$fac" '$1 == f { split($2, c, ";"); print c[2] }' demo/dis
 say "hubctl facilities --community $fcode (facility $fac serves several communities)"
 "$BIN/hubctl" --home "$HOME_DIR" facilities --community "$fcode" | grep "$fac"
 
+# a police death reaching civil affairs: its desk follows the change feed;
+# the police record one old-age allowance recipient as deceased
+"$BIN/hubctl" --home "$HOME_DIR" principal add minzheng department:civilaffairs --key-out demo/minzheng.key >/dev/null
+last=$(sqlite3 -readonly "$HOME_DIR/registry.db" "SELECT max(seq) FROM change_events")
+"$BIN/hubctl" --home "$HOME_DIR" --principal minzheng --key demo/minzheng.key --purpose "低保与津贴停发核查" \
+    subscribe --from "$last" --for 8 > demo/feed.txt &
+FEED=$!
+snap=$(ls demo/district/hukou_*.csv | grep -v delta | head -1)
+who=$(awk -F, 'NR > 1 && $6 == "正常" && $9 ~ /高龄津贴/ { print $1; exit }' demo/district/persons.csv)
+row=$(awk -F, -v p="$who" -v f="$(basename "$snap")" '$1 == p && $4 == f { print $5; exit }' demo/district/truth.csv)
+iconv -f GB18030 -t UTF-8 "$snap" | tr -d '\r' > demo/hukou.utf8.csv
+sqlite3 demo/edit.db ".import --csv demo/hukou.utf8.csv h" \
+    "UPDATE h SET 人员状态 = '死亡', 变动类型 = '死亡', 变动日期 = '20261120' WHERE rowid = $row" \
+    ".headers on" ".mode csv" ".once demo/death.csv" "SELECT * FROM h WHERE rowid = $row"
+iconv -f UTF-8 -t GB18030 demo/death.csv > demo/district/hukou_20261120_delta.csv   # (sqlite3 writes CRLF)
+rm -f demo/edit.db demo/hukou.utf8.csv demo/death.csv
+sleep 1
+say "The police record a death (hukou_20261120_delta.csv: one old-age allowance recipient, $who in the generator)"
+"$BIN/adapter-police" --home "$HOME_DIR" demo/district/hukou_20261120_delta.csv
+wait $FEED
+dead=$(awk -F'\t' '$2 == "life.changed" && $9 == "死亡" { print $3; exit }' demo/feed.txt)
+say "What the civil-affairs desk's subscriber received (hubctl subscribe): the death, then the alert"
+awk -F'\t' -v r="$dead" '$3 == r' demo/feed.txt
+say "hubctl alerts --rule gone-but-paid (the findings of the cross-department checks, with evidence)"
+"$BIN/hubctl" --home "$HOME_DIR" alerts --rule gone-but-paid
+
 say "The hub's log (JSON lines, no personal data): last 5 lines of $HOME_DIR/hub.log"
 tail -5 "$HOME_DIR/hub.log"
 

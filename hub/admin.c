@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "audit.h"
 #include "codec.h"
 #include "estimate.h"
@@ -576,6 +577,76 @@ admin_upgrade(admin_t *self, int64_t now_ms)
     return err;
 }
 
+/* ---- the cross-department checks ---- */
+
+static void
+s_alert_line(void *ctx, const alert_row_t *a)
+{
+    text_t *t = ctx;
+    time_t sec = (time_t)(a->opened_ms / 1000);
+    struct tm tm;
+    char when[32];
+    gmtime_r(&sec, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    s_say(t, "%lld\t%s\t%s\t%s\t%lld\t%s\t%s\t%s", (long long)a->id, a->status, a->rule, a->severity,
+          (long long)a->resident.v, a->community, when, a->evidence);
+    if (!strcmp(a->status, "closed"))
+        s_say(t, "\tclosed by %s: %s", a->closed_by, a->note);
+    s_say(t, "\n");
+}
+
+/* alerts: filter "rule=R,community=C,status=S" (each optional). */
+static hub_err_t
+s_alerts_list(admin_t *self, const char *filter, int64_t limit, text_t *t)
+{
+    char rule[64] = "", community[16] = "", status[16] = "", buf[256];
+    snprintf(buf, sizeof buf, "%s", filter ? filter : "");
+    for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(kv, "rule=", 5) && rule_find(kv + 5))
+            snprintf(rule, sizeof rule, "%s", kv + 5);
+        else if (!strncmp(kv, "community=", 10))
+            snprintf(community, sizeof community, "%s", kv + 10);
+        else if (!strcmp(kv, "status=open") || !strcmp(kv, "status=closed"))
+            snprintf(status, sizeof status, "%s", kv + 7);
+        else {
+            s_say(t, "filters: rule=ID (");
+            for (size_t i = 0; i < rules_count; i++)
+                s_say(t, "%s%s", i ? ", " : "", rules[i].id);
+            s_say(t, "), community=CODE, status=open|closed\n");
+            return HUB_EINVAL;
+        }
+    }
+    hub_err_t err = store_alerts(self->store, rule, community, status, limit > 0 ? (size_t)limit : 1000,
+                                 s_alert_line, t);
+    if (err == HUB_OK && !t->len)
+        s_say(t, "no alerts\n");
+    return err;
+}
+
+static void
+s_alert_count(void *ctx, const char *rule, int64_t open)
+{
+    s_say(ctx, "  %-28s %lld open\n", rule, (long long)open);
+}
+
+/* alerts check: every resident looked at again now. */
+static hub_err_t
+s_alerts_check(admin_t *self, int64_t now_ms, text_t *t)
+{
+    size_t looked = 0, opened = 0, total = 0, new_alerts = 0;
+    hub_err_t err = store_rules_dirty_all(self->store);
+    do {
+        if (err == HUB_OK)
+            err = alerts_run(self->store, 1000, now_ms, &looked, &opened);
+        total += looked;
+        new_alerts += opened;
+    } while (err == HUB_OK && looked);
+    if (err != HUB_OK)
+        return err;
+    s_say(t, "looked at %zu residents: %zu new alerts\nopen alerts by rule:\n", total, new_alerts);
+    return store_alert_counts(self->store, s_alert_count, t);
+}
+
 /* ---- principals and the audit log ---- */
 
 static void
@@ -799,6 +870,20 @@ admin_run(admin_t *self, const char *by, const query_t *q, int64_t now_ms, char 
             s_say(&t, "give the resident: hubctl audit --resident ID\n");
         else if (!t.len)
             s_say(&t, "nobody has looked at resident %lld\n", (long long)id);
+    } else if (strcmp(command, "alerts") == 0) {
+        err = s_alerts_list(self, q->filter, limit, &t);
+    } else if (strcmp(command, "alerts-check") == 0) {
+        err = s_alerts_check(self, now_ms, &t);
+    } else if (strcmp(command, "alert-close") == 0) {
+        if (!q->name || !*q->name) {
+            s_say(&t, "say why it is closed: hubctl alerts close ID --note TEXT\n");
+            err = HUB_EINVAL;
+        } else if ((err = store_alert_close(self->store, id, by, q->name, now_ms)) == HUB_ENOTFOUND) {
+            s_say(&t, "no open alert %lld\n", (long long)id);
+        } else if (err == HUB_OK) {
+            s_say(&t, "alert %lld closed\n", (long long)id);
+            log_notice("HUB-ALERT-CLOSE", LOG_I("alert", id), LOG_S("by", by));
+        }
     } else if (strcmp(command, "audit-verify") == 0) {
         int64_t checked, bad;
         err = audit_verify(self->audit, &checked, &bad);

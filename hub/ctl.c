@@ -83,6 +83,13 @@ s_usage(FILE *f)
             "  status                 the hub at a glance: health, each adapter (up, silent, left),\n"
             "                         rates, queue, reviews; exit 0 healthy, 1 degraded, 2 down\n"
             "  top [--count N]        the same, redrawn every second (N times; Ctrl-C ends)\n"
+            );
+    fprintf(f,   /* (in two: a C string literal is at most 4095 characters) */
+            "  alerts [--rule ID] [--community CODE] [--status open|closed]\n"
+            "                         the cross-department checks' findings, with their evidence\n"
+            "  alerts check           look at every resident again now; open alerts by rule\n"
+            "  alerts close ID --note TEXT\n"
+            "                         close a finding, saying what was done\n"
             "  subscribe [--from N] [--position FILE] [--count N] [--for SECONDS] [--json]\n"
             "                         the change feed within your scope, one event a line, after\n"
             "                         seq N, else after FILE's position (kept there), else where\n"
@@ -170,15 +177,27 @@ s_hits(client_t *c, Hub__Query *q, out_format_t format, int timeout_ms)
 }
 
 /* An operator's command; the hub answers with a report in plain words or a table. */
+static int s_admin_with(client_t *c, const char *command, long long id, const char *name, const char *role,
+                        const char *key, const char *filter, out_format_t format, int timeout_ms);
+
 static int
 s_admin(client_t *c, const char *command, long long id, const char *name, const char *role, const char *key,
         out_format_t format, int timeout_ms)
+{
+    return s_admin_with(c, command, id, name, role, key, NULL, format, timeout_ms);
+}
+
+/* The same with a filter (roster, alerts). */
+static int
+s_admin_with(client_t *c, const char *command, long long id, const char *name, const char *role, const char *key,
+             const char *filter, out_format_t format, int timeout_ms)
 {
     Hub__Admin ad = HUB__ADMIN__INIT;
     ad.command = (char *)command;
     ad.name = (char *)name;
     ad.role = (char *)role;
     ad.public_key = (char *)key;
+    ad.filter = (char *)filter;
     if (id) {
         ad.has_id = 1;
         ad.id = id;
@@ -662,6 +681,40 @@ main(int argc, char **argv)
         if (!c)
             return 2;
         int rc = s_hits(c, &q, format, timeout_ms);
+        client_destroy(&c);
+        return rc;
+    } else if (strcmp(cmd, "alerts") == 0) {
+        /* alerts [--rule R] [--community CODE] [--status open|closed] | alerts check | alerts close ID --note TEXT */
+        char filter[256] = "", command[32] = "alerts";
+        const char *note = NULL;
+        long long id = 0;
+        if (i < argc && !strcmp(argv[i], "check") && i + 1 == argc) {
+            snprintf(command, sizeof command, "alerts-check");
+            i++;
+        } else if (i + 4 == argc && !strcmp(argv[i], "close") && (id = atoll(argv[i + 1])) > 0
+                   && !strcmp(argv[i + 2], "--note")) {
+            snprintf(command, sizeof command, "alert-close");
+            note = argv[i + 3];
+            i = argc;
+        }
+        for (; !strcmp(command, "alerts") && i + 1 < argc; i += 2) {
+            const char *a = argv[i], *v = argv[i + 1];
+            const char *k = !strcmp(a, "--rule") ? "rule" : !strcmp(a, "--community") ? "community"
+                            : !strcmp(a, "--status") ? "status" : NULL;
+            if (!k)
+                break;
+            snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s%s=%s", *filter ? "," : "", k, v);
+        }
+        if (i != argc) {
+            fprintf(stderr, "hubctl: alerts [--rule ID] [--community CODE] [--status open|closed]; alerts check;\n"
+                            "        alerts close ID --note TEXT\n");
+            return 2;
+        }
+        client_t *c = s_connect(&o);
+        if (!c)
+            return 2;
+        int rc = s_admin_with(c, command, id, note, NULL, NULL, filter, OUT_TABLE,
+                              !strcmp(command, "alerts-check") ? timeout_ms * 30 : timeout_ms);
         client_destroy(&c);
         return rc;
     } else if (strcmp(cmd, "principal") == 0 || strcmp(cmd, "audit") == 0) {

@@ -923,6 +923,10 @@ s_may(const principal_t *who, const query_t *q)
             return NULL;   /* within the reader's scope: s_area */
         if (strcmp(q->command, "history") == 0 || strcmp(q->command, "roster") == 0)
             return personal ? NULL : "operators see personal data only inside a review item they decide";
+        if (!strncmp(q->command, "alert", 5))   /* the findings name records and their values */
+            return k == ROLE_DEPARTMENT || k == ROLE_ADMIN ? NULL
+                   : "alerts are read and closed by the departments and the administrator; "
+                     "committees get those of their residents on the change feed";
         if (!strncmp(q->command, "principal-", 10) || !strncmp(q->command, "audit", 5))
             return k == ROLE_ADMIN ? NULL : "only an administrator manages principals and reads the audit log";
         return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "review, rematch and quarantine are operators' work";

@@ -14,6 +14,7 @@
 #include <zmq.h>
 
 #include "admin.h"
+#include "alerts.h"
 #include "audit.h"
 #include "auth.h"
 #include "client.h"
@@ -686,6 +687,24 @@ s_file_size(const char *home, const char *name)
     return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
 }
 
+/* The cross-department checks for the residents whose records changed, a
+** few hundred at a time, when no batch is waiting: their own transaction. */
+static void
+s_alerts(server_t *self, int64_t now)
+{
+    if (self->txn_open || s_readable(self->ingest_sock) || store_begin(self->writer) != HUB_OK)
+        return;
+    size_t looked = 0, opened = 0;
+    if (alerts_run(self->writer, 500, now, &looked, &opened) == HUB_OK && store_commit(self->writer) == HUB_OK) {
+        if (opened) {
+            metrics_add(self->metrics, "hub_alerts_opened_total", "", (double)opened);
+            s_tell_changes(self);
+        }
+    } else {
+        store_rollback(self->writer);
+    }
+}
+
 /* Once a second: adapters gone quiet, the hub's health (can it commit:
 ** no failed commit, the write lock free, space on disk); the registry's
 ** gauges every 2 s while records come in, else every 5 s. */
@@ -729,6 +748,7 @@ s_check(server_t *self)
     metrics_health_set(self->metrics, why);
     metrics_set(self->metrics, "hub_healthy", "", !*why);
     metrics_set(self->metrics, "hub_uptime_seconds", "", (double)(mono - self->started_ms) / 1000.0);
+    s_alerts(self, now);
     if (mono - self->last_gauges_ms < (self->gauges_stale ? 2000 : 5000))
         return;
     self->last_gauges_ms = mono;

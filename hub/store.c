@@ -261,6 +261,21 @@ static const char *s_migrations[] = {
     "  sensitive INTEGER NOT NULL DEFAULT 0);" /* 1: for the source's department only */
     "CREATE TABLE subscriptions("
     "  principal TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL, updated_ms INTEGER NOT NULL);",
+
+    /* 9 -> 10: the cross-department checks (rules.h): their findings, each
+    ** open until a person closes it with a note (one open alert a rule and
+    ** resident); the residents whose records changed since the rules last
+    ** looked at them; a household's members found by its number. */
+    "CREATE TABLE alerts("
+    "  id INTEGER PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,"
+    "  resident_id INTEGER NOT NULL, community_code TEXT,"
+    "  evidence TEXT NOT NULL,"             /* which records, which values, in plain words */
+    "  status TEXT NOT NULL DEFAULT 'open',"   /* open, closed */
+    "  opened_ms INTEGER NOT NULL, closed_by TEXT, closed_ms INTEGER, note TEXT);"
+    "CREATE UNIQUE INDEX alerts_open ON alerts(rule, resident_id) WHERE status = 'open';"
+    "CREATE TABLE rules_dirty(resident_id INTEGER PRIMARY KEY);"
+    "INSERT INTO rules_dirty SELECT id FROM residents WHERE merged_into IS NULL;"
+    "CREATE INDEX police_facts_household ON police_facts(household_no);",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -278,6 +293,8 @@ enum {
     Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_REC_ASSIGN1, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
     Q_CH_PUT, Q_CH_AFTER, Q_CH_LAST, Q_SUB_PUT, Q_SUB_GET,
+    Q_RULE_ROSTER, Q_RULE_IDNO, Q_RULE_RECS, Q_RULE_HOUSEHOLD, Q_DIRTY_PUT, Q_DIRTY_TAKE, Q_DIRTY_DEL, Q_DIRTY_ALL,
+    Q_ALERT_PUT, Q_ALERTS_LIST, Q_ALERT_CLOSE, Q_ALERT_COUNTS,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
@@ -332,6 +349,34 @@ static const char *s_sql[Q_N] = {
     [Q_SUB_PUT] = "INSERT INTO subscriptions(principal, acked_seq, updated_ms) VALUES(?1, ?2, ?3)"
                   " ON CONFLICT(principal) DO UPDATE SET acked_seq = max(acked_seq, ?2), updated_ms = ?3",
     [Q_SUB_GET] = "SELECT acked_seq FROM subscriptions WHERE principal = ?1",
+    [Q_RULE_ROSTER] = "SELECT coalesce(max(s.origin_file), '') FROM source_records s"
+                      " JOIN civil_entitlements x ON x.record_id = s.id WHERE s.current = 1",
+    [Q_RULE_IDNO] = "SELECT coalesce(idno, '') FROM residents WHERE id = ?1",
+    [Q_RULE_RECS] = "SELECT s.source, s.source_key, s.origin_file, p.community_code, x.status, x.change_date,"
+                    " x.household_no, f.person_type, l.employment_status, l.status_date, l.reemployed_date,"
+                    " c.category, c.status, c.start_date FROM source_records s"
+                    " LEFT JOIN person_facts p ON p.record_id = s.id LEFT JOIN police_facts x ON x.record_id = s.id"
+                    " LEFT JOIN fp_facts f ON f.record_id = s.id LEFT JOIN labour_facts l ON l.record_id = s.id"
+                    " LEFT JOIN civil_entitlements c ON c.record_id = s.id"
+                    " WHERE s.resident_id = ?1 AND s.current = 1 ORDER BY s.id",
+    [Q_RULE_HOUSEHOLD] = "SELECT count(DISTINCT s.resident_id) FROM police_facts x JOIN source_records s ON s.id = x.record_id"
+                         " WHERE x.household_no = ?1 AND s.current = 1 AND s.resident_id <> ?2 AND x.status = '正常'"
+                         " AND length(s.idno) = 18 AND (?3 - CAST(substr(s.idno, 7, 4) AS INTEGER)"
+                         " - (?4 < CAST(substr(s.idno, 11, 2) AS INTEGER)"
+                         "    OR (?4 = CAST(substr(s.idno, 11, 2) AS INTEGER) AND CAST(substr(s.idno, 13, 2) AS INTEGER) > 1)))"
+                         " BETWEEN 17 AND 24",
+    [Q_DIRTY_PUT] = "INSERT OR IGNORE INTO rules_dirty(resident_id) VALUES(?1)",
+    [Q_DIRTY_TAKE] = "SELECT resident_id FROM rules_dirty ORDER BY resident_id LIMIT ?1",
+    [Q_DIRTY_DEL] = "DELETE FROM rules_dirty WHERE resident_id = ?1",
+    [Q_DIRTY_ALL] = "INSERT OR IGNORE INTO rules_dirty SELECT id FROM residents WHERE merged_into IS NULL",
+    [Q_ALERT_PUT] = "INSERT OR IGNORE INTO alerts(rule, severity, resident_id, community_code, evidence, opened_ms)"
+                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_ALERTS_LIST] = "SELECT id, rule, severity, resident_id, coalesce(community_code, ''), evidence, status, opened_ms,"
+                      " coalesce(closed_by, ''), coalesce(note, '') FROM alerts WHERE (?1 = '' OR rule = ?1)"
+                      " AND (?2 = '' OR community_code = ?2) AND (?3 = '' OR status = ?3) ORDER BY id LIMIT ?4",
+    [Q_ALERT_CLOSE] = "UPDATE alerts SET status = 'closed', closed_by = ?2, closed_ms = ?3, note = ?4"
+                      " WHERE id = ?1 AND status = 'open'",
+    [Q_ALERT_COUNTS] = "SELECT rule, count(*) FROM alerts WHERE status = 'open' GROUP BY rule",
     [Q_M_REVIEW_PUT] = "INSERT OR IGNORE INTO review_items(a, b, score, evidence, opened_ms)"
                        " VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4, ?5)",
     [Q_OBSERVATIONS] =
@@ -1551,6 +1596,207 @@ store_event_put(store_t *self, const resolution_event_t *e)
     if (err == HUB_OK && (err = store_resident_community(self, e->resident, community, sizeof community)) == HUB_OK)
         err = store_change_put(self, &c);
     return err;
+}
+
+/* ---- the cross-department checks (rules.h) ---- */
+
+hub_err_t
+store_latest_roster(store_t *self, int *year, int *month)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_RULE_ROSTER);
+    int rc = sqlite3_step(st);
+    *year = *month = 0;
+    const char *f = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    const char *p = f ? strstr(f, "mz_roster_") : NULL;
+    if (p && strlen(p) >= 16) {
+        *year = atoi((char[5]){p[10], p[11], p[12], p[13], 0});
+        *month = atoi((char[3]){p[14], p[15], 0});
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "latest_roster");
+}
+
+static void
+s_copy_col(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const char *v = (const char *)sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", v ? v : "");
+}
+
+hub_err_t
+store_rule_subject(store_t *self, resident_id_t id, int year, int month, rule_subject_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    s->ref_year = year, s->ref_month = month;
+    char roster[32] = "";
+    if (year)
+        snprintf(roster, sizeof roster, "mz_roster_%04d%02d", year, month);
+    sqlite3_stmt *st = s_stmt(self, Q_RULE_IDNO);
+    sqlite3_bind_int64(st, 1, id.v);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        s_copy_col(st, 0, s->idno, sizeof s->idno);
+    sqlite3_reset(st);
+    if (strlen(s->idno) != 18)
+        s->idno[0] = 0;
+    st = s_stmt(self, Q_RULE_RECS);
+    sqlite3_bind_int64(st, 1, id.v);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int source = sqlite3_column_int(st, 0);
+        const char *origin = (const char *)sqlite3_column_text(st, 2);
+        if (source == 1 && !s->police.present) {
+            s->police.present = true;
+            s_copy_col(st, 1, s->police.key, sizeof s->police.key);
+            s_copy_col(st, 3, s->police.community, sizeof s->police.community);
+            s_copy_col(st, 4, s->police.status, sizeof s->police.status);
+            s_copy_col(st, 5, s->police.change_date, sizeof s->police.change_date);
+            s_copy_col(st, 6, s->police.household_no, sizeof s->police.household_no);
+        } else if (source == 2) {
+            const char *type = (const char *)sqlite3_column_text(st, 7);
+            if (type && !strcmp(type, "育龄妇女") && !s->fp.woman) {
+                s->fp.woman = true;
+                s_copy_col(st, 1, s->fp.key, sizeof s->fp.key);
+            }
+            if (sqlite3_column_type(st, 3) != SQLITE_NULL && s->fp.ncommunities < RULE_COMMUNITIES_MAX)
+                s_copy_col(st, 3, s->fp.community[s->fp.ncommunities++], sizeof s->fp.community[0]);
+        } else if (source == 3 && !s->labour.present) {
+            s->labour.present = true;
+            s_copy_col(st, 1, s->labour.key, sizeof s->labour.key);
+            s_copy_col(st, 3, s->labour.community, sizeof s->labour.community);
+            s_copy_col(st, 8, s->labour.status, sizeof s->labour.status);
+            s_copy_col(st, 9, s->labour.status_date, sizeof s->labour.status_date);
+            s_copy_col(st, 10, s->labour.reemployed_date, sizeof s->labour.reemployed_date);
+        } else if (source == 4 && sqlite3_column_type(st, 11) != SQLITE_NULL && s->ncivil < RULE_CIVIL_MAX) {
+            rule_civil_t *c = &s->civil[s->ncivil++];
+            s_copy_col(st, 1, c->key, sizeof c->key);
+            s_copy_col(st, 3, c->community, sizeof c->community);
+            s_copy_col(st, 11, c->category, sizeof c->category);
+            s_copy_col(st, 12, c->status, sizeof c->status);
+            s_copy_col(st, 13, c->start_date, sizeof c->start_date);
+            c->latest = *roster && origin && strstr(origin, roster) != NULL;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return s_err(self, rc, "rule_subject");
+    if (s->police.present && *s->police.household_no && year) {
+        st = s_stmt(self, Q_RULE_HOUSEHOLD);
+        s_bind_text(st, 1, s->police.household_no);
+        sqlite3_bind_int64(st, 2, id.v);
+        sqlite3_bind_int(st, 3, year);
+        sqlite3_bind_int(st, 4, month);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            s->police.household_others_17_24 = sqlite3_column_int(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            return s_err(self, rc, "rule_household");
+    }
+    return HUB_OK;
+}
+
+hub_err_t
+store_rules_dirty(store_t *self, resident_id_t id)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_DIRTY_PUT);
+    sqlite3_bind_int64(st, 1, id.v);
+    return s_exec(self, Q_DIRTY_PUT);
+}
+
+hub_err_t
+store_rules_dirty_all(store_t *self)
+{
+    return s_exec(self, Q_DIRTY_ALL);
+}
+
+hub_err_t
+store_rules_dirty_take(store_t *self, resident_id_t *out, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_DIRTY_TAKE);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)cap);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+        out[(*n)++].v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return s_err(self, rc, "rules_dirty_take");
+    hub_err_t err = HUB_OK;
+    for (size_t i = 0; i < *n && err == HUB_OK; i++) {
+        st = s_stmt(self, Q_DIRTY_DEL);
+        sqlite3_bind_int64(st, 1, out[i].v);
+        err = s_exec(self, Q_DIRTY_DEL);
+    }
+    return err;
+}
+
+hub_err_t
+store_alert_put(store_t *self, const char *rule, const char *severity, resident_id_t id, const char *community,
+                const char *evidence, int64_t now_ms, bool *opened)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_ALERT_PUT);
+    s_bind_text(st, 1, rule);
+    s_bind_text(st, 2, severity);
+    sqlite3_bind_int64(st, 3, id.v);
+    if (community && *community)
+        s_bind_text(st, 4, community);
+    s_bind_text(st, 5, evidence);
+    sqlite3_bind_int64(st, 6, now_ms);
+    hub_err_t err = s_exec(self, Q_ALERT_PUT);
+    *opened = err == HUB_OK && sqlite3_changes(self->db) > 0;
+    if (*opened) {   /* the feed tells those it concerns (its scope) */
+        change_row_t c = {.at_ms = now_ms, .kind = "alert.raised", .resident = id, .community = community,
+                          .field = rule, .old_value = severity, .new_value = evidence};
+        err = store_change_put(self, &c);
+    }
+    return err;
+}
+
+hub_err_t
+store_alerts(store_t *self, const char *rule, const char *community, const char *status, size_t limit,
+             void (*fn)(void *ctx, const alert_row_t *a), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_ALERTS_LIST);
+    s_bind_text(st, 1, rule ? rule : "");
+    s_bind_text(st, 2, community ? community : "");
+    s_bind_text(st, 3, status ? status : "");
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        alert_row_t a = {
+            .id = sqlite3_column_int64(st, 0), .rule = (const char *)sqlite3_column_text(st, 1),
+            .severity = (const char *)sqlite3_column_text(st, 2), .resident = {sqlite3_column_int64(st, 3)},
+            .community = (const char *)sqlite3_column_text(st, 4), .evidence = (const char *)sqlite3_column_text(st, 5),
+            .status = (const char *)sqlite3_column_text(st, 6), .opened_ms = sqlite3_column_int64(st, 7),
+            .closed_by = (const char *)sqlite3_column_text(st, 8), .note = (const char *)sqlite3_column_text(st, 9),
+        };
+        fn(ctx, &a);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "alerts");
+}
+
+hub_err_t
+store_alert_close(store_t *self, int64_t id, const char *by, const char *note, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_ALERT_CLOSE);
+    sqlite3_bind_int64(st, 1, id);
+    s_bind_text(st, 2, by);
+    sqlite3_bind_int64(st, 3, now_ms);
+    s_bind_text(st, 4, note);
+    hub_err_t err = s_exec(self, Q_ALERT_CLOSE);
+    return err == HUB_OK && sqlite3_changes(self->db) == 0 ? HUB_ENOTFOUND : err;
+}
+
+hub_err_t
+store_alert_counts(store_t *self, void (*fn)(void *ctx, const char *rule, int64_t open), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_ALERT_COUNTS);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "alert_counts");
 }
 
 /* ---- the change feed ---- */

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "match.h"
 #include "record.h"
+#include "rules.h"
 
 typedef struct store store_t;
 
@@ -165,6 +166,35 @@ int64_t store_change_last(store_t *self);
 /* A subscriber's acknowledged position: it only moves forward. */
 hub_err_t store_subscription_put(store_t *self, const char *principal, int64_t acked, int64_t now_ms);
 hub_err_t store_subscription_get(store_t *self, const char *principal, int64_t *acked);
+
+/* ---- the cross-department checks (rules.h, alerts.h) ---- */
+
+/* The latest civil-affairs roster's month (0/0: none delivered). */
+hub_err_t store_latest_roster(store_t *self, int *year, int *month);
+/* What the departments say of resident id, as the rules read it. */
+hub_err_t store_rule_subject(store_t *self, resident_id_t id, int year, int month, rule_subject_t *s);
+/* Residents the rules should look at again: one, all, and up to cap taken off the list. */
+hub_err_t store_rules_dirty(store_t *self, resident_id_t id);
+hub_err_t store_rules_dirty_all(store_t *self);
+hub_err_t store_rules_dirty_take(store_t *self, resident_id_t *out, size_t cap, size_t *n);
+
+typedef struct {
+    int64_t id, opened_ms;
+    const char *rule, *severity, *community, *evidence, *status, *closed_by, *note;
+    resident_id_t resident;
+} alert_row_t;
+
+/* Open an alert unless one is open for the rule and resident (*opened
+** says which); a new one is also a change event (alert.raised). */
+hub_err_t store_alert_put(store_t *self, const char *rule, const char *severity, resident_id_t id,
+                          const char *community, const char *evidence, int64_t now_ms, bool *opened);
+/* Alerts by rule, community and status (NULL or "": any), oldest first. */
+hub_err_t store_alerts(store_t *self, const char *rule, const char *community, const char *status, size_t limit,
+                       void (*fn)(void *ctx, const alert_row_t *a), void *ctx);
+/* Close an open alert with who and why; HUB_ENOTFOUND when none is open by that id. */
+hub_err_t store_alert_close(store_t *self, int64_t id, const char *by, const char *note, int64_t now_ms);
+/* Open alerts per rule. */
+hub_err_t store_alert_counts(store_t *self, void (*fn)(void *ctx, const char *rule, int64_t open), void *ctx);
 hub_err_t store_review_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence,
                            int64_t now_ms);
 /* Residents with a current record carrying this canonical number. */

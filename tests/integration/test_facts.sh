@@ -167,12 +167,12 @@ sqlite3 "$H/registry.db" "$(for t in rec_ins rec_upd rec_del res_ins res_upd res
   DROP TABLE labour_training; DROP TABLE civil_entitlements; DROP TABLE facility_communities; DROP TABLE facilities;
   DROP TABLE fact_raw; DROP TABLE fact_fields; DROP TABLE facts_pending;
   DROP TABLE match_features; DROP TABLE match_links; DROP TABLE cannot_link;
-  DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP TABLE change_events; DROP TABLE subscriptions; DROP INDEX residents_idno; DROP INDEX source_records_idno;
+  DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP TABLE change_events; DROP TABLE subscriptions; DROP TABLE alerts; DROP TABLE rules_dirty; DROP INDEX residents_idno; DROP INDEX source_records_idno;
   ALTER TABLE residents DROP COLUMN merged_into; ALTER TABLE quarantine DROP COLUMN status;
   ALTER TABLE quarantine DROP COLUMN decided_by; ALTER TABLE quarantine DROP COLUMN decided_ms;
   ALTER TABLE quarantine DROP COLUMN note; PRAGMA user_version = 1"
 check "hubd starts on a version-1 registry" hub_start "$H"
-check_eq "migrated to the current version" 9 "$(sql "$H" "PRAGMA user_version")"
+check_eq "migrated to the current version" 10 "$(sql "$H" "PRAGMA user_version")"
 check_eq "nothing left pending" 0 "$(sql "$H" "SELECT count(*) FROM facts_pending")"
 dump > "$T_TMP/facts.after"
 check "the backfill gives every record the same facts as ingest did" cmp -s "$T_TMP/facts.before" "$T_TMP/facts.after"
@@ -199,10 +199,10 @@ sqlite3 "$H/registry.db" "ATTACH '$H/audit.db' AS a;
     purpose TEXT NOT NULL, kind TEXT NOT NULL, args TEXT NOT NULL, residents TEXT NOT NULL, outcome TEXT NOT NULL,
     prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
   INSERT INTO audit_log SELECT * FROM a.audit_log; DROP TABLE change_events; DROP TABLE subscriptions;
-  PRAGMA user_version = 7"
+  DROP TABLE alerts; DROP TABLE rules_dirty; DROP INDEX police_facts_household; PRAGMA user_version = 7"
 rm -f "$H/audit.db" "$H/audit.db-wal" "$H/audit.db-shm"
 check "hubd starts on a version-7 registry with its audit log inside" hub_start "$H"
-check_eq "migrated to version 9" 9 "$(sql "$H" "PRAGMA user_version")"
+check_eq "migrated to the current version" 10 "$(sql "$H" "PRAGMA user_version")"
 check_eq "the registry no longer holds the audit log" 0 \
     "$(sql "$H" "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'")"
 check "the move is logged with its count" grep -q "\"msgid\":\"HUB-AUDIT-MOVED\",\"entries\":$entries" "$H/hub.log"

@@ -170,7 +170,7 @@ static void
 test_schema_and_catalogue(void **state)
 {
     fixture_t *fx = *state;
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "9");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "10");
     char want[32];
     snprintf(want, sizeof want, "%zu", facts_nfields);
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM fact_fields"), want);
@@ -257,7 +257,8 @@ test_backfill_after_upgrade(void **state)
                                "facility_communities", "facilities", "fact_raw", "fact_fields",
                                "facts_pending", "match_features", "match_links", "quality_flags",
                                "cannot_link", "resolution_events", "review_items",
-                               "change_events", "subscriptions"};   /* (the last two from version 9) */
+                               "change_events", "subscriptions",   /* from version 9 */
+                               "alerts", "rules_dirty"};           /* from version 10 */
     for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++) {
         snprintf(sql, sizeof sql, "DROP TABLE %s", v2[i]);
         s_sql(fx, sql);
@@ -275,7 +276,7 @@ test_backfill_after_upgrade(void **state)
     char err[256];
     fx->store = store_open(fx->path, 8, false, err, sizeof err);
     assert_non_null(fx->store);
-    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "9");
+    assert_string_equal(s_sql(fx, "PRAGMA user_version"), "10");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM facts_pending"), "2");
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM person_facts"), "0");
 
