@@ -359,6 +359,12 @@ codec_decode(const uint8_t *data, size_t size, msg_t *out, char *why, size_t why
             out->query.kind = QUERY_HOUSEHOLD;
             out->query.s_name = q->household->number;
             return HUB_OK;
+        case HUB__QUERY__Q_RECORDS:
+            out->query.kind = QUERY_RECORDS;
+            out->query.source = q->records->has_source ? (int)q->records->source : 0;
+            out->query.after = q->records->has_after ? q->records->after : 0;
+            out->query.limit = q->records->has_limit ? q->records->limit : 0;
+            return HUB_OK;
         case HUB__QUERY__Q_EVENTS:
             out->query.kind = QUERY_EVENTS;
             out->query.after = q->events->has_after ? (int64_t)(q->events->after & INT64_MAX) : -1;
@@ -529,6 +535,39 @@ codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t 
     s_pack_answer(&a, out_seq, out, len);
     free(hp);
     free(h);
+}
+
+void
+codec_encode_records(const int64_t *ids, uint8_t *const *bodies, const size_t *lens, size_t n, int64_t next_after,
+                     bool done, uint64_t out_seq, uint8_t **out, size_t *len)
+{
+    Hub__StoredRecord *sr = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *sr));
+    Hub__StoredRecord **srp = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *srp));
+    Hub__Record **recs = HUB_CHECK_ALLOC(calloc(n ? n : 1, sizeof *recs));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(recs[k] = hub__record__unpack(NULL, lens[i], bodies[i])))
+            continue;   /* (stored as received: always decodes) */
+        hub__stored_record__init(&sr[k]);
+        sr[k].has_record_id = 1;
+        sr[k].record_id = ids[i];
+        sr[k].record = recs[k];
+        srp[k] = &sr[k];
+        k++;
+    }
+    Hub__Answer a = HUB__ANSWER__INIT;
+    a.has_status = a.has_done = a.has_next_after = 1;
+    a.status = HUB_OK;
+    a.done = done;
+    a.next_after = next_after;
+    a.n_records = k;
+    a.records = srp;
+    s_pack_answer(&a, out_seq, out, len);
+    for (size_t i = 0; i < k; i++)
+        hub__record__free_unpacked(recs[i], NULL);
+    free(recs);
+    free(srp);
+    free(sr);
 }
 
 void

@@ -15,7 +15,7 @@
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
 typedef enum {
     QUERY_GET, QUERY_STATS, QUERY_EXPORT_LINKS, QUERY_FACILITIES, QUERY_ADMIN, QUERY_SEARCH, QUERY_HOUSEHOLD,
-    QUERY_EVENTS
+    QUERY_EVENTS, QUERY_RECORDS
 } query_kind_t;
 
 typedef struct {
@@ -24,6 +24,7 @@ typedef struct {
     int64_t resident_id;       /* QUERY_GET by id, else 0 */
     int64_t after;             /* QUERY_EXPORT_LINKS cursor; QUERY_EVENTS: after this seq (-1: the acked one) */
     uint32_t wait_ms;          /* QUERY_EVENTS */
+    int source;                /* QUERY_RECORDS (with after, limit) */
     uint32_t limit;
     const char *community;     /* QUERY_FACILITIES: as asked (NULL: every facility) */
     const char *command;       /* QUERY_ADMIN, with resident_id as its id and limit */
@@ -100,6 +101,10 @@ hub_err_t codec_wrap_record(const char *sender, uint64_t seq, const uint8_t *bod
 void codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
+/* A page of a department's current records: their ids and bodies (each a
+** Record packed without origin), the next cursor, whether it is the last. */
+void codec_encode_records(const int64_t *ids, uint8_t *const *bodies, const size_t *lens, size_t n, int64_t next_after,
+                          bool done, uint64_t out_seq, uint8_t **out, size_t *len);
 /* The change feed's answer: rows (in seq order) after `after`, every
 ** event up to `to` considered, the hub's last seq. */
 void codec_encode_events(const change_row_t *rows, size_t n, int64_t after, int64_t to, int64_t last,

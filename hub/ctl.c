@@ -10,6 +10,7 @@
 ** 2 bad usage, 3 the hub did not answer in time.
 */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,9 @@ s_usage(FILE *f)
             "  alerts check           look at every resident again now; open alerts by rule\n"
             "  alerts close ID --note TEXT\n"
             "                         close a finding, saying what was done\n"
+            "  reconcile DEPT FILE... a department's full export against what the hub holds from it:\n"
+            "                         rows the hub lacks, records the export no longer has, values\n"
+            "                         that differ (exit 0 the same, 1 differences)\n"
             "  subscribe [--from N] [--position FILE] [--count N] [--for SECONDS] [--json]\n"
             "                         the change feed within your scope, one event a line, after\n"
             "                         seq N, else after FILE's position (kept there), else where\n"
@@ -389,6 +393,42 @@ s_subscribe(const client_opts_t *o, long long from, const char *position, long c
     return rc;
 }
 
+/* reconcile: run adapter-DEPT --reconcile (beside this hubctl) as this
+** principal, with the purpose; its exit status is ours. */
+static int
+s_reconcile(const client_opts_t *o, const char *dept, int nfiles, char **files)
+{
+    char self[4096], prog[4200];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        fprintf(stderr, "hubctl: cannot find the adapters beside hubctl\n");
+        return 3;
+    }
+    self[n] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(prog, sizeof prog, "%s/adapter-%s", self, dept);
+    char *args[64];
+    int k = 0;
+    args[k++] = prog;
+    args[k++] = "--reconcile";
+    const char *pairs[][2] = {{"--home", o->home}, {"--principal", o->principal}, {"--key", o->key_file},
+                              {"--hub-key", o->hub_key_file}, {"--hub", o->endpoint}};
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+        if (pairs[p][1]) {
+            args[k++] = (char *)pairs[p][0];
+            args[k++] = (char *)pairs[p][1];
+        }
+    args[k++] = "--";
+    for (int f = 0; f < nfiles && k < 63; f++)
+        args[k++] = files[f];
+    args[k] = NULL;
+    if (*s_purpose)
+        setenv("HUB_PURPOSE", s_purpose, 1);
+    execv(prog, args);
+    fprintf(stderr, "hubctl: cannot run %s: %s\n", prog, strerror(errno));
+    return 3;
+}
+
 /* The client for o, or NULL after saying why. */
 static client_t *
 s_connect(const client_opts_t *o)
@@ -683,6 +723,17 @@ main(int argc, char **argv)
         int rc = s_hits(c, &q, format, timeout_ms);
         client_destroy(&c);
         return rc;
+    } else if (strcmp(cmd, "reconcile") == 0) {
+        /* reconcile DEPT FILE...: the department's adapter reads the export and compares */
+        static const char *depts[] = {"police", "familyplanning", "labour", "civilaffairs"};
+        bool known = false;
+        for (size_t k = 0; i < argc && k < sizeof depts / sizeof depts[0]; k++)
+            known = known || !strcmp(argv[i], depts[k]);
+        if (!known || i + 2 > argc) {
+            fprintf(stderr, "hubctl: reconcile police|familyplanning|labour|civilaffairs FILE...\n");
+            return 2;
+        }
+        return s_reconcile(&o, argv[i], argc - i - 1, argv + i + 1);
     } else if (strcmp(cmd, "alerts") == 0) {
         /* alerts [--rule R] [--community CODE] [--status open|closed] | alerts check | alerts close ID --note TEXT */
         char filter[256] = "", command[32] = "alerts";

@@ -473,6 +473,49 @@ s_household(const query_ctx_t *ctx, const principal_t *who, const query_t *q, lo
         codec_encode_hits(hits, k, out_seq, frame, len);
 }
 
+/* ---- a department's records, for its reconciliation ---- */
+
+#define RECORDS_PAGE 5000
+
+typedef struct {
+    int64_t *ids;
+    uint8_t **bodies;
+    size_t *lens;
+    size_t n;
+} records_t;
+
+static void
+s_record_one(void *ctx, int64_t id, const void *body, size_t len)
+{
+    records_t *r = ctx;
+    r->ids[r->n] = id;
+    r->bodies[r->n] = HUB_CHECK_ALLOC(malloc(len ? len : 1));
+    memcpy(r->bodies[r->n], body, len);
+    r->lens[r->n++] = len;
+}
+
+static void
+s_records(const query_ctx_t *ctx, const query_t *q, look_t *look, uint64_t out_seq, uint8_t **frame, size_t *len)
+{
+    size_t limit = q->limit && q->limit < RECORDS_PAGE ? q->limit : RECORDS_PAGE;
+    snprintf(look->args, sizeof look->args, "records source=%d after=%lld limit=%zu", q->source, (long long)q->after,
+             limit);
+    records_t r = {
+        .ids = HUB_CHECK_ALLOC(calloc(limit, sizeof *r.ids)),
+        .bodies = HUB_CHECK_ALLOC(calloc(limit, sizeof *r.bodies)),
+        .lens = HUB_CHECK_ALLOC(calloc(limit, sizeof *r.lens)),
+    };
+    hub_err_t err = store_department_records(ctx->reader, q->source, q->after, limit, s_record_one, &r);
+    if (err != HUB_OK)
+        s_refuse(look, err, hub_strerror(err), out_seq, frame, len);
+    else
+        codec_encode_records(r.ids, r.bodies, r.lens, r.n, r.n ? r.ids[r.n - 1] : q->after, r.n < limit, out_seq,
+                             frame, len);
+    for (size_t i = 0; i < r.n; i++)
+        free(r.bodies[i]);
+    free(r.ids), free(r.bodies), free(r.lens);
+}
+
 /* ---- the change feed ---- */
 
 #define EVENTS_PAGE 500
@@ -914,6 +957,11 @@ s_may(const principal_t *who, const query_t *q)
         return NULL;
     case QUERY_EVENTS:
         return personal ? NULL : "the change feed tells of residents: operators read the log and the metrics instead";
+    case QUERY_RECORDS:
+        if (q->source < 1 || q->source > 4)
+            return "say which department's records (1 police, 2 family planning, 3 labour, 4 civil affairs)";
+        return k == ROLE_ADMIN || (k == ROLE_DEPARTMENT && who->department == q->source) ? NULL
+               : "a department's records are reconciled by that department or the administrator";
     case QUERY_FACILITIES:
         if (k == ROLE_COMMITTEE && (!q->community || strcmp(q->community, who->scope) != 0))
             return "ask for the facilities of your own community";
@@ -966,7 +1014,7 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
     const char *kind = "unreadable";
     outcome->acked = -1;
     static const char *kinds[] = {"get",    "stats",     "export-links", "facilities",
-                                  "admin",  "search",    "household",    "events"};
+                                  "admin",  "search",    "household",    "events",    "records"};
     hub_err_t err = codec_decode(data, size, &m, why, sizeof why);
     if (err == HUB_OK && m.kind != MSG_QUERY) {
         err = HUB_EPROTO;
@@ -1022,6 +1070,9 @@ query_frame(const query_ctx_t *ctx, const principal_t *who, const uint8_t *data,
             break;
         case QUERY_HOUSEHOLD:
             s_household(ctx, who, q, &look, out_seq, frame, len);
+            break;
+        case QUERY_RECORDS:
+            s_records(ctx, q, &look, out_seq, frame, len);
             break;
         case QUERY_EVENTS:
             s_events(ctx, who, q, &look, out_seq, frame, len);

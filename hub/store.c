@@ -294,7 +294,7 @@ enum {
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
     Q_CH_PUT, Q_CH_AFTER, Q_CH_LAST, Q_SUB_PUT, Q_SUB_GET,
     Q_RULE_ROSTER, Q_RULE_IDNO, Q_RULE_RECS, Q_RULE_HOUSEHOLD, Q_DIRTY_PUT, Q_DIRTY_TAKE, Q_DIRTY_DEL, Q_DIRTY_ALL,
-    Q_ALERT_PUT, Q_ALERTS_LIST, Q_ALERT_CLOSE, Q_ALERT_COUNTS,
+    Q_ALERT_PUT, Q_ALERTS_LIST, Q_ALERT_CLOSE, Q_ALERT_COUNTS, Q_DEPT_RECORDS,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
@@ -377,6 +377,8 @@ static const char *s_sql[Q_N] = {
     [Q_ALERT_CLOSE] = "UPDATE alerts SET status = 'closed', closed_by = ?2, closed_ms = ?3, note = ?4"
                       " WHERE id = ?1 AND status = 'open'",
     [Q_ALERT_COUNTS] = "SELECT rule, count(*) FROM alerts WHERE status = 'open' GROUP BY rule",
+    [Q_DEPT_RECORDS] = "SELECT id, body FROM source_records WHERE id > ?2 AND source = ?1 AND current = 1"
+                       " ORDER BY id LIMIT ?3",
     [Q_M_REVIEW_PUT] = "INSERT OR IGNORE INTO review_items(a, b, score, evidence, opened_ms)"
                        " VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4, ?5)",
     [Q_OBSERVATIONS] =
@@ -1419,9 +1421,10 @@ store_index_search(store_t *self, const char *const *keys, size_t nkeys,
     for (size_t k = 0; k < nkeys; k++) {
         int64_t *held;
         size_t nh = mindex_lookup(mi, keys[k], &held);
-        if (n + nh > cap)
+        if (nh && n + nh > cap)
             ids = HUB_CHECK_ALLOC(realloc(ids, (cap = (n + nh) * 2) * sizeof *ids));
-        memcpy(ids + n, held, nh * sizeof *held);
+        if (nh)
+            memcpy(ids + n, held, nh * sizeof *held);
         n += nh;
         free(held);
     }
@@ -1797,6 +1800,21 @@ store_alert_counts(store_t *self, void (*fn)(void *ctx, const char *rule, int64_
         fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "alert_counts");
+}
+
+hub_err_t
+store_department_records(store_t *self, int source, int64_t after, size_t limit,
+                         void (*fn)(void *ctx, int64_t id, const void *body, size_t len), void *ctx)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_DEPT_RECORDS);
+    sqlite3_bind_int(st, 1, source);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "department_records");
 }
 
 /* ---- the change feed ---- */

@@ -154,6 +154,11 @@ hub_err_t store_cannot_link_put(store_t *self, record_id_t a, record_id_t b);
 /* A merge, split or undo; also its change event (resident.merged, .split, .undone). */
 hub_err_t store_event_put(store_t *self, const resolution_event_t *e);
 
+/* A department's current records after record id `after`, in id order, at
+** most limit: each one's id and body (the Record as received, no origin). */
+hub_err_t store_department_records(store_t *self, int source, int64_t after, size_t limit,
+                                   void (*fn)(void *ctx, int64_t id, const void *body, size_t len), void *ctx);
+
 /* ---- the change feed (changes.h) ---- */
 
 /* Append a change (its seq is the next, in the open transaction). */

@@ -2,6 +2,7 @@
 ** and rejects (see adapter.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "adapter.h"
+#include "reconcile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -69,6 +70,7 @@ struct adp {
     long file_rejected;        /* rows of the file being read rejected while reading */
     bool failed;
     bool check;                /* --check: read and validate only */
+    recon_t *recon;            /* --reconcile: the records read, to compare with the hub's */
     char (*reading_done)[600]; /* keys of files read whose batches are not all finished */
     size_t nreading_done;
     int64_t last_sent;         /* for heartbeats */
@@ -366,6 +368,9 @@ s_flush(adp_t *a)
     if (b->nitems == 0)
         return;
     if (b->nrecs == 0 || a->check) {   /* nothing to send: finished here */
+        for (size_t i = 0; a->recon && i < b->nitems; i++)
+            if (b->items[i].rec)
+                recon_add(a->recon, b->items[i].rec);
         batch_t done = *b;
         memset(b, 0, sizeof *b);
         s_complete(a, &done, NULL);
@@ -475,7 +480,7 @@ typedef struct {
     client_opts_t client;
     const char *state_dir, *communities, *follow;
     long batch, window, ack_timeout, heartbeat_s, poll_ms;
-    bool check;
+    bool check, reconcile;
     int first_file;
 } options_t;
 
@@ -497,6 +502,9 @@ s_usage(const adp_mapping_t *map, FILE *f)
             "  --communities F   the district's community list (default: built in)\n"
             "  --check           read and validate only: print the summary, write the\n"
             "                    rejects to STATE/check-rejects.csv, send nothing\n"
+            "  --reconcile       read the files as a full export and compare it with what\n"
+            "                    the hub holds from the department, by key and field (as\n"
+            "                    --principal, default admin; exit 0 the same, 1 differences)\n"
             "  --follow DIR      after the FILEs, watch DIR: send each new file once, in\n"
             "                    name order, as it is renamed into DIR; run until stopped\n"
             "  --poll MS         how often --follow looks at DIR (default 1000)\n"
@@ -532,8 +540,9 @@ s_parse(int argc, char **argv, const adp_mapping_t *map, options_t *o)
         const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(opt, "--help") == 0)
             return s_usage(map, stdout);
-        if (strcmp(opt, "--check") == 0) {
+        if (strcmp(opt, "--check") == 0 || strcmp(opt, "--reconcile") == 0) {
             o->check = true;
+            o->reconcile = o->reconcile || strcmp(opt, "--reconcile") == 0;
             continue;
         }
         if (strcmp(opt, "--") == 0) {
@@ -572,6 +581,8 @@ s_parse(int argc, char **argv, const adp_mapping_t *map, options_t *o)
         fprintf(stderr, "adapter-%s: no files given (and no --follow DIR)\n", map->name);
         return s_usage(map, stderr);
     }
+    if (o->reconcile && !strcmp(o->client.principal, map->name))
+        o->client.principal = "admin";   /* an adapter's key sends; it does not read */
     if (o->check && o->follow) {
         fprintf(stderr, "adapter-%s: --check reads the files given; it does not follow a folder\n", map->name);
         return 2;
@@ -736,7 +747,8 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     sigaction(SIGINT, &sa, NULL);
 
     adp_t a = {.map = map, .batch_size = (size_t)o.batch, .window = (size_t)o.window, .check = o.check,
-               .ack_timeout_ms = (int)o.ack_timeout, .wait_ms = (int)o.ack_timeout};
+               .ack_timeout_ms = (int)o.ack_timeout, .wait_ms = (int)o.ack_timeout,
+               .recon = o.reconcile ? recon_new() : NULL};
     a.inflight = HUB_CHECK_ALLOC(calloc((size_t)o.window, sizeof *a.inflight));
     bool ok = (a.communities = adp_communities_load(o.communities, err, sizeof err)) != NULL;
     if (ok && !o.check)
@@ -767,9 +779,18 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
         s_heartbeat(&a, 0, true);   /* goodbye: delivered within the client's linger */
 
     printf("adapter-%s%s: %ld rows read, %ld %s, %ld duplicates, %ld rejected%s%s\n", map->name,
-           o.check ? " --check" : "", a.read, a.accepted, o.check ? "valid" : "accepted", a.duplicates,
-           a.rejected, a.rejected ? "; rejects in " : "", a.rejected ? a.rejects_path : "");
+           o.reconcile ? " --reconcile" : o.check ? " --check" : "", a.read, a.accepted,
+           o.check ? "valid" : "accepted", a.duplicates, a.rejected, a.rejected ? "; rejects in " : "",
+           a.rejected ? a.rejects_path : "");
     rc = a.failed || (s_stop && !o.follow) ? 1 : 0;
+    if (a.recon && !rc) {
+        const char *purpose = getenv("HUB_PURPOSE");
+        char why[128];
+        snprintf(why, sizeof why, "reconciling the %s export", map->name);
+        fflush(stdout);
+        rc = recon_run(a.recon, &o.client, map->department, purpose && *purpose ? purpose : why, stdout);
+    }
+    recon_destroy(&a.recon);
     for (size_t k = 0; k < a.ninflight; k++)
         s_batch_free(&a.inflight[k]);
     s_batch_free(&a.building);
