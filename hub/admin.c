@@ -257,10 +257,11 @@ s_undo(admin_t *self, const char *by, int64_t id, int64_t now_ms, text_t *t)
         len += (size_t)snprintf(records + len, sizeof records - len, "%s%lld", i ? "," : "", (long long)moved[i].v);
     resolution_event_t u = {.at_ms = now_ms, .kind = "undo", .decided_by = by, .resident = from, .other = back,
                             .evidence = merge ? "merge undone" : "split undone", .records = records};
+    int64_t undo_id = 0;
     if (err == HUB_OK)
-        err = store_event_put(self->store, &u);
+        err = store_event_put(self->store, &u, &undo_id);
     if (err == HUB_OK)
-        err = store_event_undone(self->store, id, store_last_id(self->store));
+        err = store_event_undone(self->store, id, undo_id);
     if (err == HUB_OK) {
         s_say(t, "event %lld undone by %s: %zu record%s back in resident %lld; %s\n", (long long)id, by, nm,
               nm == 1 ? "" : "s", (long long)back.v,
@@ -579,15 +580,22 @@ admin_upgrade(admin_t *self, int64_t now_ms)
 
 /* ---- the cross-department checks ---- */
 
+/* A time in ms since the epoch as 2026-11-27T13:52:48Z. */
+static void
+s_when(int64_t ms, char out[32])
+{
+    time_t sec = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static void
 s_alert_line(void *ctx, const alert_row_t *a)
 {
     text_t *t = ctx;
-    time_t sec = (time_t)(a->opened_ms / 1000);
-    struct tm tm;
     char when[32];
-    gmtime_r(&sec, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    s_when(a->opened_ms, when);
     s_say(t, "%lld\t%s\t%s\t%s\t%lld\t%s\t%s\t%s", (long long)a->id, a->status, a->rule, a->severity,
           (long long)a->resident.v, a->community, when, a->evidence);
     if (!strcmp(a->status, "closed"))
@@ -653,11 +661,8 @@ static void
 s_audit_line(void *ctx, const audit_row_t *a)
 {
     text_t *t = ctx;
-    time_t sec = (time_t)(a->at_ms / 1000);
-    struct tm tm;
     char when[32];
-    gmtime_r(&sec, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    s_when(a->at_ms, when);
     s_say(t, "%lld  %s  %s (%s)  %s  purpose: %s  -> %s\n", (long long)a->id, when, a->principal, a->role, a->kind,
           a->purpose, a->outcome);
 }
@@ -666,11 +671,8 @@ static void
 s_quarantine_line(void *ctx, const quarantine_row_t *q)
 {
     text_t *t = ctx;
-    time_t sec = (time_t)(q->received_ms / 1000);
-    struct tm tm;
     char when[32], what[48];
-    gmtime_r(&sec, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    s_when(q->received_ms, when);
     if (q->record_index < 0)
         snprintf(what, sizeof what, "whole message");
     else

@@ -537,6 +537,19 @@ codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t 
     free(h);
 }
 
+const ProtobufCMessage *
+codec_payload(const Hub__Record *r)
+{
+    switch (r->payload_case) {
+    case HUB__RECORD__PAYLOAD_POLICE: return &r->police->base;
+    case HUB__RECORD__PAYLOAD_FAMILY_PLANNING: return &r->family_planning->base;
+    case HUB__RECORD__PAYLOAD_LABOUR: return &r->labour->base;
+    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS: return &r->civil_affairs->base;
+    case HUB__RECORD__PAYLOAD_FACILITY: return &r->facility->base;
+    default: return NULL;
+    }
+}
+
 void
 codec_encode_records(const int64_t *ids, uint8_t *const *bodies, const size_t *lens, size_t n, int64_t next_after,
                      bool done, uint64_t out_seq, uint8_t **out, size_t *len)

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "record.h"
 #include "report.h"
+#include "proto/hub.pb-c.h"
 
 typedef enum { MSG_BATCH, MSG_HEARTBEAT, MSG_QUERY } msg_kind_t;
 typedef enum {
@@ -101,6 +102,9 @@ hub_err_t codec_wrap_record(const char *sender, uint64_t seq, const uint8_t *bod
 void codec_encode_report_table(const report_t *r, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_hits(const search_hit_t *hits, size_t n, uint64_t out_seq, uint8_t **out, size_t *len);
 void codec_encode_error(hub_err_t code, const char *text, uint64_t out_seq, uint8_t **out, size_t *len);
+/* The department payload of a record (police, family planning, ...), or NULL. */
+const ProtobufCMessage *codec_payload(const Hub__Record *r);
+
 /* A page of a department's current records: their ids and bodies (each a
 ** Record packed without origin), the next cursor, whether it is the last. */
 void codec_encode_records(const int64_t *ids, uint8_t *const *bodies, const size_t *lens, size_t n, int64_t next_after,

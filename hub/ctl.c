@@ -357,8 +357,8 @@ s_subscribe(const client_opts_t *o, long long from, const char *position, long c
             out_format_t format)
 {
     static const char *depts[] = {"", "police", "familyplanning", "labour", "civilaffairs"};
-    feed_opts_t fo = {.client = *o, .purpose = s_purpose, .position_file = position, .from = from,
-                      .wait_ms = 1000};
+    feed_opts_t fo = {.client = *o, .purpose = s_purpose, .position_file = position, .has_from = from >= 0,
+                      .from = from, .wait_ms = 1000};
     char err[1200];
     feed_t *f = feed_open(&fo, err, sizeof err);
     if (!f) {
@@ -407,8 +407,10 @@ s_reconcile(const client_opts_t *o, const char *dept, int nfiles, char **files)
     self[n] = 0;
     *strrchr(self, '/') = 0;
     snprintf(prog, sizeof prog, "%s/adapter-%s", self, dept);
-    char *args[64];
+    char **args = calloc((size_t)nfiles + 16, sizeof *args);
     int k = 0;
+    if (!args)
+        return 3;
     args[k++] = prog;
     args[k++] = "--reconcile";
     const char *pairs[][2] = {{"--home", o->home}, {"--principal", o->principal}, {"--key", o->key_file},
@@ -419,13 +421,14 @@ s_reconcile(const client_opts_t *o, const char *dept, int nfiles, char **files)
             args[k++] = (char *)pairs[p][1];
         }
     args[k++] = "--";
-    for (int f = 0; f < nfiles && k < 63; f++)
+    for (int f = 0; f < nfiles; f++)
         args[k++] = files[f];
     args[k] = NULL;
     if (*s_purpose)
         setenv("HUB_PURPOSE", s_purpose, 1);
     execv(prog, args);
     fprintf(stderr, "hubctl: cannot run %s: %s\n", prog, strerror(errno));
+    free(args);
     return 3;
 }
 

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ctlout.h"
 
+#include "codec.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,19 +222,6 @@ out_table(const Hub__Answer *a, out_format_t format)
 
 /* ---- residents: get ---- */
 
-static const ProtobufCMessage *
-s_payload(const Hub__Record *r)
-{
-    switch (r->payload_case) {
-    case HUB__RECORD__PAYLOAD_POLICE: return &r->police->base;
-    case HUB__RECORD__PAYLOAD_FAMILY_PLANNING: return &r->family_planning->base;
-    case HUB__RECORD__PAYLOAD_LABOUR: return &r->labour->base;
-    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS: return &r->civil_affairs->base;
-    case HUB__RECORD__PAYLOAD_FACILITY: return &r->facility->base;
-    default: return NULL;
-    }
-}
-
 /* Every Field of a department payload by its schema name, nested repeated
 ** messages (a roster's entitlements) as NAME[i].FIELD; fn gets each. */
 typedef void (*field_fn)(void *ctx, const char *name, const Hub__Field *v);
@@ -345,7 +334,7 @@ s_resident_table(const Hub__Resident *r)
         printf("  %s record %s%s\n", out_dept_name(rec->source), rec->source_key, s->current ? "" : "  (older version)");
         printf("    from %s row %u, sent by %s in batch %llu, received %s\n", rec->origin ? rec->origin->file : "?",
                rec->origin ? rec->origin->row : 0, s->sender ? s->sender : "?", (unsigned long long)s->batch_seq, when);
-        const ProtobufCMessage *p = s_payload(rec);
+        const ProtobufCMessage *p = codec_payload(rec);
         if (p)
             s_walk(p, "", s_field_table, NULL);
     }
@@ -370,7 +359,7 @@ s_resident_csv(const Hub__Resident *r)
     }
     for (size_t k = 0; k < r->n_records; k++) {
         const Hub__Record *rec = r->records[k]->record;
-        const ProtobufCMessage *p = rec ? s_payload(rec) : NULL;
+        const ProtobufCMessage *p = rec ? codec_payload(rec) : NULL;
         csv_ctx_t c = {{id, r->records[k]->current ? "record" : "older version", rec ? out_dept_name(rec->source) : "",
                         rec ? rec->source_key : ""}};
         if (p)
@@ -412,7 +401,7 @@ s_resident_json(const Hub__Resident *r)
                 json_object_set_new(x, "origin", json_pack("{s:s, s:i}", "file", s_str(rec->origin->file), "row",
                                                            (int)rec->origin->row));
             json_t *fields = json_object();
-            const ProtobufCMessage *p = s_payload(rec);
+            const ProtobufCMessage *p = codec_payload(rec);
             if (p)
                 s_walk(p, "", s_field_json, fields);
             json_object_set_new(x, "fields", fields);

@@ -291,8 +291,8 @@ s_batch(ingest_t *self, const principal_t *who, const msg_t *m, const uint8_t *d
     c[0] = (int)m->nrecs;
     for (size_t i = 0; i < m->nrecs && err == HUB_ENOTFOUND; i++) {
         hub_err_t rc = s_record(self, who, m, i, now_ms, &results[i]);
-        if (rc != HUB_OK)
-            err = rc;
+        if (rc != HUB_OK)   /* (ENOTFOUND here means "go on": a record's is a failure) */
+            err = rc == HUB_ENOTFOUND ? HUB_EDB : rc;
         else
             c[results[i].result]++;
     }

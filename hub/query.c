@@ -520,6 +520,7 @@ s_records(const query_ctx_t *ctx, const query_t *q, look_t *look, uint64_t out_s
 
 #define EVENTS_PAGE 500
 #define EVENTS_PAGE_MAX 5000
+#define EVENTS_SCAN_MAX 20000   /* events read for one answer at most (the query thread serves everyone) */
 
 typedef struct {
     const query_ctx_t *ctx;
@@ -554,6 +555,28 @@ s_event_visible(const query_ctx_t *ctx, const principal_t *who, const change_row
     return false;
 }
 
+/* Every identity number (18 characters, 17 digits and a check digit) in a
+** text masked as codec_mask_idno does. */
+static void
+s_mask_numbers(char *s)
+{
+    for (size_t i = 0; s && s[i];) {
+        size_t n = 0;
+        while (s[i + n] >= '0' && s[i + n] <= '9')
+            n++;
+        if (n == 17 && (s[i + n] == 'X' || s[i + n] == 'x'))
+            n++;
+        if (n == 18) {
+            char one[19];
+            memcpy(one, s + i, 18);
+            one[18] = 0;
+            codec_mask_idno(one);
+            memcpy(s + i, one, 18);
+        }
+        i += n ? n : 1;
+    }
+}
+
 static char *
 s_dup(const char *s)
 {
@@ -580,6 +603,7 @@ s_event_one(void *arg, const change_row_t *c)
     if (e->who->kind == ROLE_COMMITTEE || e->who->kind == ROLE_STREET) {
         if (r->source == 1 && r->source_key)   /* the police key is the identity number */
             codec_mask_idno((char *)r->source_key);
+        s_mask_numbers((char *)r->new_value);   /* an alert's evidence names police records by it */
     }
     if (r->resident.v) {   /* on the audit record: which residents it told of */
         char id[32];
@@ -613,10 +637,18 @@ s_events(const query_ctx_t *ctx, const principal_t *who, const query_t *q, look_
     snprintf(look->args, sizeof look->args, "events after=%lld limit=%u", (long long)after, limit);
     events_t e = {.ctx = ctx, .who = who, .to = after, .look = look};
     int64_t last = store_change_last(ctx->reader);
+    if (after > last) {   /* a registry restored from a backup: its numbers went back */
+        char why[200];
+        snprintf(why, sizeof why, "your position %lld is beyond the hub's last event %lld (a restored registry?): "
+                                  "ask again from %lld or lower", (long long)after, (long long)last, (long long)last);
+        s_refuse(look, HUB_EINVAL, why, out_seq, frame, len);
+        return;
+    }
     hub_err_t err = HUB_OK;
     /* filtered events are skipped, not counted: read on until a page is
-    ** full or the feed's end (a committee sees a small share) */
-    while (err == HUB_OK && e.n < limit && e.to < last) {
+    ** full, the feed's end, or EVENTS_SCAN_MAX read (a committee far behind
+    ** sees a small share: it asks again from events_to) */
+    while (err == HUB_OK && e.n < limit && e.to < last && e.to - after < EVENTS_SCAN_MAX) {
         int64_t from = e.to;
         err = store_changes_after(ctx->reader, from, limit - e.n + (limit - e.n) / 4 + 16, s_event_one, &e);
         if (e.to == from)
@@ -647,7 +679,7 @@ query_events_wait(const query_ctx_t *ctx, const principal_t *who, const uint8_t 
     if (waits) {
         *after = s_events_after(ctx, who, &m.query);
         *wait_ms = m.query.wait_ms < 60000 ? m.query.wait_ms : 60000;
-        waits = store_change_last(ctx->reader) <= *after;
+        waits = store_change_last(ctx->reader) == *after;   /* (beyond it: refused at once) */
     }
     codec_msg_fini(&m);
     return waits;
@@ -960,8 +992,9 @@ s_may(const principal_t *who, const query_t *q)
     case QUERY_RECORDS:
         if (q->source < 1 || q->source > 4)
             return "say which department's records (1 police, 2 family planning, 3 labour, 4 civil affairs)";
-        return k == ROLE_ADMIN || (k == ROLE_DEPARTMENT && who->department == q->source) ? NULL
-               : "a department's records are reconciled by that department or the administrator";
+        return k == ROLE_DEPARTMENT && who->department == q->source ? NULL   /* sensitive fields too: its own */
+               : "a department's records are reconciled by that department's own principal "
+                 "(hubctl --principal DESK --key FILE reconcile ...)";
     case QUERY_FACILITIES:
         if (k == ROLE_COMMITTEE && (!q->community || strcmp(q->community, who->scope) != 0))
             return "ask for the facilities of your own community";
@@ -971,6 +1004,8 @@ s_may(const principal_t *who, const query_t *q)
             return NULL;   /* within the reader's scope: s_area */
         if (strcmp(q->command, "history") == 0 || strcmp(q->command, "roster") == 0)
             return personal ? NULL : "operators see personal data only inside a review item they decide";
+        if (!strcmp(q->command, "alerts-check"))   /* counts only; a pass over everyone, on the writer */
+            return k == ROLE_OPERATOR || k == ROLE_ADMIN ? NULL : "alerts check is operators' work";
         if (!strncmp(q->command, "alert", 5))   /* the findings name records and their values */
             return k == ROLE_DEPARTMENT || k == ROLE_ADMIN ? NULL
                    : "alerts are read and closed by the departments and the administrator; "

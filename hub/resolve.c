@@ -350,7 +350,7 @@ s_assign(resolver_t *self, node_t *nodes, size_t n, const pair_t *pairs, size_t 
             .score = score, .evidence = evidence, .records = records,
         };
         if (err == HUB_OK)
-            err = store_event_put(self->store, &e);
+            err = store_event_put(self->store, &e, NULL);
         if (err == HUB_OK && !from_kept)
             err = store_resident_alias(self->store, from, to, now_ms);
         if (from_kept)

@@ -496,7 +496,7 @@ struct store {
     sqlite3_stmt *stmt[Q_N];
     bool readonly;
     mindex_t *mindex;   /* the writer's matching index: NULL until first used */
-    bool mindex_cleared; /* dropped in the open transaction: a rollback rebuilds it */
+    bool mindex_cleared; /* dropped in the open transaction: a rollback rebuilds it (mindex_lock) */
     pthread_rwlock_t mindex_lock;   /* the writer changes it; the query thread searches it */
 };
 
@@ -639,8 +639,8 @@ store_begin(store_t *self)
     S_WLOCK(self);
     if (self->mindex)   /* what changed outside a transaction is committed already */
         mindex_commit(self->mindex);
-    S_UNLOCK(self);
     self->mindex_cleared = false;
+    S_UNLOCK(self);
     return s_exec(self, Q_BEGIN);
 }
 
@@ -651,9 +651,9 @@ store_commit(store_t *self)
     S_WLOCK(self);
     if (err == HUB_OK && self->mindex)
         mindex_commit(self->mindex);
-    S_UNLOCK(self);
     if (err == HUB_OK)
         self->mindex_cleared = false;
+    S_UNLOCK(self);
     return err;
 }
 
@@ -667,8 +667,8 @@ store_rollback(store_t *self)
         mindex_destroy(&self->mindex);
     else if (self->mindex)
         mindex_rollback(self->mindex);
-    S_UNLOCK(self);
     self->mindex_cleared = false;
+    S_UNLOCK(self);
 }
 
 static void
@@ -1412,9 +1412,9 @@ store_index_search(store_t *self, const char *const *keys, size_t nkeys,
 {
     pthread_rwlock_rdlock(&self->mindex_lock);
     mindex_t *mi = self->mindex;
-    if (!mi) {
+    if (!mi || self->mindex_cleared) {
         pthread_rwlock_unlock(&self->mindex_lock);
-        return HUB_EINVAL;   /* not built (yet, or again after a rollback) */
+        return HUB_EINVAL;   /* not built (yet, again after a rollback, or while a rematch rebuilds it) */
     }
     int64_t *ids = NULL;
     size_t n = 0, cap = 0;
@@ -1578,7 +1578,7 @@ store_cannot_link_put(store_t *self, record_id_t a, record_id_t b)
 }
 
 hub_err_t
-store_event_put(store_t *self, const resolution_event_t *e)
+store_event_put(store_t *self, const resolution_event_t *e, int64_t *id)
 {
     sqlite3_stmt *st = s_stmt(self, Q_M_EVENT_PUT);
     sqlite3_bind_int64(st, 1, e->at_ms);
@@ -1591,12 +1591,20 @@ store_event_put(store_t *self, const resolution_event_t *e)
     s_bind_text(st, 7, e->evidence);
     s_bind_text(st, 8, e->records);
     hub_err_t err = s_exec(self, Q_M_EVENT_PUT);
-    char kind[32], community[16];
+    if (id)
+        *id = sqlite3_last_insert_rowid(self->db);
+    char kind[32], community[16] = "";
     snprintf(kind, sizeof kind, "resident.%s", !strcmp(e->kind, "merge") ? "merged"
                                               : !strcmp(e->kind, "split") ? "split" : "undone");
     change_row_t c = {.at_ms = e->at_ms, .kind = kind, .resident = e->resident, .other = e->other,
                       .community = community, .new_value = e->records};
-    if (err == HUB_OK && (err = store_resident_community(self, e->resident, community, sizeof community)) == HUB_OK)
+    if (err == HUB_OK && store_resident_community(self, e->resident, community, sizeof community) != HUB_OK)
+        community[0] = 0;   /* none of its records names one (or they moved away) */
+    if (err == HUB_OK)   /* the cross-department checks look at both again */
+        err = store_rules_dirty(self, e->resident);
+    if (err == HUB_OK && e->other.v)
+        err = store_rules_dirty(self, e->other);
+    if (err == HUB_OK)
         err = store_change_put(self, &c);
     return err;
 }
@@ -2140,8 +2148,8 @@ store_match_clear(store_t *self)
         S_WLOCK(self);
         mindex_destroy(&self->mindex);
         self->mindex = mindex_new();
-        S_UNLOCK(self);
         self->mindex_cleared = !sqlite3_get_autocommit(self->db);
+        S_UNLOCK(self);
     }
     return err;
 }

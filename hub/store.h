@@ -130,7 +130,8 @@ hub_err_t store_block_records(store_t *self, const char *key, size_t limit, reco
 ** once, with its features, to fn: from the writer's index in memory, so
 ** safe from another thread (the query thread's search) while the writer
 ** works (what its open transaction added is seen too). HUB_EINVAL when the
-** index is not built (a reader's store, or the writer's after a rollback). */
+** index is not built (a reader's store, the writer's after a rollback) or
+** is being rebuilt (a rematch): the caller reads every record instead. */
 hub_err_t store_index_search(store_t *writer, const char *const *keys, size_t nkeys,
                              void (*fn)(void *ctx, record_id_t id, const match_rec_t *m), void *ctx);
 hub_err_t store_link_put(store_t *self, record_id_t a, record_id_t b, double score, const char *evidence);
@@ -152,7 +153,7 @@ hub_err_t store_resident_follow(store_t *self, resident_id_t id, resident_id_t *
 hub_err_t store_cannot_link(store_t *self, record_id_t a, record_id_t b, bool *forbidden);
 hub_err_t store_cannot_link_put(store_t *self, record_id_t a, record_id_t b);
 /* A merge, split or undo; also its change event (resident.merged, .split, .undone). */
-hub_err_t store_event_put(store_t *self, const resolution_event_t *e);
+hub_err_t store_event_put(store_t *self, const resolution_event_t *e, int64_t *id);
 
 /* A department's current records after record id `after`, in id order, at
 ** most limit: each one's id and body (the Record as received, no origin). */

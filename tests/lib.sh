@@ -66,6 +66,15 @@ stat_of() {
 
 # sql HOME QUERY: read the registry directly (tests only)
 sql() { sqlite3 -readonly "$1/registry.db" "$2"; }
+# rules_settled HOME: wait (up to 20 s) until the cross-department checks
+# have looked at every changed resident (the hub does it in the background)
+rules_settled() {
+    for _ in $(seq 1 100); do
+        [ "$(sql "$1" "SELECT count(*) FROM rules_dirty")" = 0 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
 # audit_sql HOME QUERY: read the audit log (audit.db) directly
 audit_sql() { sqlite3 -readonly "$1/audit.db" "$2"; }
 

@@ -504,7 +504,8 @@ s_usage(const adp_mapping_t *map, FILE *f)
             "                    rejects to STATE/check-rejects.csv, send nothing\n"
             "  --reconcile       read the files as a full export and compare it with what\n"
             "                    the hub holds from the department, by key and field (as\n"
-            "                    --principal, default admin; exit 0 the same, 1 differences)\n"
+            "                    --principal, the department's own; exit 0 the same, 1\n"
+            "                    differences)\n"
             "  --follow DIR      after the FILEs, watch DIR: send each new file once, in\n"
             "                    name order, as it is renamed into DIR; run until stopped\n"
             "  --poll MS         how often --follow looks at DIR (default 1000)\n"
@@ -581,8 +582,11 @@ s_parse(int argc, char **argv, const adp_mapping_t *map, options_t *o)
         fprintf(stderr, "adapter-%s: no files given (and no --follow DIR)\n", map->name);
         return s_usage(map, stderr);
     }
-    if (o->reconcile && !strcmp(o->client.principal, map->name))
-        o->client.principal = "admin";   /* an adapter's key sends; it does not read */
+    if (o->reconcile && !strcmp(o->client.principal, map->name)) {   /* an adapter's key sends; it does not read */
+        fprintf(stderr, "adapter-%s: --reconcile reads as the department's own principal: give --principal NAME "
+                        "(and --key FILE)\n", map->name);
+        return 2;
+    }
     if (o->check && o->follow) {
         fprintf(stderr, "adapter-%s: --check reads the files given; it does not follow a folder\n", map->name);
         return 2;

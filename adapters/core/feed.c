@@ -63,7 +63,7 @@ feed_open(const feed_opts_t *opts, char *errbuf, size_t errcap)
     snprintf(self->position_file, sizeof self->position_file, "%s", opts->position_file ? opts->position_file : "");
     self->o.page = opts->page ? opts->page : 500;
     self->o.wait_ms = opts->wait_ms ? opts->wait_ms : 20000;
-    self->pos = opts->from >= 0 ? opts->from : s_read_position(self->position_file);
+    self->pos = opts->has_from ? opts->from : s_read_position(self->position_file);
     self->handed = -1;
     if (!(self->client = client_new(&self->o.client, errbuf, errcap))) {
         free(self);

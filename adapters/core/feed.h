@@ -39,7 +39,8 @@ typedef struct {
     client_opts_t client;        /* the hub and the principal's keys (port CLIENT_QUERY) */
     const char *purpose;         /* why it reads: audited with every request */
     const char *position_file;   /* NULL: no position of its own (the hub's acknowledged one) */
-    int64_t from;                /* >= 0: start after this seq, whatever the file says */
+    bool has_from;               /* start after `from`, whatever the file or the hub says */
+    int64_t from;
     uint32_t page;               /* events per request (default 500) */
     uint32_t wait_ms;            /* how long the hub may hold a request (default 20000) */
 } feed_opts_t;

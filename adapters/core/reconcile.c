@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "reconcile.h"
 
+#include "codec.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,20 +84,6 @@ s_cmp_entries(const void *x, const void *y)
     return strcmp(((const entry_t *)x)->key, ((const entry_t *)y)->key);
 }
 
-/* The payload message of a record, or NULL. */
-static const ProtobufCMessage *
-s_payload(const Hub__Record *r)
-{
-    switch (r->payload_case) {
-    case HUB__RECORD__PAYLOAD_POLICE: return &r->police->base;
-    case HUB__RECORD__PAYLOAD_FAMILY_PLANNING: return &r->family_planning->base;
-    case HUB__RECORD__PAYLOAD_LABOUR: return &r->labour->base;
-    case HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS: return &r->civil_affairs->base;
-    case HUB__RECORD__PAYLOAD_FACILITY: return &r->facility->base;
-    default: return NULL;
-    }
-}
-
 static void s_text(const ProtobufCMessage *m, char *out, size_t cap, size_t *len);
 
 /* One field's value as text: a hub.Field by what the department wrote (raw),
@@ -151,8 +139,9 @@ s_text(const ProtobufCMessage *m, char *out, size_t cap, size_t *len)
 }
 
 /* Fields that are not values of the record: civil affairs' 序号 is the
-** row's number in its export (format page: not stable between exports). */
-static const char *const s_not_values[] = {"serial_no", NULL};
+** row's number in its export (format page: not stable between exports);
+** police delta says which kind of file the row came in. */
+static const char *const s_not_values[] = {"serial_no", "delta", NULL};
 
 static bool
 s_is_value(const char *field)
@@ -167,7 +156,7 @@ s_is_value(const char *field)
 static size_t
 s_diff(const entry_t *hub, const entry_t *exp, FILE *out)
 {
-    const ProtobufCMessage *a = s_payload(hub->rec), *b = s_payload(exp->rec);
+    const ProtobufCMessage *a = codec_payload(hub->rec), *b = codec_payload(exp->rec);
     if (!a || !b || a->descriptor != b->descriptor) {
         fprintf(out, "differs\t%s\t(kind of record)\t\t\n", exp->key);
         return 1;

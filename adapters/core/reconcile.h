@@ -8,7 +8,8 @@
 **   missing_in_hub    a row of the export the hub does not hold
 **   gone_from_export  a record the hub holds that the export no longer has
 **   differs           both, with a field whose value differs (one line a field;
-**                     civil affairs' 序号, a row number, is not a value)
+**                     civil affairs' 序号, a row number, and police's delta
+**                     flag are not values)
 ** Only records of the kinds the export holds are compared (a roster is not
 ** compared with the facilities register). One line each, tab-separated
 ** (kind, key, field, the hub's value, the export's), then a summary line.

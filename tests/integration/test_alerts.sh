@@ -21,10 +21,7 @@ CTL() { "$BIN/hubctl" --home "$H" "$@"; }
 "$BIN/adapter-civilaffairs" --home "$H" "$D"/mz_roster_*.csv "$D/facilities.csv" >/dev/null
 
 # the main thread looks at the changed residents a few hundred a second when idle
-for _ in $(seq 1 100); do
-    [ "$(sql "$H" "SELECT count(*) FROM rules_dirty")" = 0 ] && break
-    sleep 0.2
-done
+rules_settled "$H"
 check_eq "as the records arrived, every changed resident was looked at" 0 "$(sql "$H" "SELECT count(*) FROM rules_dirty")"
 check "each new alert logged (HUB-ALERT: rule, severity, resident id)" \
     grep -q '"msgid":"HUB-ALERT","rule":"[a-z-]*","severity":"[a-z]*","resident":[0-9]*}' "$H/hub.log"
@@ -83,6 +80,9 @@ check "HUB-ALERT-CLOSE logged" grep -q "\"msgid\":\"HUB-ALERT-CLOSE\",\"alert\":
 CTL subscribe --from 0 --for 2 > "$T_TMP/feed.txt"
 check_eq "each alert is an alert.raised event on the feed" "$(wc -l < "$T_TMP/alerts.txt")" \
     "$(grep -c "	alert.raised	" "$T_TMP/feed.txt")"
+check_eq "each merge and split of the load is a resident.merged / resident.split event" \
+    "$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind IN ('merge', 'split')")" \
+    "$(grep -c "	resident\.\(merged\|split\)	" "$T_TMP/feed.txt")"
 CTL principal add beilong committee:350802001002 --key-out "$T_TMP/beilong.key" >/dev/null
 out=$("$BIN/hubctl" --home "$H" --principal beilong --key "$T_TMP/beilong.key" alerts 2>&1); rc=$?
 check "a committee may not list alerts (status 1, says where it gets them)" \

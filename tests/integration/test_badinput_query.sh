@@ -22,6 +22,7 @@ snapshot() {
     sql "$H" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" |
         while read -r t; do echo "$t $(sql "$H" "SELECT count(*) FROM \"$t\"") $(sqlite3 -readonly "$H/registry.db" ".dump \"$t\"" | md5sum | cut -c1-12)"; done
 }
+rules_settled "$H"   # (the checks write alerts in the background after a load)
 before=$(snapshot)
 check "the snapshot names the registry's tables" grep -q '^source_records ' <<<"$before"
 audit0=$(audit_sql "$H" "SELECT count(*) FROM audit_log")

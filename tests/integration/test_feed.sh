@@ -17,7 +17,8 @@ CTL() { "$BIN/hubctl" --home "$H" "$@"; }
 AS() { local n=$1; shift; "$BIN/hubctl" --home "$H" --principal "$n" --key "$T_TMP/$n.key" "$@"; }
 export HUB_PURPOSE="feed test"
 for p in "minzheng department:civilaffairs" "jisheng department:familyplanning" \
-         "beilong committee:350802001002" "songtao committee:350802001003" "ops operator"; do
+         "beilong committee:350802001002" "songtao committee:350802001003" "ops operator" \
+         "dongcheng street:东城街道" "nancheng street:南城街道"; do
     set -- $p
     CTL principal add "$1" "$2" --key-out "$T_TMP/$1.key" >/dev/null
 done
@@ -103,6 +104,11 @@ check "北龙's committee sees the move and the death" bash -c \
 check_eq "松涛's committee: its resident created, and the move out of it" "resident.created community.moved" \
     "$(cut -f2 "$T_TMP/st.txt" | paste -sd' ')"
 check "committee: the police key (the identity number) masked" bash -c '! grep -q "$1" "$0"' "$T_TMP/bl.txt" "$A"
+AS dongcheng subscribe --from 0 --for 2 > "$T_TMP/dc.txt"
+AS nancheng subscribe --from 0 --for 2 > "$T_TMP/nc.txt"
+check_eq "东城街道's street office: every event of its communities (北龙, 松涛: all of them here)" \
+    "$(cat "$T_TMP/all1.txt" "$T_TMP/all2.txt" | cut -f1-3 | paste -sd,)" "$(cut -f1-3 "$T_TMP/dc.txt" | head -n "$(cat "$T_TMP/all1.txt" "$T_TMP/all2.txt" | wc -l)" | paste -sd,)"
+check_eq "南城街道's street office: none (no resident of its communities)" 0 "$(wc -l < "$T_TMP/nc.txt")"
 out=$(AS ops subscribe --from 0 --for 1 2>&1); rc=$?
 check "an operator may not read the feed (it tells of residents)" bash -c '[ "$0" = 1 ] && grep -q "operators" <<<"$1"' \
     "$rc" "$out"

@@ -68,6 +68,10 @@ check "undo says what happened" grep -q "event $event undone by admin: 1 record 
 check "undo: two residents again" test "$(resident_of police "$(idno 35080219800505001)")" != "$(resident_of labour LD1)"
 check_eq "undo is recorded" 1 "$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind = 'undo'")"
 C undo "$event" >/dev/null; check_eq "an undone event cannot be undone twice" 1 "$?"
+HUB_PURPOSE=test "$BIN/hubctl" --home "$H" subscribe --from 0 --for 1 > "$T_TMP/feed.txt"
+check_eq "the change feed: each merge, split and undo as resident.merged / .split / .undone" \
+    "$(sql "$H" "SELECT count(*) FROM resolution_events")" "$(grep -c "	resident\.\(merged\|split\|undone\)	" "$T_TMP/feed.txt")"
+check_eq "the undo is one resident.undone event" 1 "$(grep -c "	resident.undone	" "$T_TMP/feed.txt")"
 hist=$(C history --resident "$(resident_of police "$(idno 35080219800505001)")")
 check "history: the record, when, from which department and file" \
     grep -qE "^[0-9T:-]+Z +record +police +$(idno 35080219800505001) +hukou_20261101.csv +1 *$" <<<"$hist"
