@@ -194,8 +194,8 @@ s_changes(ingest_t *self, const rec_t *rec, const store_version_t *version, cons
         c.sensitive = changes[i].sensitive;
         err = store_change_put(self->store, &c);
     }
-    if (err == HUB_OK && resident.v && n + created)   /* the cross-department checks look again */
-        err = store_rules_dirty(self->store, resident);
+    if (err == HUB_OK && resident.v)   /* the cross-department checks look again (a record */
+        err = store_rules_dirty(self->store, resident);   /* that starts nothing may still complete a finding) */
     if (had_old)
         facts_fini(&old);
     return err;

@@ -672,8 +672,10 @@ query_events_wait(const query_ctx_t *ctx, const principal_t *who, const uint8_t 
 {
     msg_t m;
     char why[200];
-    if (codec_decode(data, size, &m, why, sizeof why) != HUB_OK)
+    if (codec_decode(data, size, &m, why, sizeof why) != HUB_OK) {
+        codec_msg_fini(&m);
         return false;
+    }
     bool waits = m.kind == MSG_QUERY && m.query.kind == QUERY_EVENTS && m.query.wait_ms > 0
                  && m.query.purpose && *m.query.purpose && !s_may(who, &m.query);
     if (waits) {
@@ -1030,8 +1032,10 @@ query_on_writer(const uint8_t *data, size_t size)
 {
     msg_t m;
     char why[200];
-    if (codec_decode(data, size, &m, why, sizeof why) != HUB_OK)
+    if (codec_decode(data, size, &m, why, sizeof why) != HUB_OK) {
+        codec_msg_fini(&m);   /* (what was decoded before the fault) */
         return false;
+    }
     bool on = m.kind == MSG_QUERY && m.query.kind == QUERY_ADMIN && (!m.query.command || !s_reads_only(m.query.command));
     codec_msg_fini(&m);
     return on;
