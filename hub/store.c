@@ -1627,12 +1627,7 @@ store_latest_roster(store_t *self, int *year, int *month)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : s_err(self, rc, "latest_roster");
 }
 
-static void
-s_copy_col(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-    const char *v = (const char *)sqlite3_column_text(st, i);
-    snprintf(out, cap, "%s", v ? v : "");
-}
+static void s_text(sqlite3_stmt *st, int i, char *out, size_t cap);
 
 hub_err_t
 store_rule_subject(store_t *self, resident_id_t id, int year, int month, rule_subject_t *s)
@@ -1647,7 +1642,7 @@ store_rule_subject(store_t *self, resident_id_t id, int year, int month, rule_su
     sqlite3_bind_int64(st, 1, id.v);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        s_copy_col(st, 0, s->idno, sizeof s->idno);
+        s_text(st, 0, s->idno, sizeof s->idno);
     sqlite3_reset(st);
     if (strlen(s->idno) != 18)
         s->idno[0] = 0;
@@ -1658,33 +1653,33 @@ store_rule_subject(store_t *self, resident_id_t id, int year, int month, rule_su
         const char *origin = (const char *)sqlite3_column_text(st, 2);
         if (source == 1 && !s->police.present) {
             s->police.present = true;
-            s_copy_col(st, 1, s->police.key, sizeof s->police.key);
-            s_copy_col(st, 3, s->police.community, sizeof s->police.community);
-            s_copy_col(st, 4, s->police.status, sizeof s->police.status);
-            s_copy_col(st, 5, s->police.change_date, sizeof s->police.change_date);
-            s_copy_col(st, 6, s->police.household_no, sizeof s->police.household_no);
+            s_text(st, 1, s->police.key, sizeof s->police.key);
+            s_text(st, 3, s->police.community, sizeof s->police.community);
+            s_text(st, 4, s->police.status, sizeof s->police.status);
+            s_text(st, 5, s->police.change_date, sizeof s->police.change_date);
+            s_text(st, 6, s->police.household_no, sizeof s->police.household_no);
         } else if (source == 2) {
             const char *type = (const char *)sqlite3_column_text(st, 7);
             if (type && !strcmp(type, "育龄妇女") && !s->fp.woman) {
                 s->fp.woman = true;
-                s_copy_col(st, 1, s->fp.key, sizeof s->fp.key);
+                s_text(st, 1, s->fp.key, sizeof s->fp.key);
             }
             if (sqlite3_column_type(st, 3) != SQLITE_NULL && s->fp.ncommunities < RULE_COMMUNITIES_MAX)
-                s_copy_col(st, 3, s->fp.community[s->fp.ncommunities++], sizeof s->fp.community[0]);
+                s_text(st, 3, s->fp.community[s->fp.ncommunities++], sizeof s->fp.community[0]);
         } else if (source == 3 && !s->labour.present) {
             s->labour.present = true;
-            s_copy_col(st, 1, s->labour.key, sizeof s->labour.key);
-            s_copy_col(st, 3, s->labour.community, sizeof s->labour.community);
-            s_copy_col(st, 8, s->labour.status, sizeof s->labour.status);
-            s_copy_col(st, 9, s->labour.status_date, sizeof s->labour.status_date);
-            s_copy_col(st, 10, s->labour.reemployed_date, sizeof s->labour.reemployed_date);
+            s_text(st, 1, s->labour.key, sizeof s->labour.key);
+            s_text(st, 3, s->labour.community, sizeof s->labour.community);
+            s_text(st, 8, s->labour.status, sizeof s->labour.status);
+            s_text(st, 9, s->labour.status_date, sizeof s->labour.status_date);
+            s_text(st, 10, s->labour.reemployed_date, sizeof s->labour.reemployed_date);
         } else if (source == 4 && sqlite3_column_type(st, 11) != SQLITE_NULL && s->ncivil < RULE_CIVIL_MAX) {
             rule_civil_t *c = &s->civil[s->ncivil++];
-            s_copy_col(st, 1, c->key, sizeof c->key);
-            s_copy_col(st, 3, c->community, sizeof c->community);
-            s_copy_col(st, 11, c->category, sizeof c->category);
-            s_copy_col(st, 12, c->status, sizeof c->status);
-            s_copy_col(st, 13, c->start_date, sizeof c->start_date);
+            s_text(st, 1, c->key, sizeof c->key);
+            s_text(st, 3, c->community, sizeof c->community);
+            s_text(st, 11, c->category, sizeof c->category);
+            s_text(st, 12, c->status, sizeof c->status);
+            s_text(st, 13, c->start_date, sizeof c->start_date);
             c->latest = *roster && origin && strstr(origin, roster) != NULL;
         }
     }
@@ -2102,12 +2097,6 @@ store_event_undone(store_t *self, int64_t id, int64_t by_event)
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, by_event);
     return s_exec(self, Q_A_EVENT_UNDONE);
-}
-
-int64_t
-store_last_id(store_t *self)
-{
-    return sqlite3_last_insert_rowid(self->db);
 }
 
 hub_err_t

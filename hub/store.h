@@ -250,8 +250,6 @@ hub_err_t store_record_card(store_t *self, record_id_t id, record_card_t *out);
 hub_err_t store_events(store_t *self, resident_id_t resident, size_t limit, event_row_t *out, size_t *n);
 hub_err_t store_event_get(store_t *self, int64_t id, event_row_t *out);
 hub_err_t store_event_undone(store_t *self, int64_t id, int64_t by_event);
-/* The rowid of the last insert on this handle (an event's id). */
-int64_t store_last_id(store_t *self);
 /* Current person records with id > after, by id. */
 hub_err_t store_person_records(store_t *self, record_id_t after, size_t limit, record_id_t *out, size_t *n);
 /* A record's department, origin file and body (malloc'd). */
