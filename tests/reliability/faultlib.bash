@@ -14,7 +14,7 @@ echo "# seed $SEED (replay: SEED=$SEED BIN=${BIN#"$TOP"/} bash tests/reliability
 GSEED=$(( SEED % 100000 + 1 ))      # the generated district's seed
 DEPTS="police familyplanning labour civilaffairs"
 export LC_ALL=C                     # sort and comm in byte order
-declare -A A_PID A_ARGS
+declare -A A_PID A_ARGS A_RC
 
 # rnd N: R = a random integer in [0, N) (a variable, not an echo: $(...)
 # would run in a subshell and not advance the parent's RANDOM)
@@ -49,6 +49,7 @@ adapter_start() {
     "$BIN/adapter-$n" --home "$h" "${state_opt[@]}" "$@" $(dept_files "$n" "$d") \
         >>"$T_TMP/$(basename "$h").$n.out" 2>>"$T_TMP/$(basename "$h").$n.err" &
     A_PID[$n]=$!
+    unset "A_RC[$n]"
     T_PIDS="$T_PIDS $!"
 }
 # adapter_restart NAME: start it again exactly as the last time
@@ -58,12 +59,19 @@ adapter_restart() { # shellcheck disable=SC2086
 adapters_start() { local n; for n in $DEPTS; do adapter_start "$n" "$@"; done; }
 # adapter_alive NAME
 adapter_alive() { kill -0 "${A_PID[$1]}" 2>/dev/null; }
+# adapter_reap NAME: wait for an adapter that has exited; its exit status
+# is kept in A_RC[NAME] (once reaped, adapters_wait reports that status)
+adapter_reap() {
+    [ -n "${A_RC[$1]-}" ] && return 0
+    wait "${A_PID[$1]}"
+    A_RC[$1]=$?
+}
 # adapters_running: how many of the four still run
 adapters_running() { local n c=0; for n in $DEPTS; do adapter_alive "$n" && c=$((c + 1)); done; echo $c; }
 # adapters_wait WHAT [SECONDS]: wait for all four (killing any still running
 # after SECONDS, 300 by default); one check per adapter that it exited 0
 adapters_wait() {
-    local what=$1 limit=${2:-300} n rc
+    local what=$1 limit=${2:-300} n
     for _ in $(seq 1 $((limit * 10))); do
         [ "$(adapters_running)" = 0 ] && break
         sleep 0.1
@@ -75,8 +83,8 @@ adapters_wait() {
             fail "$what: adapter-$n finished within ${limit}s (killed)"
             continue
         fi
-        wait "${A_PID[$n]}"; rc=$?
-        check_eq "$what: adapter-$n finished every row (exit status)" 0 "$rc"
+        adapter_reap "$n"
+        check_eq "$what: adapter-$n finished every row (exit status)" 0 "${A_RC[$n]}"
     done
 }
 
