@@ -84,6 +84,10 @@ struct server {
     double last_commit_ms;
     double commit_s;             /* time spent committing since start */
     int64_t last_check_ms, last_gauges_ms;
+    int64_t last_records_ms;     /* the last commit that stored records */
+    int64_t last_alerts_ms;      /* the checks' last run */
+    bool alerts_more;            /* residents may be waiting for the checks */
+    int64_t alerts_not_before;   /* after a failed round: not again for a second */
     char health[300];
     long queries_window[2];      /* queries in this and the previous 10 s (live_lock) */
     int64_t queries_window_start;
@@ -124,6 +128,7 @@ server_new(const hub_config_t *cfg, const char *home, char *errbuf, size_t errca
     server_t *self = HUB_CHECK_ALLOC(calloc(1, sizeof *self));
     self->cfg = *cfg;
     self->started_ms = client_mono_ms();
+    self->alerts_more = true;   /* what an earlier run left to check */
     self->pending = HUB_CHECK_ALLOC(calloc(MAX_PENDING, sizeof *self->pending));
     self->waiting = HUB_CHECK_ALLOC(calloc(MAX_WAITING, sizeof *self->waiting));
     pthread_mutex_init(&self->live_lock, NULL);
@@ -318,8 +323,11 @@ s_finish(server_t *self, bool commit)
     } else {
         metrics_observe(self->metrics, "hub_commit_seconds", "", (double)ms / 1000.0);
         s_stages(self, (double)(client_mono_ms() - t0) / 1000.0);
-        if (self->txn_records > (long)self->npending)   /* records, not heartbeats only */
+        if (self->txn_records > (long)self->npending) {   /* records, not heartbeats only */
             self->last_commit_ms = (double)ms;
+            self->last_records_ms = client_mono_ms();
+            self->alerts_more = true;
+        }
         if (ms >= self->cfg.slow_commit_ms)
             log_warn("HUB-COMMIT-SLOW", LOG_I("ms", ms), LOG_I("batches", self->npending),
                      LOG_I("records", self->txn_records));
@@ -669,6 +677,7 @@ s_on_command(server_t *self)
             s_finish(self, true);   /* the commands write; a reader sees what is acknowledged */
             s_answer(self, &ctx, &who, &payload, &frame, &len);
             s_tell_changes(self);   /* a review decision, an undo: merges and splits */
+            self->alerts_more = true;   /* whose residents the checks look at again */
         }
         zmq_msg_send(&peer, self->pair_main, ZMQ_SNDMORE);
         zmq_send(self->pair_main, frame, len, 0);
@@ -687,15 +696,37 @@ s_file_size(const char *home, const char *name)
     return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
 }
 
-/* The cross-department checks for the residents whose records changed, a
-** few hundred at a time, when no batch is waiting: their own transaction. */
-static void
-s_alerts(server_t *self, int64_t now)
+/* The cross-department checks look at the residents whose records changed
+** once the load they came in has paused (no records stored for a second),
+** 500 at a time, between batches, until none is left; while records keep
+** coming, one round of 500 every 5 s, so that a steady trickle of batches
+** cannot keep the checks waiting for ever. */
+enum { ALERTS_ROUND = 500, ALERTS_QUIET_MS = 1000, ALERTS_BUSY_EVERY_MS = 5000 };
+
+static bool
+s_alerts_due(const server_t *self, int64_t mono)
 {
-    if (self->txn_open || s_readable(self->ingest_sock) || store_begin(self->writer) != HUB_OK)
+    if (!self->alerts_more || self->txn_open || mono < self->alerts_not_before)
+        return false;
+    return mono - self->last_records_ms >= ALERTS_QUIET_MS || mono - self->last_alerts_ms >= ALERTS_BUSY_EVERY_MS;
+}
+
+/* One round of the checks, in a transaction of its own. */
+static void
+s_alerts(server_t *self)
+{
+    int64_t mono = client_mono_ms();
+    if (!s_alerts_due(self, mono) || s_readable(self->ingest_sock))
         return;
+    self->last_alerts_ms = mono;
+    self->alerts_not_before = mono + 1000;   /* unless the round succeeds */
     size_t looked = 0, opened = 0;
-    if (alerts_run(self->writer, 500, now, &looked, &opened) == HUB_OK && store_commit(self->writer) == HUB_OK) {
+    if (store_begin(self->writer) != HUB_OK)
+        return;
+    if (alerts_run(self->writer, ALERTS_ROUND, client_now_ms(), &looked, &opened) == HUB_OK
+        && store_commit(self->writer) == HUB_OK) {
+        self->alerts_not_before = 0;
+        self->alerts_more = looked == ALERTS_ROUND;
         if (opened) {
             metrics_add(self->metrics, "hub_alerts_opened_total", "", (double)opened);
             s_tell_changes(self);
@@ -748,7 +779,6 @@ s_check(server_t *self)
     metrics_health_set(self->metrics, why);
     metrics_set(self->metrics, "hub_healthy", "", !*why);
     metrics_set(self->metrics, "hub_uptime_seconds", "", (double)(mono - self->started_ms) / 1000.0);
-    s_alerts(self, now);
     if (mono - self->last_gauges_ms < (self->gauges_stale ? 2000 : 5000))
         return;
     self->last_gauges_ms = mono;
@@ -796,7 +826,7 @@ server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *r
             {self->ingest_sock, 0, ZMQ_POLLIN, 0},
             {self->pair_main, 0, ZMQ_POLLIN, 0},
         };
-        long timeout = 1000;
+        long timeout = s_alerts_due(self, client_mono_ms()) ? 0 : 1000;
         if (self->txn_open) {
             timeout = self->txn_started_ms + self->cfg.group_commit_max_ms - client_mono_ms();
             if (timeout < 0)
@@ -817,6 +847,7 @@ server_run(server_t *self, volatile sig_atomic_t *stop, volatile sig_atomic_t *r
         if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
             s_on_command(self);
         s_check(self);
+        s_alerts(self);
         if (*reopen_log) {
             *reopen_log = 0;
             if (log_reopen() == 0)
