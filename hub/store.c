@@ -20,6 +20,32 @@
 #include "log.h"
 #include "mindex.h"
 
+/* The one community a resident belongs to, over its current records joined
+** as s (source_records) and p (person_facts): the police register's 所属社区,
+** else civil affairs', labour's, family planning's. Committee and street
+** scope, rosters and figures all use it; the golden record's default rule
+** for community (golden.h) names the same departments in the same order. */
+#define S_RES_COMMUNITY                                                                               \
+    "coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END),"                                 \
+    " max(CASE WHEN s.source = 4 THEN p.community_code END),"                                         \
+    " max(CASE WHEN s.source = 3 THEN p.community_code END),"                                         \
+    " max(CASE WHEN s.source = 2 THEN p.community_code END))"
+
+/* Each resident's row of area_residents (migration 11), from its current
+** records: its community (S_RES_COMMUNITY), name, birth date and gender (the
+** police register's, else any department's), civil affairs' age as written,
+** the police status. Only residents placed in a community have one. */
+#define S_AREA_ROWS(where)                                                                            \
+    "SELECT s.resident_id, " S_RES_COMMUNITY " c,"                                                   \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)),"                           \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)),"               \
+    "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)),"                       \
+    "  max(p.age), max(CASE WHEN s.source = 1 THEN x.status END)"                                     \
+    "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"                              \
+    "  LEFT JOIN police_facts x ON x.record_id = s.id"                                                \
+    "  WHERE s.current = 1 AND s.resident_id IS NOT NULL " where                                       \
+    "  GROUP BY s.resident_id HAVING c IS NOT NULL"
+
 static const char *s_migrations[] = {
     /* 0 -> 1: the first registry */
     "CREATE TABLE residents("
@@ -276,6 +302,16 @@ static const char *s_migrations[] = {
     "CREATE TABLE rules_dirty(resident_id INTEGER PRIMARY KEY);"
     "INSERT INTO rules_dirty SELECT id FROM residents WHERE merged_into IS NULL;"
     "CREATE INDEX police_facts_household ON police_facts(household_no);",
+
+    /* 10 -> 11: every placed resident's roster line, kept as its records
+    ** change (store_commit refreshes the residents the writer's temporary
+    ** triggers saw touched), so a roster's page or an area's figures read
+    ** rows by community instead of grouping every record of the area. */
+    "CREATE TABLE area_residents("
+    "  resident_id INTEGER PRIMARY KEY, community_code TEXT NOT NULL,"
+    "  name TEXT, birth_date TEXT, gender TEXT, age INTEGER, status TEXT);"
+    "INSERT INTO area_residents " S_AREA_ROWS("") ";"
+    "CREATE INDEX area_residents_community ON area_residents(community_code);",
 };
 #define NMIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -302,17 +338,6 @@ enum {
     Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_QUAR_BYTES, Q_QUAR_DECIDE,
     Q_N
 };
-
-/* The one community a resident belongs to, over its current records joined
-** as s (source_records) and p (person_facts): the police register's 所属社区,
-** else civil affairs', labour's, family planning's. Committee and street
-** scope, rosters and figures all use it; the golden record's default rule
-** for community (golden.h) names the same departments in the same order. */
-#define S_RES_COMMUNITY                                                                               \
-    "coalesce(max(CASE WHEN s.source = 1 THEN p.community_code END),"                                 \
-    " max(CASE WHEN s.source = 4 THEN p.community_code END),"                                         \
-    " max(CASE WHEN s.source = 3 THEN p.community_code END),"                                         \
-    " max(CASE WHEN s.source = 2 THEN p.community_code END))"
 
 /* A facility's columns, then its communities (ascending, comma-separated). */
 #define S_FACILITY_COLS                                                                         \
@@ -495,6 +520,7 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_N];
     bool readonly;
+    sqlite3_stmt *area[3];   /* the writer's: area_residents refreshed for the residents touched */
     mindex_t *mindex;   /* the writer's matching index: NULL until first used */
     bool mindex_cleared; /* dropped in the open transaction: a rollback rebuilds it (mindex_lock) */
     pthread_rwlock_t mindex_lock;   /* the writer changes it; the query thread searches it */
@@ -570,6 +596,49 @@ s_migrate(store_t *self, char *errbuf, size_t errcap)
     return HUB_OK;
 }
 
+/* The writer's temporary triggers note each resident whose records, their
+** assignment or their person or police facts change (temp.area_touched);
+** store_commit rewrites those residents' area_residents rows before it
+** commits, so the rows always agree with the records. A rollback undoes
+** the notes with the rest. */
+static const char s_area_temp[] =
+    "CREATE TEMP TABLE area_touched(resident_id INTEGER PRIMARY KEY);"
+    "CREATE TEMP TRIGGER area_rec_ins AFTER INSERT ON main.source_records WHEN NEW.resident_id IS NOT NULL"
+    " BEGIN INSERT OR IGNORE INTO area_touched VALUES(NEW.resident_id); END;"
+    "CREATE TEMP TRIGGER area_rec_upd AFTER UPDATE OF resident_id, current ON main.source_records BEGIN"
+    " INSERT OR IGNORE INTO area_touched SELECT OLD.resident_id WHERE OLD.resident_id IS NOT NULL;"
+    " INSERT OR IGNORE INTO area_touched SELECT NEW.resident_id WHERE NEW.resident_id IS NOT NULL; END;"
+    "CREATE TEMP TRIGGER area_rec_del AFTER DELETE ON main.source_records WHEN OLD.resident_id IS NOT NULL"
+    " BEGIN INSERT OR IGNORE INTO area_touched VALUES(OLD.resident_id); END;";
+/* the same for each facts table a row is made of, on insert, update, delete */
+static const char *s_area_fact_tables[] = {"person_facts", "police_facts"};
+static const char *s_area_sql[] = {
+    "DELETE FROM main.area_residents WHERE resident_id IN (SELECT resident_id FROM temp.area_touched)",
+    "INSERT INTO main.area_residents " S_AREA_ROWS("AND s.resident_id IN (SELECT resident_id FROM temp.area_touched)"),
+    "DELETE FROM temp.area_touched",
+};
+
+static int
+s_area_prepare(store_t *self)
+{
+    int rc = sqlite3_exec(self->db, s_area_temp, NULL, NULL, NULL);
+    for (size_t t = 0; t < sizeof s_area_fact_tables / sizeof *s_area_fact_tables && rc == SQLITE_OK; t++) {
+        static const char *ops[] = {"INSERT", "UPDATE", "DELETE"};
+        for (int o = 0; o < 3 && rc == SQLITE_OK; o++) {
+            char sql[400];
+            snprintf(sql, sizeof sql,
+                     "CREATE TEMP TRIGGER area_%s_%d AFTER %s ON main.%s BEGIN INSERT OR IGNORE INTO area_touched"
+                     " SELECT resident_id FROM main.source_records WHERE id = %s.record_id"
+                     " AND resident_id IS NOT NULL; END;",
+                     s_area_fact_tables[t], o, ops[o], s_area_fact_tables[t], o == 2 ? "OLD" : "NEW");
+            rc = sqlite3_exec(self->db, sql, NULL, NULL, NULL);
+        }
+    }
+    for (int q = 0; q < 3 && rc == SQLITE_OK; q++)
+        rc = sqlite3_prepare_v3(self->db, s_area_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &self->area[q], NULL);
+    return rc;
+}
+
 static hub_err_t s_sync_fields(store_t *self);
 
 store_t *
@@ -603,6 +672,11 @@ store_open(const char *path, long cache_mib, bool readonly, char *errbuf, size_t
         store_close(&self);
         return NULL;
     }
+    if (!readonly && s_area_prepare(self) != SQLITE_OK) {
+        snprintf(errbuf, errcap, "%s: the area rows' triggers: %s", path, sqlite3_errmsg(self->db));
+        store_close(&self);
+        return NULL;
+    }
     for (int q = 0; q < Q_N; q++)
         if (sqlite3_prepare_v3(self->db, s_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &self->stmt[q], NULL)
             != SQLITE_OK) {
@@ -626,6 +700,8 @@ store_close(store_t **self_p)
         return;
     for (int q = 0; q < Q_N; q++)
         sqlite3_finalize(self->stmt[q]);
+    for (int q = 0; q < 3; q++)
+        sqlite3_finalize(self->area[q]);
     sqlite3_close(self->db);
     mindex_destroy(&self->mindex);
     pthread_rwlock_destroy(&self->mindex_lock);
@@ -644,10 +720,25 @@ store_begin(store_t *self)
     return s_exec(self, Q_BEGIN);
 }
 
+/* The touched residents' area rows, in the open transaction. */
+static hub_err_t
+s_area_refresh(store_t *self)
+{
+    for (int q = 0; q < 3 && self->area[q]; q++) {
+        int rc = sqlite3_step(self->area[q]);
+        sqlite3_reset(self->area[q]);
+        if (rc != SQLITE_DONE)
+            return s_err(self, rc, "area rows");
+    }
+    return HUB_OK;
+}
+
 hub_err_t
 store_commit(store_t *self)
 {
-    hub_err_t err = s_exec(self, Q_COMMIT);
+    hub_err_t err = s_area_refresh(self);
+    if (err == HUB_OK)
+        err = s_exec(self, Q_COMMIT);
     S_WLOCK(self);
     if (err == HUB_OK && self->mindex)
         mindex_commit(self->mindex);
@@ -2244,25 +2335,14 @@ store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap)
 #define S_GONE "('死亡', '迁出', '注销')"
 
 /* The residents of the area ?1 (",code,code,"), each placed by its
-** community (S_RES_COMMUNITY: one of its records names it, so only the
-** residents with a record naming one of the area's communities, cand,
-** are grouped; a roster's page, only those after its cursor ?3), with birth date b, gender g, age y at ?2
-** and police status st; live: those the police do not record as dead,
-** moved out or cancelled. */
+** community (area_residents; a roster's page, only those after its cursor
+** ?3), with birth date b, gender g, age y at ?2 and police status st;
+** live: those the police do not record as dead, moved out or cancelled. */
 #define S_AREA_RESIDENTS                                                                              \
-    "WITH cand AS (SELECT s.resident_id r FROM person_facts p JOIN source_records s ON s.id = p.record_id" \
-    "  WHERE p.community_code IN (SELECT value FROM json_each('[\"' || replace(trim(?1, ','), ',', '\",\"')" \
-    "  || '\"]')) AND s.current = 1 AND s.resident_id > coalesce(?3, 0)),"                             \
-    " res AS (SELECT s.resident_id r, " S_RES_COMMUNITY " c,"                                         \
-    "  coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)) b,"             \
-    "  coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)) g,"                     \
-    "  coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)) nm,"                        \
-    "  max(p.age) age, max(CASE WHEN s.source = 1 THEN x.status END) st"                              \
-    "  FROM source_records s JOIN person_facts p ON p.record_id = s.id"                              \
-    "  LEFT JOIN police_facts x ON x.record_id = s.id"                                                \
-    "  WHERE s.current = 1 AND s.resident_id IN (SELECT r FROM cand) GROUP BY s.resident_id),"         \
-    " area AS (SELECT r, c, b, g, nm, st, coalesce(" S_AGE("b") ", age) y FROM res"                   \
-    "  WHERE instr(?1, ',' || c || ',') > 0),"                                                        \
+    "WITH area AS (SELECT a.resident_id r, a.community_code c, a.birth_date b, a.gender g, a.name nm,"  \
+    "  a.status st, coalesce(" S_AGE("a.birth_date") ", a.age) y FROM area_residents a"               \
+    "  WHERE a.community_code IN (SELECT value FROM json_each('[\"' || replace(trim(?1, ','), ',', '\",\"')" \
+    "  || '\"]')) AND a.resident_id > coalesce(?3, 0)),"                                              \
     " live AS (SELECT * FROM area WHERE st IS NULL OR st NOT IN " S_GONE ")"
 
 static hub_err_t

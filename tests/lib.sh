@@ -75,6 +75,22 @@ rules_settled() {
     done
     return 1
 }
+# area_drift HOME: how many residents' area_residents rows (the rosters'
+# and figures' table, kept at each commit) differ from their rows worked out
+# again from the records now; 0 when the kept table is right
+area_drift() {
+    sql "$1" "WITH now AS (SELECT s.resident_id, coalesce(
+        max(CASE WHEN s.source = 1 THEN p.community_code END), max(CASE WHEN s.source = 4 THEN p.community_code END),
+        max(CASE WHEN s.source = 3 THEN p.community_code END), max(CASE WHEN s.source = 2 THEN p.community_code END)) c,
+      coalesce(max(CASE WHEN s.source = 1 THEN p.name END), max(p.name)),
+      coalesce(max(CASE WHEN s.source = 1 THEN p.birth_date END), max(p.birth_date)),
+      coalesce(max(CASE WHEN s.source = 1 THEN p.gender END), max(p.gender)),
+      max(p.age), max(CASE WHEN s.source = 1 THEN x.status END)
+      FROM source_records s JOIN person_facts p ON p.record_id = s.id LEFT JOIN police_facts x ON x.record_id = s.id
+      WHERE s.current = 1 AND s.resident_id IS NOT NULL GROUP BY s.resident_id HAVING c IS NOT NULL)
+    SELECT (SELECT count(*) FROM (SELECT * FROM now EXCEPT SELECT * FROM area_residents))
+         + (SELECT count(*) FROM (SELECT * FROM area_residents EXCEPT SELECT * FROM now))"
+}
 # audit_sql HOME QUERY: read the audit log (audit.db) directly
 audit_sql() { sqlite3 -readonly "$1/audit.db" "$2"; }
 

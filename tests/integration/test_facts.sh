@@ -167,15 +167,18 @@ sqlite3 "$H/registry.db" "$(for t in rec_ins rec_upd rec_del res_ins res_upd res
   DROP TABLE labour_training; DROP TABLE civil_entitlements; DROP TABLE facility_communities; DROP TABLE facilities;
   DROP TABLE fact_raw; DROP TABLE fact_fields; DROP TABLE facts_pending;
   DROP TABLE match_features; DROP TABLE match_links; DROP TABLE cannot_link;
-  DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP TABLE change_events; DROP TABLE subscriptions; DROP TABLE alerts; DROP TABLE rules_dirty; DROP INDEX residents_idno; DROP INDEX source_records_idno;
+  DROP TABLE resolution_events; DROP TABLE review_items; DROP TABLE quality_flags; DROP TABLE change_events; DROP TABLE subscriptions; DROP TABLE alerts; DROP TABLE rules_dirty; DROP TABLE area_residents; DROP INDEX residents_idno; DROP INDEX source_records_idno;
   ALTER TABLE residents DROP COLUMN merged_into; ALTER TABLE quarantine DROP COLUMN status;
   ALTER TABLE quarantine DROP COLUMN decided_by; ALTER TABLE quarantine DROP COLUMN decided_ms;
   ALTER TABLE quarantine DROP COLUMN note; PRAGMA user_version = 1"
 check "hubd starts on a version-1 registry" hub_start "$H"
-check_eq "migrated to the current version" 10 "$(sql "$H" "PRAGMA user_version")"
+check_eq "migrated to the current version" 11 "$(sql "$H" "PRAGMA user_version")"
 check_eq "nothing left pending" 0 "$(sql "$H" "SELECT count(*) FROM facts_pending")"
 dump > "$T_TMP/facts.after"
 check "the backfill gives every record the same facts as ingest did" cmp -s "$T_TMP/facts.before" "$T_TMP/facts.after"
+check_eq "the area rows made by the migration and the backfill agree with the records" 0 "$(area_drift "$H")"
+check "and they are there ($(sql "$H" "SELECT count(*) FROM area_residents") residents placed)" \
+    test "$(sql "$H" "SELECT count(*) FROM area_residents")" -gt 0
 check "the backfill is logged" grep -q '"msgid":"HUB-FACTS-BACKFILL","records":13' "$H/hub.log"
 check "the upgraded registry is matched again once, and it is logged" grep -q '"msgid":"HUB-REMATCH-UPGRADE"' "$H/hub.log"
 check_eq "every current person record has its matching features" \
@@ -199,12 +202,14 @@ sqlite3 "$H/registry.db" "ATTACH '$H/audit.db' AS a;
     purpose TEXT NOT NULL, kind TEXT NOT NULL, args TEXT NOT NULL, residents TEXT NOT NULL, outcome TEXT NOT NULL,
     prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
   INSERT INTO audit_log SELECT * FROM a.audit_log; DROP TABLE change_events; DROP TABLE subscriptions;
-  DROP TABLE alerts; DROP TABLE rules_dirty; DROP INDEX police_facts_household; PRAGMA user_version = 7"
+  DROP TABLE alerts; DROP TABLE rules_dirty; DROP INDEX police_facts_household; DROP TABLE area_residents;
+  PRAGMA user_version = 7"
 rm -f "$H/audit.db" "$H/audit.db-wal" "$H/audit.db-shm"
 check "hubd starts on a version-7 registry with its audit log inside" hub_start "$H"
-check_eq "migrated to the current version" 10 "$(sql "$H" "PRAGMA user_version")"
+check_eq "migrated to the current version" 11 "$(sql "$H" "PRAGMA user_version")"
 check_eq "the registry no longer holds the audit log" 0 \
     "$(sql "$H" "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'")"
+check_eq "a version-7 registry gets its area rows, as the records say" 0 "$(area_drift "$H")"
 check "the move is logged with its count" grep -q "\"msgid\":\"HUB-AUDIT-MOVED\",\"entries\":$entries" "$H/hub.log"
 out=$("$BIN/hubctl" --home "$H" audit verify)
 n=$(sed -n 's/.*whole: \([0-9]*\) entries.*/\1/p' <<<"$out")

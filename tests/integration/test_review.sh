@@ -131,6 +131,7 @@ check_eq "counts: current records by department, as counted" \
 check_eq "counts: residents, as counted" \
     "$(sql "$H" "SELECT count(*) FROM residents r WHERE merged_into IS NULL AND EXISTS (SELECT 1 FROM source_records s WHERE s.resident_id = r.id AND s.current = 1)")" \
     "$(sql "$H" "SELECT n FROM counts WHERE name = 'residents'")"
+check_eq "the rosters' area rows agree with the records after merges, splits and undo" 0 "$(area_drift "$H")"
 check_eq "counts: merges, splits, open reviews, as counted" \
     "$(sql "$H" "SELECT (SELECT count(*) FROM resolution_events WHERE kind = 'merge') || ',' || (SELECT count(*) FROM resolution_events WHERE kind = 'split') || ',' || (SELECT count(*) FROM review_items WHERE status = 'open')")" \
     "$(sql "$H" "SELECT (SELECT n FROM counts WHERE name = 'merges') || ',' || (SELECT n FROM counts WHERE name = 'splits') || ',' || (SELECT n FROM counts WHERE name = 'reviews_open')")"

@@ -183,6 +183,7 @@ verify() {
         "$(sql "$h" "SELECT count(*) FROM source_records s LEFT JOIN batches b ON b.sender = s.sender AND b.seq = s.batch_seq
                      WHERE b.seq IS NULL")"
     check_eq "$what: PRAGMA integrity_check" ok "$(sql "$h" "PRAGMA integrity_check")"
+    check_eq "$what: the rosters' area rows agree with the records" 0 "$(area_drift "$h")"
     [ -n "$ref" ] || return 0
     check_eq "$what: as many records (all versions) as the load without faults" "$(cat "$ref.count")" "$(stored "$h")"
     check_eq "$what: the same rows rejected as without faults" "$(cat "$ref.rejects")" "$(rejects_of "$st")"
