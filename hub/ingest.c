@@ -196,6 +196,12 @@ s_changes(ingest_t *self, const rec_t *rec, const store_version_t *version, cons
     }
     if (err == HUB_OK && resident.v)   /* the cross-department checks look again (a record */
         err = store_rules_dirty(self->store, resident);   /* that starts nothing may still complete a finding) */
+    /* a household's members too: a rule reads the others (a conscript-age member) */
+    if (err == HUB_OK && facts->kind == FACTS_POLICE && facts->police.household_no && *facts->police.household_no)
+        err = store_rules_dirty_household(self->store, facts->police.household_no);
+    if (err == HUB_OK && had_old && old.kind == FACTS_POLICE && old.police.household_no && *old.police.household_no
+        && (!facts->police.household_no || strcmp(old.police.household_no, facts->police.household_no)))
+        err = store_rules_dirty_household(self->store, old.police.household_no);
     if (had_old)
         facts_fini(&old);
     return err;

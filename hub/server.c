@@ -71,7 +71,8 @@ struct server {
     /* the open transaction */
     bool txn_open;
     int64_t txn_started_ms;
-    long txn_records;
+    long txn_records;            /* records, a heartbeat counted as one (the group commit's size) */
+    bool txn_has_records;        /* not heartbeats only */
     pending_t *pending;
     size_t npending;
     /* what operators see: metrics.c, /metrics and /healthz, the adapters */
@@ -323,7 +324,7 @@ s_finish(server_t *self, bool commit)
     } else {
         metrics_observe(self->metrics, "hub_commit_seconds", "", (double)ms / 1000.0);
         s_stages(self, (double)(client_mono_ms() - t0) / 1000.0);
-        if (self->txn_records > (long)self->npending) {   /* records, not heartbeats only */
+        if (self->txn_has_records) {
             self->last_commit_ms = (double)ms;
             self->last_records_ms = client_mono_ms();
             self->alerts_more = true;
@@ -367,6 +368,7 @@ s_finish(server_t *self, bool commit)
     metrics_set(self->metrics, "hub_ingest_queue_depth", "", 0);
     self->txn_open = false;
     self->txn_records = 0;
+    self->txn_has_records = false;
 }
 
 static void
@@ -418,6 +420,7 @@ s_on_ingest(server_t *self)
                    p->reply.leaving);
         zmq_msg_close(&payload);
         self->txn_records += p->reply.counts[0] ? p->reply.counts[0] : 1;
+        self->txn_has_records |= p->reply.counts[0] > 0;
         if (err != HUB_OK) {
             s_finish(self, false);
             return;

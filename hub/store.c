@@ -329,7 +329,7 @@ enum {
     Q_M_LINK_PUT, Q_M_LINKS_OF, Q_M_LINKS_DEL, Q_M_REC_RES, Q_M_REC_ASSIGN, Q_M_REC_ASSIGN1, Q_M_RES_RECS, Q_M_RES_ALIAS,
     Q_M_RES_FOLLOW, Q_M_RES_IDNO, Q_M_CANNOT, Q_M_CANNOT_PUT, Q_M_EVENT_PUT, Q_M_REVIEW_PUT,
     Q_CH_PUT, Q_CH_AFTER, Q_CH_LAST, Q_SUB_PUT, Q_SUB_GET,
-    Q_RULE_ROSTER, Q_RULE_IDNO, Q_RULE_RECS, Q_RULE_HOUSEHOLD, Q_DIRTY_PUT, Q_DIRTY_TAKE, Q_DIRTY_DEL, Q_DIRTY_ALL,
+    Q_RULE_ROSTER, Q_RULE_IDNO, Q_RULE_RECS, Q_RULE_HOUSEHOLD, Q_DIRTY_PUT, Q_DIRTY_HOUSEHOLD, Q_DIRTY_TAKE, Q_DIRTY_DEL, Q_DIRTY_ALL,
     Q_ALERT_PUT, Q_ALERTS_LIST, Q_ALERT_CLOSE, Q_ALERT_COUNTS, Q_DEPT_RECORDS,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
@@ -391,6 +391,9 @@ static const char *s_sql[Q_N] = {
                          "    OR (?4 = CAST(substr(s.idno, 11, 2) AS INTEGER) AND CAST(substr(s.idno, 13, 2) AS INTEGER) > 1)))"
                          " BETWEEN 17 AND 24",
     [Q_DIRTY_PUT] = "INSERT OR IGNORE INTO rules_dirty(resident_id) VALUES(?1)",
+    [Q_DIRTY_HOUSEHOLD] = "INSERT OR IGNORE INTO rules_dirty SELECT DISTINCT s.resident_id FROM police_facts x"
+                          " JOIN source_records s ON s.id = x.record_id"
+                          " WHERE x.household_no = ?1 AND s.current = 1 AND s.resident_id IS NOT NULL",
     [Q_DIRTY_TAKE] = "SELECT resident_id FROM rules_dirty ORDER BY resident_id LIMIT ?1",
     [Q_DIRTY_DEL] = "DELETE FROM rules_dirty WHERE resident_id = ?1",
     [Q_DIRTY_ALL] = "INSERT OR IGNORE INTO rules_dirty SELECT id FROM residents WHERE merged_into IS NULL",
@@ -1798,6 +1801,14 @@ store_rules_dirty(store_t *self, resident_id_t id)
     sqlite3_stmt *st = s_stmt(self, Q_DIRTY_PUT);
     sqlite3_bind_int64(st, 1, id.v);
     return s_exec(self, Q_DIRTY_PUT);
+}
+
+hub_err_t
+store_rules_dirty_household(store_t *self, const char *household_no)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_DIRTY_HOUSEHOLD);
+    sqlite3_bind_text(st, 1, household_no, -1, SQLITE_STATIC);
+    return s_exec(self, Q_DIRTY_HOUSEHOLD);
 }
 
 hub_err_t

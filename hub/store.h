@@ -179,8 +179,10 @@ hub_err_t store_subscription_get(store_t *self, const char *principal, int64_t *
 hub_err_t store_latest_roster(store_t *self, int *year, int *month);
 /* What the departments say of resident id, as the rules read it. */
 hub_err_t store_rule_subject(store_t *self, resident_id_t id, int year, int month, rule_subject_t *s);
-/* Residents the rules should look at again: one, all, and up to cap taken off the list. */
+/* Residents the rules should look at again: one, every member of a police
+** household, all, and up to cap taken off the list. */
 hub_err_t store_rules_dirty(store_t *self, resident_id_t id);
+hub_err_t store_rules_dirty_household(store_t *self, const char *household_no);
 hub_err_t store_rules_dirty_all(store_t *self);
 hub_err_t store_rules_dirty_take(store_t *self, resident_id_t *out, size_t cap, size_t *n);
 

@@ -20,7 +20,7 @@ CTL() { "$BIN/hubctl" --home "$H" "$@"; }
 "$BIN/adapter-labour" --home "$H" "$D"/jyzt_*.jsonl >/dev/null
 "$BIN/adapter-civilaffairs" --home "$H" "$D"/mz_roster_*.csv "$D/facilities.csv" >/dev/null
 
-# the main thread looks at the changed residents a few hundred a second when idle
+# the main thread looks at the changed residents once the load pauses
 rules_settled "$H"
 check_eq "as the records arrived, every changed resident was looked at" 0 "$(sql "$H" "SELECT count(*) FROM rules_dirty")"
 check "each new alert logged (HUB-ALERT: rule, severity, resident id)" \
@@ -87,5 +87,35 @@ CTL principal add beilong committee:350802001002 --key-out "$T_TMP/beilong.key" 
 out=$("$BIN/hubctl" --home "$H" --principal beilong --key "$T_TMP/beilong.key" alerts 2>&1); rc=$?
 check "a committee may not list alerts (status 1, says where it gets them)" \
     bash -c '[ "$0" = 1 ] && grep -q "change feed" <<<"$1"' "$rc" "$out"
+
+# ---- a household member's change: the checks look at the household again ----
+# a conscript-family allowance whose household has one member of conscript
+# age (17-24), with one police row; the police then record that member as
+# moved out: the recipient's own records do not change, the finding does
+pick=$(awk -F, 'NR > 1 { st[$1] = $6; hh[$1] = $7; by[$1] = substr($4, 1, 4); ent[$1] = $9; mem[$7] = mem[$7] " " $1 }
+    END { for (p in ent) if (ent[p] ~ /义务兵家庭优待/ && st[p] == "正常") {
+        n = split(mem[hh[p]], m, " "); young = ""; c = 0; near = 0
+        for (i = 1; i <= n; i++) { x = m[i]; if (x == p || st[x] != "正常") continue
+            if (by[x] >= 2003 && by[x] <= 2008) { young = x; c++ } else if (by[x] >= 2000 && by[x] <= 2010) near++ }
+        if (c == 1 && near == 0) print p, young } }' "$D/persons.csv" | sort |
+    while read -r p x; do
+        [ "$(awk -F, -v x="$x" '$1 == x && $2 == "police"' "$D/truth.csv" | wc -l)" = 1 ] && { echo "$p $x"; break; }
+    done)
+read -r recip member <<<"$pick"
+rres=$(q "SELECT DISTINCT l.resident_id FROM truth t JOIN links l ON l.source = t.source AND l.source_key = t.source_key
+          WHERE t.person_id = '$recip' AND t.source = 'police'")
+conscript_alert() { CTL alerts --rule conscript-without-conscript --status open | awk -F'\t' -v r="$rres" '$5 == r'; }
+check "a conscript-family recipient ($recip) with a member of conscript age ($member) at home: no alert" \
+    test -n "$member" -a -n "$rres" -a -z "$(conscript_alert)"
+set -- $(awk -F, -v x="$member" '$1 == x && $2 == "police" { print $4, $5 }' "$D/truth.csv")
+iconv -f GB18030 -t UTF-8 "$D/$1" | tr -d '\r' > "$T_TMP/hukou.utf8.csv"
+sqlite3 "$T_TMP/edit.db" ".import --csv $T_TMP/hukou.utf8.csv h" \
+    "UPDATE h SET 人员状态 = '迁出', 变动类型 = '迁出', 变动日期 = '20261120' WHERE rowid = $2" \
+    ".headers on" ".mode csv" ".once $T_TMP/moved.csv" "SELECT * FROM h WHERE rowid = $2"
+iconv -f UTF-8 -t GB18030 "$T_TMP/moved.csv" > "$T_TMP/hukou_20261120_delta.csv"
+"$BIN/adapter-police" --home "$H" "$T_TMP/hukou_20261120_delta.csv" >/dev/null
+rules_settled "$H"
+check "the member moved out: the recipient's household is looked at again and the alert opens" \
+    grep -q "no other member aged 17-24" <<<"$(conscript_alert)"
 hub_stop
 t_done
