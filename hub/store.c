@@ -2348,13 +2348,18 @@ store_resident_community(store_t *self, resident_id_t id, char *out, size_t cap)
 /* The residents of the area ?1 (",code,code,"), each placed by its
 ** community (area_residents; a roster's page, only those after its cursor
 ** ?3), with birth date b, gender g, age y at ?2 and police status st;
-** live: those the police do not record as dead, moved out or cancelled. */
-#define S_AREA_RESIDENTS                                                                              \
+** live: those the police do not record as dead, moved out or cancelled.
+** S_AREA_ONE picks the residents of a one-community area by equality, so
+** they come in resident order from the index without a sort (a roster's
+** page reads only its own rows). */
+#define S_AREA_ANY "a.community_code IN (SELECT value FROM json_each('[\"' || replace(trim(?1, ','), ',', '\",\"') || '\"]'))"
+#define S_AREA_ONE "a.community_code = substr(?1, 2, length(?1) - 2)"
+#define S_AREA_RESIDENTS_OF(cond)                                                                     \
     "WITH area AS (SELECT a.resident_id r, a.community_code c, a.birth_date b, a.gender g, a.name nm,"  \
     "  a.status st, coalesce(" S_AGE("a.birth_date") ", a.age) y FROM area_residents a"               \
-    "  WHERE a.community_code IN (SELECT value FROM json_each('[\"' || replace(trim(?1, ','), ',', '\",\"')" \
-    "  || '\"]')) AND a.resident_id > coalesce(?3, 0)),"                                              \
+    "  WHERE " cond " AND a.resident_id > coalesce(?3, 0)),"                                          \
     " live AS (SELECT * FROM area WHERE st IS NULL OR st NOT IN " S_GONE ")"
+#define S_AREA_RESIDENTS S_AREA_RESIDENTS_OF(S_AREA_ANY)
 
 static hub_err_t
 s_area_rows(store_t *self, const char *sql, const char *codes, const char *ref_date,
@@ -2424,27 +2429,34 @@ store_area_stats(store_t *self, const char *codes, const char *ref_date, area_st
     return err;
 }
 
+/* A roster's page, after the filters (?4..?12), ?13 at most. */
+#define S_ROSTER_PAGE                                                                                 \
+    " SELECT r, nm, b, c FROM area a WHERE r > ?3"   \
+    "  AND (?7 IS NOT NULL OR a.st IS NULL OR a.st NOT IN " S_GONE ")"   \
+    "  AND (?4 IS NULL OR a.y >= ?4) AND (?5 IS NULL OR a.y <= ?5) AND (?6 IS NULL OR a.g = ?6)"   \
+    "  AND (?7 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"   \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.status = ?7))"   \
+    "  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"   \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?8))"   \
+    "  AND (?9 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN labour_facts x ON x.record_id = s.id"   \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.employment_status = ?9))"   \
+    "  AND (?10 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN civil_entitlements x ON x.record_id = s.id"   \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)"   \
+    "       AND s.origin_file = " S_LATEST_ROSTER "))"   \
+    "  AND (?12 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"   \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.household_no = ?12))"   \
+    " ORDER BY r LIMIT ?13"
+
 hub_err_t
 store_roster(store_t *self, const char *codes, const char *ref_date, const roster_filter_t *f, int64_t after,
              size_t limit, search_hit_t *out, size_t *n)
 {
-    static const char *sql =
-        S_AREA_RESIDENTS
-        " SELECT r, nm, b, c FROM area a WHERE r > ?3"
-        "  AND (?7 IS NOT NULL OR a.st IS NULL OR a.st NOT IN " S_GONE ")"
-        "  AND (?4 IS NULL OR a.y >= ?4) AND (?5 IS NULL OR a.y <= ?5) AND (?6 IS NULL OR a.g = ?6)"
-        "  AND (?7 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
-        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.status = ?7))"
-        "  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
-        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?8))"
-        "  AND (?9 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN labour_facts x ON x.record_id = s.id"
-        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.employment_status = ?9))"
-        "  AND (?10 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN civil_entitlements x ON x.record_id = s.id"
-        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)"
-        "       AND s.origin_file = " S_LATEST_ROSTER "))"
-        "  AND (?12 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"
-        "       WHERE s.resident_id = a.r AND s.current = 1 AND x.household_no = ?12))"
-        " ORDER BY r LIMIT ?13";
+    static const char *const sql_any = S_AREA_RESIDENTS_OF(S_AREA_ANY) S_ROSTER_PAGE;
+    static const char *const sql_one = S_AREA_RESIDENTS_OF(S_AREA_ONE) S_ROSTER_PAGE;
+    int commas = 0;
+    for (const char *c = codes; *c; c++)
+        commas += *c == ',';
+    const char *sql = commas == 2 ? sql_one : sql_any;   /* ",code,": one community */
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
         return s_err(self, sqlite3_errcode(self->db), "roster");

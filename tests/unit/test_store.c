@@ -3,8 +3,8 @@
 ** temporary registry file (cmocka): the schema and its field catalogue,
 ** facts stored per record version, the facilities query (current versions,
 ** by community), the facts backfill of a registry made before facts
-** were kept, and the matching index after a cleared then rolled-back
-** transaction. The registry is read back with sqlite3 directly, as the
+** were kept, the matching index after a cleared then rolled-back
+** transaction, and the kept area rows read as a roster's pages. The registry is read back with sqlite3 directly, as the
 ** integration tests do with the CLI.
 */
 #define _POSIX_C_SOURCE 200809L
@@ -117,18 +117,24 @@ s_facility(const char *no, const char *name, const char *codes)
 }
 
 static Hub__Record *
-s_police(const char *name, const char *phone)
+s_police_in(const char *name, const char *phone, const char *community)
 {
     Hub__PoliceRecord *p = malloc(sizeof *p);
     hub__police_record__init(p);
     p->name = s_field(name, NULL);
     p->phone = s_field(phone, NULL);
-    p->community = s_field("北龙", "350802001002");
+    p->community = s_field("(name)", community);
     Hub__Record *r = malloc(sizeof *r);
     hub__record__init(r);
     r->payload_case = HUB__RECORD__PAYLOAD_POLICE;
     r->police = p;
     return r;
+}
+
+static Hub__Record *
+s_police(const char *name, const char *phone)
+{
+    return s_police_in(name, phone, "350802001002");
 }
 
 /* Store r (taking it) as a new version of (source, key) with its facts
@@ -302,6 +308,60 @@ test_backfill_after_upgrade(void **state)
     assert_string_equal(s_sql(fx, "SELECT count(*) FROM person_facts"), "2");
 }
 
+/* A roster read page by page after each page's last resident: the names
+** of the area's residents in resident order, pages of `limit`. */
+static void
+s_roster_all(fixture_t *fx, const char *codes, size_t limit, char *out, size_t cap, int *pages)
+{
+    roster_filter_t f = {.age_min = -1, .age_max = -1};
+    search_hit_t hits[8];
+    int64_t after = 0;
+    *out = 0;
+    *pages = 0;
+    for (;;) {
+        size_t n = 0;
+        assert_int_equal(store_roster(fx->store, codes, "2026-11-27", &f, after, limit, hits, &n), HUB_OK);
+        (*pages)++;
+        for (size_t i = 0; i < n; i++) {
+            assert_true(hits[i].resident.v > after);   /* in resident order, none twice */
+            after = hits[i].resident.v;
+            size_t l = strlen(out);
+            snprintf(out + l, cap - l, "%s%s", l ? "," : "", hits[i].name);
+        }
+        if (n < limit)
+            return;
+    }
+}
+
+/* The kept area rows follow the records (a new version that names another
+** community moves the resident); a roster of one community (read by
+** equality, in index order) and of two (read through the list) page alike. */
+static void
+test_roster_pages(void **state)
+{
+    fixture_t *fx = *state;
+    static const char *const names[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"};
+    for (int i = 0; i < 8; i++) {
+        char key[8];
+        snprintf(key, sizeof key, "K%d", i);
+        s_put(fx, 1, key, 0, s_police_in(names[i], "13905971234", i < 5 ? "350802001002" : "350802001003"), true);
+    }
+    s_put(fx, 1, "K4", 100, s_police_in("戊", "13905971234", "350802001003"), true);   /* 戊 moves */
+    assert_string_equal(s_sql(fx, "SELECT group_concat(name || '@' || substr(community_code, 10), ' ')"
+                                  " FROM (SELECT * FROM area_residents ORDER BY resident_id)"),
+                        "甲@002 乙@002 丙@002 丁@002 戊@003 己@003 庚@003 辛@003");
+    char got[256];
+    int pages;
+    s_roster_all(fx, ",350802001002,", 2, got, sizeof got, &pages);
+    assert_string_equal(got, "甲,乙,丙,丁");
+    assert_int_equal(pages, 3);
+    s_roster_all(fx, ",350802001003,", 3, got, sizeof got, &pages);
+    assert_string_equal(got, "戊,己,庚,辛");
+    s_roster_all(fx, ",350802001002,350802001003,", 3, got, sizeof got, &pages);
+    assert_string_equal(got, "甲,乙,丙,丁,戊,己,庚,辛");
+    assert_int_equal(pages, 3);
+}
+
 static void
 test_record_without_facts_payload(void **state)
 {
@@ -390,6 +450,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_backfill_after_upgrade, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_record_without_facts_payload, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_match_clear_rolled_back, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_roster_pages, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
