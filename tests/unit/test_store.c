@@ -342,7 +342,7 @@ test_roster_pages(void **state)
     fixture_t *fx = *state;
     static const char *const names[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"};
     for (int i = 0; i < 8; i++) {
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "K%d", i);
         s_put(fx, 1, key, 0, s_police_in(names[i], "13905971234", i < 5 ? "350802001002" : "350802001003"), true);
     }
