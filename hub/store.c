@@ -599,11 +599,14 @@ s_migrate(store_t *self, char *errbuf, size_t errcap)
     return HUB_OK;
 }
 
-/* The writer's temporary triggers note each resident whose records, their
-** assignment or their person or police facts change (temp.area_touched);
-** store_commit rewrites those residents' area_residents rows before it
-** commits, so the rows always agree with the records. A rollback undoes
-** the notes with the rest. */
+/* The writer's temporary triggers note each resident whose records or
+** their assignment change (a record stored, superseded, moved to another
+** resident) or whose record gets its person or police facts later than
+** itself (the facts backfill of an upgraded registry), in
+** temp.area_touched; store_commit rewrites those residents' area_residents
+** rows before it commits, so the rows always agree with the records. A
+** rollback undoes the notes with the rest. (Records and facts are never
+** deleted or their facts updated.) */
 static const char s_area_temp[] =
     "CREATE TEMP TABLE area_touched(resident_id INTEGER PRIMARY KEY);"
     "CREATE TEMP TRIGGER area_rec_ins AFTER INSERT ON main.source_records WHEN NEW.resident_id IS NOT NULL"
@@ -611,10 +614,10 @@ static const char s_area_temp[] =
     "CREATE TEMP TRIGGER area_rec_upd AFTER UPDATE OF resident_id, current ON main.source_records BEGIN"
     " INSERT OR IGNORE INTO area_touched SELECT OLD.resident_id WHERE OLD.resident_id IS NOT NULL;"
     " INSERT OR IGNORE INTO area_touched SELECT NEW.resident_id WHERE NEW.resident_id IS NOT NULL; END;"
-    "CREATE TEMP TRIGGER area_rec_del AFTER DELETE ON main.source_records WHEN OLD.resident_id IS NOT NULL"
-    " BEGIN INSERT OR IGNORE INTO area_touched VALUES(OLD.resident_id); END;";
-/* the same for each facts table a row is made of, on insert, update, delete */
-static const char *s_area_fact_tables[] = {"person_facts", "police_facts"};
+    "CREATE TEMP TRIGGER area_person AFTER INSERT ON main.person_facts BEGIN INSERT OR IGNORE INTO area_touched"
+    " SELECT resident_id FROM main.source_records WHERE id = NEW.record_id AND resident_id IS NOT NULL; END;"
+    "CREATE TEMP TRIGGER area_police AFTER INSERT ON main.police_facts BEGIN INSERT OR IGNORE INTO area_touched"
+    " SELECT resident_id FROM main.source_records WHERE id = NEW.record_id AND resident_id IS NOT NULL; END;";
 static const char *s_area_sql[] = {
     "DELETE FROM main.area_residents WHERE resident_id IN (SELECT resident_id FROM temp.area_touched)",
     "INSERT INTO main.area_residents " S_AREA_ROWS("AND s.resident_id IN (SELECT resident_id FROM temp.area_touched)"),
@@ -625,18 +628,6 @@ static int
 s_area_prepare(store_t *self)
 {
     int rc = sqlite3_exec(self->db, s_area_temp, NULL, NULL, NULL);
-    for (size_t t = 0; t < sizeof s_area_fact_tables / sizeof *s_area_fact_tables && rc == SQLITE_OK; t++) {
-        static const char *ops[] = {"INSERT", "UPDATE", "DELETE"};
-        for (int o = 0; o < 3 && rc == SQLITE_OK; o++) {
-            char sql[400];
-            snprintf(sql, sizeof sql,
-                     "CREATE TEMP TRIGGER area_%s_%d AFTER %s ON main.%s BEGIN INSERT OR IGNORE INTO area_touched"
-                     " SELECT resident_id FROM main.source_records WHERE id = %s.record_id"
-                     " AND resident_id IS NOT NULL; END;",
-                     s_area_fact_tables[t], o, ops[o], s_area_fact_tables[t], o == 2 ? "OLD" : "NEW");
-            rc = sqlite3_exec(self->db, sql, NULL, NULL, NULL);
-        }
-    }
     for (int q = 0; q < 3 && rc == SQLITE_OK; q++)
         rc = sqlite3_prepare_v3(self->db, s_area_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &self->area[q], NULL);
     return rc;
@@ -2431,20 +2422,20 @@ store_area_stats(store_t *self, const char *codes, const char *ref_date, area_st
 
 /* A roster's page, after the filters (?4..?12), ?13 at most. */
 #define S_ROSTER_PAGE                                                                                 \
-    " SELECT r, nm, b, c FROM area a WHERE r > ?3"   \
-    "  AND (?7 IS NOT NULL OR a.st IS NULL OR a.st NOT IN " S_GONE ")"   \
-    "  AND (?4 IS NULL OR a.y >= ?4) AND (?5 IS NULL OR a.y <= ?5) AND (?6 IS NULL OR a.g = ?6)"   \
-    "  AND (?7 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"   \
-    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.status = ?7))"   \
-    "  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"   \
-    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?8))"   \
-    "  AND (?9 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN labour_facts x ON x.record_id = s.id"   \
-    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.employment_status = ?9))"   \
-    "  AND (?10 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN civil_entitlements x ON x.record_id = s.id"   \
-    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)"   \
-    "       AND s.origin_file = " S_LATEST_ROSTER "))"   \
-    "  AND (?12 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id"   \
-    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.household_no = ?12))"   \
+    " SELECT r, nm, b, c FROM area a WHERE r > ?3"                                                    \
+    "  AND (?7 IS NOT NULL OR a.st IS NULL OR a.st NOT IN " S_GONE ")"                                \
+    "  AND (?4 IS NULL OR a.y >= ?4) AND (?5 IS NULL OR a.y <= ?5) AND (?6 IS NULL OR a.g = ?6)"      \
+    "  AND (?7 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id" \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.status = ?7))"                          \
+    "  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id" \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?8))"                        \
+    "  AND (?9 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN labour_facts x ON x.record_id = s.id" \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.employment_status = ?9))"               \
+    "  AND (?10 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN civil_entitlements x ON x.record_id = s.id" \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.category = ?10 AND (?11 IS NULL OR x.status = ?11)" \
+    "       AND s.origin_file = " S_LATEST_ROSTER "))"                                                \
+    "  AND (?12 IS NULL OR EXISTS (SELECT 1 FROM source_records s JOIN police_facts x ON x.record_id = s.id" \
+    "       WHERE s.resident_id = a.r AND s.current = 1 AND x.household_no = ?12))"                   \
     " ORDER BY r LIMIT ?13"
 
 hub_err_t
