@@ -61,7 +61,8 @@ $(UNIHAN_C): deploy/gen-unihan.sh $(UNIHAN_TXT)
 	@mkdir -p $(dir $@)
 	sh deploy/gen-unihan.sh $(UNIHAN_TXT) > $@.tmp
 	mv $@.tmp $@
-# gen-district links hub/normalize.c, which looks names up in these tables
+# gen-district links hub/normalize.c, which looks names up in these tables, and
+# hub/community.c, to map community names as the adapters do
 $(BIN)/gen-district: $(call OBJ,$(UNIHAN_C))
 
 $(BUILD)/obj/%.o: %.c $(GEN_H)
@@ -84,7 +85,7 @@ $(BIN)/hubctl: $(call OBJ,hub/ctl.c) $(LIBADP) $(LIBHUB)
 $(BIN)/adapter-%: $(call OBJ,adapters/%.c) $(LIBADP) $(LIBHUB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
-$(BIN)/gen-district: $(call OBJ,$(GEN_SRC) hub/normalize.c adapters/core/civilkey.c)
+$(BIN)/gen-district: $(call OBJ,$(GEN_SRC) hub/normalize.c hub/community.c hub/err.c $(COMM_C) adapters/core/civilkey.c)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ -lsodium -lm -o $@
 $(BIN)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBADP) $(LIBHUB)

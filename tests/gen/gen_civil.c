@@ -53,6 +53,7 @@
 */
 #include "gen_writers.h"
 #include "civilkey.h"
+#include "community.h"
 #include "normalize.h"
 
 #include <sodium.h>
@@ -114,6 +115,7 @@ typedef struct {
     bool has_dup;             /* registered twice: this row shows the number */
     bool dup;                 /* the second registration: no number */
     bool planted;             /* --plant's entitlement: 在保 from the planted 起始日期 */
+    bool copy;                /* ROW_TWICE: the same row typed again */
 } s_entry_t;
 
 typedef struct {
@@ -128,7 +130,7 @@ s_push(s_entries_t *e, size_t person, s_category_t c, unsigned months, int commu
         e->cap = e->cap ? e->cap * 2 : 256;
         e->v = gen_xrealloc(e->v, e->cap * sizeof *e->v);
     }
-    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false, false };
+    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false, false, false };
 }
 
 static uint64_t
@@ -162,10 +164,11 @@ s_enrol(const gen_ctx_t *ctx, gen_noise_t *noise, int prev_start, int cur_start,
         s_entries_t *e)
 {
     const gen_district_t *d = ctx->district;
-    gen_rng_t hbase, pbase, dbase;
+    gen_rng_t hbase, pbase, dbase, tbase;
     gen_rng_init(&hbase, ctx->seed, S_SOURCE ".household");
     gen_rng_init(&pbase, ctx->seed, S_SOURCE ".enrol");
     gen_rng_init(&dbase, ctx->seed, S_SOURCE ".dup");
+    gen_rng_init(&tbase, ctx->seed, S_SOURCE ".twice");
     for (size_t h = 0; h < d->nhouseholds; h++) {
         const gen_household_t *hh = &d->households[h];
         gen_rng_t hr = gen_rng_fork(&hbase, h);
@@ -247,11 +250,20 @@ s_enrol(const gen_ctx_t *ctx, gen_noise_t *noise, int prev_start, int cur_start,
                 ** rows would have one key; never for a planted person) */
                 gen_rng_t dr = gen_rng_fork(&dbase, s_stream_index(i, (s_category_t) c));
                 char clean[NORM_IDNO_SIZE];
+                size_t original = e->n - 1;
                 if (!pl && norm_idno(p->idno, clean) == NORM_IDNO_VALID
                     && gen_noise_roll(noise, &dr, GEN_NOISE_DUPLICATE)) {
                     e->v[e->n - 1].has_dup = true;
                     s_push(e, i, (s_category_t) c, months, community);
                     e->v[e->n - 1].dup = true;
+                }
+                /* typed twice: the same row again (never for a planted person) */
+                gen_rng_t tr = gen_rng_fork(&tbase, s_stream_index(i, (s_category_t) c));
+                if (!pl && gen_noise_roll(noise, &tr, GEN_NOISE_ROW_TWICE)) {
+                    s_entry_t again = e->v[original];
+                    again.copy = true;
+                    s_push(e, i, (s_category_t) c, months, community);
+                    e->v[e->n - 1] = again;
                 }
             }
         }
@@ -301,11 +313,14 @@ s_month_start_between(gen_rng_t *r, int from, int to)
 }
 
 /* Writes the row of entry e for the export month starting month_start;
-** key receives the derived key of the row. A planted person's rows are
-** without mess and show the identity number as 居民身份证. */
+** key receives the derived key of the row and tags (NULL: not wanted) what
+** makes it hard. A planted person's rows are without mess and show the
+** identity number as 居民身份证. comms maps the community as written to its
+** code, as the adapter does (NULL: the code of e's community). */
 static void
 s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e, size_t seq,
-      int month_start, int prev_start, int cur_start, char key[ADP_CIVIL_KEY_SIZE])
+      int month_start, int prev_start, int cur_start, const adp_communities_t *comms,
+      char key[ADP_CIVIL_KEY_SIZE], gen_tags_t *tags)
 {
     const gen_district_t *d = ctx->district;
     gen_noise_t *n = gen_ctx_noise(ctx, e->person);
@@ -317,7 +332,16 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     bool stale = gen_ctx_stale(ctx, e->person, GEN_SRC_CIVILAFFAIRS);
     gen_rng_t r = gen_rng_fork(base, s_stream_index(e->person, e->category));
     gen_rng_t x = gen_rng_fork(&r, GEN_MESS_EXTRA);
+    gen_rng_t c = gen_rng_fork(&r, GEN_MESS_CLERK);
     int age_cur = gen_date_age(p->birth, cur_start);
+    gen_tags_t scratch = { "" };
+    if (!tags)
+        tags = &scratch;
+    gen_tags_person(p, tags);
+    if (e->dup)
+        gen_tags_add(tags, "duplicate");
+    if (e->copy)
+        gen_tags_add(tags, "row_twice");
 
     /* 证件类型 and 证件号码 */
     const char *doc = "居民身份证";
@@ -351,26 +375,65 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
             doc = "居民身份证";
         if (norm_idno(number, clean) != NORM_IDNO_VALID)
             gen_strlcpy(number, p->idno, sizeof number);
+    } else if (p->relation != GEN_REL_HEAD && strcmp(doc, "其他") != 0) {
+        /* the roster is kept by household: a member on the head's number
+        ** (drawn per household and category, so alike for every member and
+        ** month), or on none */
+        gen_rng_t hbase;
+        gen_rng_init(&hbase, ctx->seed, S_SOURCE ".headid");
+        gen_rng_t hr = gen_rng_fork(&hbase, (uint64_t) p->household * 8 + (uint64_t) e->category);
+        if (gen_noise_roll(n, &hr, GEN_NOISE_HEAD_ID)) {
+            bool head_invalid;
+            gen_mess_idno(n, &c, head, number, &head_invalid);
+            doc = gen_rng_chance(&c, 0.5) ? "户口簿" : "居民身份证";
+            gen_tags_add(tags, "head_id");
+        } else if (number[0] && gen_noise_roll(n, &c, GEN_NOISE_MEMBER_NO_ID)) {
+            number[0] = '\0';
+        }
     }
     if (pl) {
         doc = "居民身份证";
         gen_strlcpy(number, p->idno, sizeof number);
     }
+    gen_tags_idno(number, strcmp(doc, "其他") == 0, p, tags);
 
     char name[4 * GEN_NAME_MAX], head_name[4 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX];
-    gen_name_gbk(p->name, name, sizeof name);
+    char base_name[4 * GEN_NAME_MAX], before[4 * GEN_NAME_MAX];
+    gen_mess_base_name(n, &c, p, base_name, sizeof base_name, tags);
+    gen_name_gbk(base_name, name, sizeof name);
+    gen_mess_name_slips(n, &c, p, name, sizeof name, tags);
     gen_name_gbk(head->name, head_name, sizeof head_name);
-    gen_strlcpy(addr, stale ? p->prev_address : p->cur_address[0] ? p->cur_address : p->reg_address,
-                sizeof addr);
+    gen_mess_base_address(n, &c, d, p, stale, 1.0, addr, sizeof addr, tags);
+    gen_strlcpy(before, name, sizeof before);
     gen_mess_homophone(n, &x, name, sizeof name, strlen(p->surname));
+    if (strcmp(before, name) != 0)
+        gen_tags_add(tags, "homophone");
+    gen_strlcpy(before, name, sizeof before);
     gen_mess_trad(n, &r, name, sizeof name, addr, sizeof addr);
+    if (strcmp(before, name) != 0)
+        gen_tags_add(tags, "trad");
+    if (p->rare_name)
+        gen_tags_add(tags, "rare_name");
     gen_mess_spaces(n, &r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, &r, addr, sizeof addr, 0);
     char community[160], phone[32];
     gen_mess_community(n, &r, cm, community);
+    gen_mess_village(n, &c, cm, community, tags);
     gen_mess_phone(n, &r, p, phone);
     if (e->dup && gen_rng_chance(&x, 0.5))
         phone[0] = '\0';
+    gen_mess_phone_slips(n, &c, d, p, ctx->date, phone, tags);
+
+    /* 年龄: off by one or two, the same way in both months */
+    int age_off = 0;
+    if (gen_noise_roll(n, &c, GEN_NOISE_AGE_OFF)) {
+        static const int offs[] = { 1, -1, 2, -2 };
+        static const unsigned w[] = { 40, 30, 20, 10 };
+        age_off = offs[gen_rng_weighted(&c, w, 4)];
+        if (gen_date_age(p->birth, prev_start) + age_off < 0)
+            age_off = -age_off;
+        gen_tags_add(tags, "age_off");
+    }
 
     /* what is paid, since when */
     int people = 1, tenths = 0;
@@ -430,7 +493,7 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
 
     char seq_text[24], age_text[16];
     snprintf(seq_text, sizeof seq_text, "%zu", seq);
-    snprintf(age_text, sizeof age_text, "%d", gen_date_age(p->birth, month_start));
+    snprintf(age_text, sizeof age_text, "%d", gen_date_age(p->birth, month_start) + age_off);
     const char *category = s_category_text[e->category];
 
     gen_table_cell(t, seq_text);
@@ -456,13 +519,18 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
         f->civil_amount_fen[e->category] = e->category == S_CAT_ZHIYUAN ? -1 : (long) tenths * 10;
     }
 
-    adp_civil_key(number, name, cm->code, NULL, addr, category, key);
+    /* the key as the adapter derives it: no number with 其他, the
+    ** community's code when the adapter maps the community as written */
+    const char *code = comms ? adp_community_code(comms, community) : cm->code;
+    adp_civil_key(strcmp(doc, "其他") == 0 ? NULL : number, name, code, community, addr,
+                  category, key);
 
     if (ctx->seen) {
         gen_seen_t seen = { e->person, GEN_SRC_CIVILAFFAIRS, (signed char) e->category,
                             month_start == cur_start,
                             strcmp(doc, "其他") != 0 && gen_seen_sure(number, p),
-                            gen_seen_name_differs(name, p), e->community, start, status };
+                            gen_seen_name_differs(name, p), e->community, start, status,
+                            gen_tags_has(tags, "village_name") };
         gen_seen_add(ctx, &seen);
     }
 }
@@ -476,8 +544,8 @@ gen_civil_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, size_t i, i
     int cur_start = ctx->date / 100 * 100 + 1;
     int prev_start = gen_date_add_months(cur_start, -1);
     s_entry_t e = { i, (s_category_t) category, S_CUR, 0, ctx->district->persons[i].community,
-                    false, false, false };
-    s_row(ctx, t, base, &e, seq, cur_start, prev_start, cur_start, key);
+                    false, false, false, false };
+    s_row(ctx, t, base, &e, seq, cur_start, prev_start, cur_start, NULL, key, NULL);
     gen_table_end_row(t);
 }
 
@@ -493,13 +561,15 @@ s_cmp_entry(const void *a, const void *b)
         return x->person < y->person ? -1 : 1;
     if (x->category != y->category)
         return (int) x->category - (int) y->category;
-    return (int) x->dup - (int) y->dup;
+    if (x->dup != y->dup)
+        return (int) x->dup - (int) y->dup;
+    return (int) x->copy - (int) y->copy;
 }
 
 /* Writes the export of one month (which: S_PREV or S_CUR). */
 static int
 s_month(gen_ctx_t *ctx, const s_entries_t *all, unsigned which, int prev_start, int cur_start,
-        char *err, size_t errlen)
+        const adp_communities_t *comms, char *err, size_t errlen)
 {
     const gen_district_t *d = ctx->district;
     int month_start = which == S_CUR ? cur_start : prev_start;
@@ -519,6 +589,10 @@ s_month(gen_ctx_t *ctx, const s_entries_t *all, unsigned which, int prev_start, 
         v[nv].order = gen_rng_next(&r);
         if (v[nv].dup)   /* its own place in the community */
             v[nv].order = gen_rng_next(&r);
+        if (v[nv].copy) {   /* typed again: a place of its own too */
+            gen_rng_next(&r);
+            v[nv].order = gen_rng_next(&r);
+        }
         nv++;
     }
     qsort(v, nv, sizeof *v, s_cmp_entry);
@@ -530,9 +604,11 @@ s_month(gen_ctx_t *ctx, const s_entries_t *all, unsigned which, int prev_start, 
     gen_rng_init(&base, ctx->seed, S_SOURCE ".row");
     for (size_t k = 0; k < nv; k++) {
         char key[ADP_CIVIL_KEY_SIZE];
-        s_row(ctx, &t, &base, &v[k], k + 1, month_start, prev_start, cur_start, key);
+        gen_tags_t tags = { "" };
+        s_row(ctx, &t, &base, &v[k], k + 1, month_start, prev_start, cur_start, comms, key,
+              &tags);
         size_t row = gen_table_end_row(&t);
-        gen_truth_add(ctx->truth, d->persons[v[k].person].pid, S_SOURCE, key, file, row);
+        gen_truth_add(ctx->truth, d->persons[v[k].person].pid, S_SOURCE, key, file, row, &tags);
     }
     free(v);
     int rc = gen_file_write(ctx->outdir, file, &t.buf, S_ENCODING, err, errlen);
@@ -554,12 +630,16 @@ gen_civil_write(gen_ctx_t *ctx, char *err, size_t errlen)
     }
     int cur_start = ctx->date / 100 * 100 + 1;
     int prev_start = gen_date_add_months(cur_start, -1);
+    adp_communities_t *comms = adp_communities_load(ctx->communities_path, err, errlen);
+    if (!comms)
+        return -1;
     s_entries_t e = { NULL, 0, 0 };
     s_enrol(ctx, ctx->noise, prev_start, cur_start, &e);
-    int rc = s_month(ctx, &e, S_PREV, prev_start, cur_start, err, errlen);
+    int rc = s_month(ctx, &e, S_PREV, prev_start, cur_start, comms, err, errlen);
     if (rc == 0)
-        rc = s_month(ctx, &e, S_CUR, prev_start, cur_start, err, errlen);
+        rc = s_month(ctx, &e, S_CUR, prev_start, cur_start, comms, err, errlen);
     free(e.v);
+    adp_communities_destroy(&comms);
     return rc;
 }
 

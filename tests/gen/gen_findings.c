@@ -292,7 +292,7 @@ s_community(const s_view_t *v, char *out, size_t cap, char *why, size_t wcap)
             differ = true;
             differs_name &= s->name_differs;
         }
-        if (s->sure) {
+        if (s->sure && !s->community_unsure) {   /* 林邦村: the hub may not map it */
             if (first_sure < 0)
                 first_sure = s->community;
             differ_sure |= s->community != first_sure;

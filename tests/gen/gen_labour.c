@@ -85,11 +85,16 @@ s_key(gen_buf_t *b, const char *key)
 ** the planted one for a person --plant has labour file under another. */
 static const char *
 s_line(gen_ctx_t *ctx, gen_noise_t *n, gen_buf_t *b, gen_rng_t *r, const gen_person_t *p,
-       unsigned long *serial, char djbh_out[GEN_KEY_TEXT_MAX], gen_seen_t *seen)
+       unsigned long *serial, char djbh_out[GEN_KEY_TEXT_MAX], gen_seen_t *seen, gen_tags_t *tags)
 {
     const gen_district_t *d = ctx->district;
     size_t i = (size_t) (p - d->persons);
     gen_rng_t x = gen_rng_fork(r, GEN_MESS_EXTRA);
+    gen_rng_t c = gen_rng_fork(r, GEN_MESS_CLERK);
+    gen_tags_t scratch = { "" };
+    if (!tags)
+        tags = &scratch;
+    gen_tags_person(p, tags);
     bool stale = gen_ctx_stale(ctx, i, GEN_SRC_LABOUR);
     const gen_plant_t *pl = gen_ctx_plant(ctx, i);
     int cindex = stale ? p->prev_community : p->community;
@@ -148,21 +153,34 @@ s_line(gen_ctx_t *ctx, gen_noise_t *n, gen_buf_t *b, gen_rng_t *r, const gen_per
     char idno[GEN_IDNO_TEXT_MAX];
     bool invalid;
     gen_mess_idno(n, r, p, idno, &invalid);
+    gen_tags_idno(idno, false, p, tags);
     char name[2 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX], community[160], phone[32];
-    gen_strlcpy(name, p->name, sizeof name);
-    gen_strlcpy(addr, stale ? p->prev_address : p->cur_address[0] ? p->cur_address : p->reg_address,
-                sizeof addr);
+    char before[2 * GEN_NAME_MAX];
+    gen_mess_base_name(n, &c, p, name, sizeof name, tags);
+    gen_mess_name_slips(n, &c, p, name, sizeof name, tags);
+    gen_mess_base_address(n, &c, d, p, stale, 1.0, addr, sizeof addr, tags);
+    gen_strlcpy(before, name, sizeof before);
     gen_mess_homophone(n, &x, name, sizeof name, strlen(p->surname));
+    if (strcmp(before, name) != 0)
+        gen_tags_add(tags, "homophone");
+    gen_strlcpy(before, name, sizeof before);
     gen_mess_trad(n, r, name, sizeof name, addr, sizeof addr);
+    if (strcmp(before, name) != 0)
+        gen_tags_add(tags, "trad");
+    if (p->rare_name)
+        gen_tags_add(tags, "rare_name");
     gen_mess_spaces(n, r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, r, addr, sizeof addr, 0);
     gen_mess_community(n, r, cm, community);
+    gen_mess_village(n, &c, cm, community, tags);
     gen_mess_phone(n, r, p, phone);
+    gen_mess_phone_slips(n, &c, d, p, ctx->date, phone, tags);
+    gen_gender_t gender = gen_mess_gender(n, &c, p->gender, tags);
     bool mz_null = gen_noise_roll(n, r, GEN_NOISE_VALUE_NULL);
     bool phone_null = gen_noise_roll(n, r, GEN_NOISE_VALUE_NULL);
 
     char csrq[GEN_DATE_TEXT_MAX], djrq_text[GEN_DATE_TEXT_MAX], zjyrq_text[GEN_DATE_TEXT_MAX];
-    gen_date_text(p->birth, GEN_DATE_ISO, csrq);
+    gen_date_text(gen_mess_birth(n, &c, p->birth, tags), GEN_DATE_ISO, csrq);
     s_ymd_text(djrq, djrq_text);
     if (zjyrq)
         s_ymd_text(zjyrq, zjyrq_text);
@@ -201,7 +219,7 @@ s_line(gen_ctx_t *ctx, gen_noise_t *n, gen_buf_t *b, gen_rng_t *r, const gen_per
     s_key(b, "xm");
     gen_buf_json_str(b, name);
     s_key(b, "xb");
-    gen_buf_json_str(b, p->gender == GEN_MALE ? "1" : "2");
+    gen_buf_json_str(b, gender == GEN_MALE ? "1" : "2");
     s_key(b, "csrq");
     gen_buf_json_str(b, csrq);
     s_key(b, "mz");
@@ -255,6 +273,7 @@ s_line(gen_ctx_t *ctx, gen_noise_t *n, gen_buf_t *b, gen_rng_t *r, const gen_per
         seen->community = cindex;
         seen->date = gen_date_from_days(status == S_REEMPLOYED && zjyrq ? zjyrq : djrq);
         seen->status = s_status_text[status];
+        seen->community_unsure = gen_tags_has(tags, "village_name");
     }
     return s_status_text[status];
 }
@@ -286,7 +305,7 @@ gen_labour_probe(gen_ctx_t *ctx, size_t i, const char **jyzt, int *date)
     char djbh[GEN_KEY_TEXT_MAX];
     gen_seen_t seen;
     *jyzt = s_line(ctx, &uncounted, &scratch, &r, &ctx->district->persons[i], &serial, djbh,
-                   &seen);
+                   &seen, NULL);
     *date = seen.date;
     gen_buf_fini(&scratch);
     return true;
@@ -296,7 +315,7 @@ void
 gen_labour_line(gen_ctx_t *ctx, gen_buf_t *b, gen_rng_t *r, size_t i, unsigned long *serial,
                 char djbh_out[GEN_KEY_TEXT_MAX])
 {
-    s_line(ctx, ctx->noise, b, r, &ctx->district->persons[i], serial, djbh_out, NULL);
+    s_line(ctx, ctx->noise, b, r, &ctx->district->persons[i], serial, djbh_out, NULL, NULL);
 }
 
 void
@@ -331,13 +350,14 @@ gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
         const gen_person_t *p = &d->persons[i];
         char djbh[GEN_KEY_TEXT_MAX], clean[GEN_KEY_TEXT_MAX];
         gen_seen_t seen = { .person = i };
+        gen_tags_t tags = { "" };
         const char *jyzt = s_line(ctx, gen_ctx_noise(ctx, i), &b, &r, p, &serial, djbh,
-                                  ctx->seen ? &seen : NULL);
+                                  ctx->seen ? &seen : NULL, &tags);
         gen_seen_add(ctx, &seen);
         if (ctx->facts)
             ctx->facts[i].employment[0] = jyzt;
         norm_key(djbh, clean, sizeof clean);
-        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
+        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows, &tags);
         /* registered twice: a second registration with its own djbh (a later
         ** serial), status and dates, on the next line; a planted person is
         ** registered once, though the serial moves on as if not */
@@ -347,19 +367,21 @@ gen_labour_write(gen_ctx_t *ctx, char *err, size_t errlen)
             if (gen_noise_roll(&uncounted, &dr, GEN_NOISE_DUPLICATE)) {
                 gen_buf_t scratch;
                 gen_buf_init(&scratch);
-                s_line(ctx, &uncounted, &scratch, &dr, p, &serial, djbh, NULL);
+                s_line(ctx, &uncounted, &scratch, &dr, p, &serial, djbh, NULL, NULL);
                 gen_buf_fini(&scratch);
             }
             continue;
         }
         if (!gen_noise_roll(ctx->noise, &dr, GEN_NOISE_DUPLICATE))
             continue;
-        jyzt = s_line(ctx, ctx->noise, &b, &dr, p, &serial, djbh, ctx->seen ? &seen : NULL);
+        gen_tags_t tags2 = { "duplicate" };
+        jyzt = s_line(ctx, ctx->noise, &b, &dr, p, &serial, djbh, ctx->seen ? &seen : NULL,
+                      &tags2);
         gen_seen_add(ctx, &seen);
         if (ctx->facts)
             ctx->facts[i].employment[1] = jyzt;
         norm_key(djbh, clean, sizeof clean);
-        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows);
+        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, ++rows, &tags2);
     }
     int rc = gen_file_write(ctx->outdir, file, &b, "UTF-8", err, errlen);
     if (rc == 0) {

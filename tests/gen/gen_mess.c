@@ -3,6 +3,7 @@
 ** department writes them. See gen_mess.h.
 */
 #include "gen_mess.h"
+#include "normalize.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -414,4 +415,381 @@ gen_mess_date(gen_noise_t *noise, gen_rng_t *rng, int ymd, const gen_date_form_t
     if (nalts > 0 && gen_noise_roll(noise, rng, GEN_NOISE_DATE_FORM))
         form = alts[gen_rng_below(rng, (uint32_t) nalts)];
     gen_date_text(ymd, form, out);
+}
+
+bool
+gen_noise_roll_scaled(gen_noise_t *noise, gen_rng_t *rng, gen_noise_kind_t kind, double factor)
+{
+    assert(kind < GEN_NOISE_COUNT);
+    double p = noise->p[kind] * factor;
+    bool hit = gen_rng_chance(rng, p < 0 ? 0 : p > 1 ? 1 : p);
+    if (hit)
+        noise->hits[kind]++;
+    return hit;
+}
+
+/* ---- a data clerk's kinds ------------------------------------------------ */
+
+void
+gen_tags_person(const gen_person_t *p, gen_tags_t *tags)
+{
+    if (p->twin)
+        gen_tags_add(tags, "twin");
+    if (p->namesake || p->home_namesake)
+        gen_tags_add(tags, "namesake");
+    if (p->sibling_name)
+        gen_tags_add(tags, "sibling_name");
+}
+
+void
+gen_tags_idno(const char *written, bool other_document, const gen_person_t *p, gen_tags_t *tags)
+{
+    char clean[NORM_IDNO_SIZE];
+    if (other_document) {
+        gen_tags_add(tags, "no_id");
+        return;
+    }
+    norm_idno_status_t st = norm_idno(written, clean);
+    if (st != NORM_IDNO_VALID) {
+        gen_tags_add(tags, "no_id");
+        if (*written && st != NORM_IDNO_EMPTY)
+            gen_tags_add(tags, "id_typo");
+    } else if (strcmp(clean, p->idno) != 0) {
+        gen_tags_add(tags, "foreign_id");
+    }
+}
+
+void
+gen_mess_base_name(gen_noise_t *noise, gen_rng_t *c, const gen_person_t *p, char *name,
+                   size_t cap, gen_tags_t *tags)
+{
+    if (p->former_name[0] && gen_noise_roll(noise, c, GEN_NOISE_FORMER_NAME)) {
+        gen_strlcpy(name, p->former_name, cap);
+        gen_tags_add(tags, "former_name");
+    } else {
+        gen_strlcpy(name, p->name, cap);
+    }
+}
+
+void
+gen_mess_placeholder(gen_rng_t *c, const gen_person_t *child, const gen_person_t *mother,
+                     char *out, size_t cap)
+{
+    static const unsigned w[] = { 45, 20, 35 };
+    switch (gen_rng_weighted(c, w, 3)) {
+    case 0:
+        snprintf(out, cap, "%s宝宝", child->surname);
+        break;
+    case 1:
+        snprintf(out, cap, "%s小宝", child->surname);
+        break;
+    default:
+        snprintf(out, cap, "%s%s", mother->name, child->gender == GEN_MALE ? "之子" : "之女");
+        break;
+    }
+}
+
+/* Shape-alike characters (形近字) a typist slips to, as pairs: the first is
+** typed as the second. Every character in GBK. */
+static const char s_shape_pairs[] =
+    "王玉马乌江汪杨扬吴昊李季万方廖寥龚袭魏巍"                  /* surnames */
+    "辉挥清情福幅金全春舂永水宇字博傅发友明朋涛祷泽译轩轨"      /* given, male */
+    "芳芬娟绢英荚华毕梅海霞暇萍苹婷停慧彗颖颍怡治佳住思恩琳淋"  /* given, female */
+    "晶品凤风美姜欣钦";
+/* Same-sounding surnames, as pairs (each written as the other). */
+static const char s_surname_pairs[] =
+    "萧肖邱丘张章刘柳杨阳吴伍李黎钟仲郭国曾增徐许郑正江姜范樊卢鲁陆路童佟"
+    "何和朱诸蓝兰魏卫严颜龚宫汤唐游尤周舟罗骆谢解温文";
+
+/* The partner of the one character ch in pairs (both directions when both),
+** into out; false when ch is in none. */
+static bool
+s_pair_of(const char *pairs, const char *ch, bool both, char out[5])
+{
+    size_t n = gen_utf8_count(pairs);
+    char a[5], b[5];
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        gen_utf8_nth(pairs, i, a);
+        gen_utf8_nth(pairs, i + 1, b);
+        if (strcmp(a, ch) == 0) {
+            memcpy(out, b, 5);
+            return true;
+        }
+        if (both && strcmp(b, ch) == 0) {
+            memcpy(out, a, 5);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* name with character idx replaced by with ("" drops it), into name. */
+static void
+s_char_replace(char *name, size_t cap, size_t idx, const char *with)
+{
+    char tmp[4 * GEN_NAME_MAX] = "", ch[5];
+    size_t n = gen_utf8_count(name);
+    for (size_t i = 0; i < n; i++) {
+        gen_utf8_nth(name, i, ch);
+        gen_strlcat(tmp, i == idx ? with : ch, sizeof tmp);
+    }
+    gen_strlcpy(name, tmp, cap);
+}
+
+void
+gen_mess_name_slips(gen_noise_t *noise, gen_rng_t *c, const gen_person_t *p, char *name,
+                    size_t cap, gen_tags_t *tags)
+{
+    size_t n = gen_utf8_count(name), sn = gen_utf8_count(p->surname);
+    char ch[5], alt[5];
+    /* 形近字: one of the characters that have a shape-alike */
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        gen_utf8_nth(name, i, ch);
+        count += s_pair_of(s_shape_pairs, ch, false, alt);
+    }
+    if (count > 0 && gen_noise_roll(noise, c, GEN_NOISE_NAME_SHAPE)) {
+        size_t pick = gen_rng_below(c, (uint32_t) count);
+        for (size_t i = 0; i < n; i++) {
+            gen_utf8_nth(name, i, ch);
+            if (s_pair_of(s_shape_pairs, ch, false, alt) && pick-- == 0) {
+                s_char_replace(name, cap, i, alt);
+                break;
+            }
+        }
+        gen_tags_add(tags, "shape_typo");
+    }
+    /* a dropped character of a two-character given name */
+    n = gen_utf8_count(name);
+    if (n == sn + 2 && gen_noise_roll(noise, c, GEN_NOISE_NAME_DROP)) {
+        s_char_replace(name, cap, sn + gen_rng_below(c, 2), "");
+        gen_tags_add(tags, "name_drop");
+    }
+    /* the surname (one character) as a same-sounding one */
+    if (sn == 1 && n > 1) {
+        gen_utf8_nth(name, 0, ch);
+        if (s_pair_of(s_surname_pairs, ch, true, alt)
+            && gen_noise_roll(noise, c, GEN_NOISE_SURNAME_HOMOPHONE)) {
+            s_char_replace(name, cap, 0, alt);
+            gen_tags_add(tags, "surname_homophone");
+        }
+    }
+}
+
+/* Replaces the first from in s (cap bytes) by to; false when from is not in s. */
+static bool
+s_replace(char *s, size_t cap, const char *from, const char *to)
+{
+    char *at = strstr(s, from);
+    if (!at)
+        return false;
+    char tmp[4 * GEN_ADDR_MAX];
+    snprintf(tmp, sizeof tmp, "%.*s%s%s", (int) (at - s), s, to, at + strlen(from));
+    gen_strlcpy(s, tmp, cap);
+    return true;
+}
+
+/* Another written form of the address a (a household address of the
+** district, a village's, or a floating household's home), into a. */
+static bool
+s_address_form(gen_rng_t *c, const gen_district_t *d, char *a, size_t cap)
+{
+    const gen_community_t *cm = NULL;
+    for (size_t k = 0; k < d->ncommunities && !cm; k++) {
+        const gen_community_t *x = &d->communities[k];
+        size_t sl = strlen(x->street), nl = strlen(x->name);
+        if (strncmp(a, x->street, sl) == 0 && strncmp(a + sl, x->name, nl) == 0)
+            cm = x;
+    }
+    char tmp[4 * GEN_ADDR_MAX];
+    if (!cm) {   /* a home elsewhere: 福建省龙岩市永定区人民路12号 */
+        const char *city = strstr(a, "省");
+        if (city && gen_rng_chance(c, 0.6)) {
+            gen_strlcpy(tmp, city + strlen("省"), sizeof tmp);
+            gen_strlcpy(a, tmp, cap);
+            return true;
+        }
+        return s_replace(a, cap, "号", "號");
+    }
+    const char *rest = a + strlen(cm->street) + strlen(cm->name);
+    if (cm->village) {   /* 西陂街道林邦社区林邦5组12号 */
+        switch (gen_rng_below(c, 3)) {
+        case 0:   /* 林邦5组12号 */
+            gen_strlcpy(tmp, rest, sizeof tmp);
+            break;
+        case 1: { /* (西陂街道)林邦村5组12号 */
+            size_t sl = strlen(cm->short_name);
+            const char *after = strncmp(rest, cm->short_name, sl) == 0 ? rest + sl : rest;
+            snprintf(tmp, sizeof tmp, "%s%s村%s", gen_rng_chance(c, 0.5) ? cm->street : "",
+                     cm->short_name, after);
+            break;
+        }
+        default:  /* 新罗区西陂街道林邦社区林邦5组12号 */
+            snprintf(tmp, sizeof tmp, "%s%s", gen_rng_chance(c, 0.5) ? "龙岩市新罗区" : "新罗区",
+                     a);
+            break;
+        }
+        gen_strlcpy(a, tmp, cap);
+        return true;
+    }
+    /* 东城街道北龙社区龙津路12号3幢1502室 (an estate's name may follow 号) */
+    bool done = false;
+    uint32_t how = gen_rng_below(c, 6);
+    for (int round = 0; round < 2; round++, how = gen_rng_below(c, 6)) {
+        switch (how) {
+        case 0:   /* without street and community */
+            if (strncmp(a, cm->street, strlen(cm->street)) == 0) {
+                gen_strlcpy(tmp, a + strlen(cm->street) + strlen(cm->name), sizeof tmp);
+                gen_strlcpy(a, tmp, cap);
+                done = true;
+            }
+            break;
+        case 1:   /* without the street */
+            if (strncmp(a, cm->street, strlen(cm->street)) == 0) {
+                gen_strlcpy(tmp, a + strlen(cm->street), sizeof tmp);
+                gen_strlcpy(a, tmp, cap);
+                done = true;
+            }
+            break;
+        case 2:   /* the city and district before */
+            snprintf(tmp, sizeof tmp, "%s%s", gen_rng_chance(c, 0.5) ? "龙岩市新罗区" : "新罗区", a);
+            gen_strlcpy(a, tmp, cap);
+            done = true;
+            break;
+        case 3: { /* 栋, 座 or 号楼 for 幢 */
+            static const char *const alts[] = { "栋", "座", "号楼" };
+            done |= s_replace(a, cap, "幢", alts[gen_rng_below(c, 3)]);
+            break;
+        }
+        case 4: { /* 3-1502 or 3幢1502 for 3幢1502室 */
+            char *bldg = strstr(a, "幢"), *room = strstr(a, "室");
+            if (bldg && room && room > bldg) {
+                bool dash = gen_rng_chance(c, 0.6);
+                snprintf(tmp, sizeof tmp, "%.*s%s%.*s%s", (int) (bldg - a), a, dash ? "-" : "幢",
+                         (int) (room - bldg - strlen("幢")), bldg + strlen("幢"),
+                         room + strlen("室"));
+                gen_strlcpy(a, tmp, cap);
+                done = true;
+            }
+            break;
+        }
+        default:  /* 號 */
+            done |= s_replace(a, cap, "号", "號");
+            break;
+        }
+        if (!gen_rng_chance(c, 0.3))   /* a second change now and then */
+            break;
+    }
+    return done;
+}
+
+void
+gen_mess_base_address(gen_noise_t *noise, gen_rng_t *c, const gen_district_t *d,
+                      const gen_person_t *p, bool stale, double form_factor, char *addr,
+                      size_t cap, gen_tags_t *tags)
+{
+    if (stale) {
+        gen_strlcpy(addr, p->prev_address, cap);
+        gen_tags_add(tags, "stale_address");
+    } else if (p->cur_address[0] && strcmp(p->cur_address, p->reg_address) != 0
+               && gen_noise_roll(noise, c, GEN_NOISE_REG_ADDRESS)) {
+        gen_strlcpy(addr, p->reg_address, cap);
+        gen_tags_add(tags, "reg_address");
+    } else {
+        gen_strlcpy(addr, p->cur_address[0] ? p->cur_address : p->reg_address, cap);
+    }
+    if (gen_noise_roll_scaled(noise, c, GEN_NOISE_ADDR_FORM, form_factor)
+        && s_address_form(c, d, addr, cap))
+        gen_tags_add(tags, "addr_form");
+}
+
+void
+gen_mess_village(gen_noise_t *noise, gen_rng_t *c, const gen_community_t *cm, char *community,
+                 gen_tags_t *tags)
+{
+    if (!cm->village || !gen_noise_roll(noise, c, GEN_NOISE_VILLAGE_NAME))
+        return;
+    if (gen_rng_chance(c, 0.7))
+        snprintf(community, 160, "%s村", cm->short_name);
+    else
+        snprintf(community, 160, "%s村委会", cm->short_name);
+    gen_tags_add(tags, "village_name");
+}
+
+/* A member of p's household other than p with a phone not p's, the one a
+** clerk would take: for a minor the head or the spouse, for an elder a son
+** or daughter (the head or spouse when p is the head's parent), else the
+** head or spouse; NULL when none has one. */
+static const gen_person_t *
+s_relative_with_phone(const gen_district_t *d, const gen_person_t *p, int date)
+{
+    const gen_household_t *h = &d->households[p->household];
+    int age = gen_date_age(p->birth, date);
+    static const gen_relation_t parents[] = { GEN_REL_HEAD, GEN_REL_SPOUSE };
+    static const gen_relation_t children[] = { GEN_REL_SON, GEN_REL_DAUGHTER, GEN_REL_HEAD,
+                                               GEN_REL_SPOUSE };
+    const gen_relation_t *want = parents;
+    size_t nwant = 2;
+    if (age >= 65 && (p->relation == GEN_REL_HEAD || p->relation == GEN_REL_SPOUSE
+                      || p->relation == GEN_REL_FATHER || p->relation == GEN_REL_MOTHER)) {
+        want = children;
+        nwant = 4;
+    }
+    for (size_t k = 0; k < nwant; k++)
+        for (size_t i = h->first; i < h->first + h->size; i++) {
+            const gen_person_t *q = &d->persons[i];
+            if (q != p && q->relation == want[k] && q->phone_kind != GEN_PHONE_NONE
+                && strcmp(q->phone, p->phone) != 0)
+                return q;
+        }
+    return NULL;
+}
+
+void
+gen_mess_phone_slips(gen_noise_t *noise, gen_rng_t *c, const gen_district_t *d,
+                     const gen_person_t *p, int date, char *phone, gen_tags_t *tags)
+{
+    const gen_person_t *q = s_relative_with_phone(d, p, date);
+    if (q && gen_noise_roll(noise, c, GEN_NOISE_PHONE_RELATIVE)) {
+        if (q->phone_kind == GEN_PHONE_LANDLINE)
+            snprintf(phone, 32, "%.4s-%s", q->phone, q->phone + 4);
+        else
+            snprintf(phone, 32, "%s", q->phone);
+        gen_tags_add(tags, "phone_relative");
+        return;
+    }
+    if (p->phone_kind == GEN_PHONE_MOBILE && gen_noise_roll(noise, c, GEN_NOISE_PHONE_OLD)) {
+        char old[16];
+        do
+            gen_mobile(c, old);
+        while (strcmp(old, p->phone) == 0);
+        snprintf(phone, 32, "%s", old);
+        gen_tags_add(tags, "phone_old");
+    }
+}
+
+int
+gen_mess_birth(gen_noise_t *noise, gen_rng_t *c, int ymd, gen_tags_t *tags)
+{
+    int y = ymd / 10000, m = ymd / 100 % 100, dd = ymd % 100;
+    if (dd <= 12 && dd != m && gen_noise_roll(noise, c, GEN_NOISE_BIRTH_SWAP)) {
+        gen_tags_add(tags, "birth_swap");
+        return y * 10000 + dd * 100 + m;
+    }
+    if (dd != 1 && gen_noise_roll(noise, c, GEN_NOISE_BIRTH_DAY01)) {
+        gen_tags_add(tags, "birth_day01");
+        if (y < 1950 && gen_rng_chance(c, 0.5))
+            return y * 10000 + 101;
+        return y * 10000 + m * 100 + 1;
+    }
+    return ymd;
+}
+
+gen_gender_t
+gen_mess_gender(gen_noise_t *noise, gen_rng_t *c, gen_gender_t g, gen_tags_t *tags)
+{
+    if (!gen_noise_roll(noise, c, GEN_NOISE_GENDER_FLIP))
+        return g;
+    gen_tags_add(tags, "gender_flip");
+    return g == GEN_MALE ? GEN_FEMALE : GEN_MALE;
 }

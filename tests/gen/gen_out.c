@@ -305,30 +305,113 @@ done:
 /* ---- truth.csv ---------------------------------------------------------- */
 
 void
+gen_tags_add(gen_tags_t *tags, const char *tag)
+{
+    if (!tag || !*tag || gen_tags_has(tags, tag))
+        return;
+    size_t n = strlen(tags->s), m = strlen(tag);
+    if (n + (n > 0) + m + 1 > sizeof tags->s)
+        return;
+    if (n > 0)
+        tags->s[n++] = ' ';
+    memcpy(tags->s + n, tag, m + 1);
+}
+
+bool
+gen_tags_has(const gen_tags_t *tags, const char *tag)
+{
+    size_t m = strlen(tag);
+    for (const char *p = tags->s; (p = strstr(p, tag)) != NULL; p += m)
+        if ((p == tags->s || p[-1] == ' ') && (p[m] == ' ' || p[m] == '\0'))
+            return true;
+    return false;
+}
+
+void
 gen_truth_init(gen_truth_t *truth)
 {
-    static const char *const cols[] = { "person_id", "source", "source_key", "file", "row" };
+    static const char *const cols[] = { "person_id", "source", "source_key", "file", "row",
+                                        "tags" };
     gen_table_init(&truth->table, ',', true, "\n");
     gen_table_header(&truth->table, cols, sizeof cols / sizeof cols[0]);
+    truth->cap = 1024;
+    truth->used = 0;
+    truth->slot = gen_xcalloc(truth->cap, sizeof *truth->slot);
 }
 
 void
 gen_truth_fini(gen_truth_t *truth)
 {
     gen_table_fini(&truth->table);
+    for (size_t i = 0; i < truth->cap; i++)
+        free(truth->slot[i].text);
+    free(truth->slot);
+    truth->slot = NULL;
+    truth->cap = truth->used = 0;
+}
+
+static uint64_t
+s_hash(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* The slot of text (file + 0x1f + key), made when missing. */
+static gen_truth_slot_t *
+s_slot(gen_truth_t *truth, const char *text)
+{
+    if (2 * (truth->used + 1) > truth->cap) {
+        size_t cap = truth->cap * 2;
+        gen_truth_slot_t *slot = gen_xcalloc(cap, sizeof *slot);
+        for (size_t i = 0; i < truth->cap; i++) {
+            if (!truth->slot[i].text)
+                continue;
+            size_t k = (size_t) (s_hash(truth->slot[i].text) & (cap - 1));
+            while (slot[k].text)
+                k = (k + 1) & (cap - 1);
+            slot[k] = truth->slot[i];
+        }
+        free(truth->slot);
+        truth->slot = slot;
+        truth->cap = cap;
+    }
+    size_t k = (size_t) (s_hash(text) & (truth->cap - 1));
+    while (truth->slot[k].text && strcmp(truth->slot[k].text, text) != 0)
+        k = (k + 1) & (truth->cap - 1);
+    if (!truth->slot[k].text) {
+        size_t n = strlen(text) + 1;
+        truth->slot[k].text = gen_xmalloc(n);
+        memcpy(truth->slot[k].text, text, n);
+        truth->slot[k].count = 0;
+        truth->used++;
+    }
+    return &truth->slot[k];
 }
 
 void
 gen_truth_add(gen_truth_t *truth, const char *person_id, const char *source,
-              const char *source_key, const char *file, size_t row)
+              const char *source_key, const char *file, size_t row, const gen_tags_t *tags)
 {
-    char rowtext[32];
+    size_t n = strlen(file) + strlen(source_key) + 2;
+    char *text = gen_xmalloc(n);
+    snprintf(text, n, "%s\x1f%s", file, source_key);
+    unsigned seen = ++s_slot(truth, text)->count;
+    free(text);
+    char rowtext[32], key[512];
     snprintf(rowtext, sizeof rowtext, "%zu", row);
+    if (seen > 1)
+        snprintf(key, sizeof key, "%s~%u", source_key, seen);
+    else
+        snprintf(key, sizeof key, "%s", source_key);
     gen_table_cell(&truth->table, person_id);
     gen_table_cell(&truth->table, source);
-    gen_table_cell(&truth->table, source_key);
+    gen_table_cell(&truth->table, key);
     gen_table_cell(&truth->table, file);
     gen_table_cell(&truth->table, rowtext);
+    gen_table_cell(&truth->table, tags ? tags->s : "");
     gen_table_end_row(&truth->table);
 }
 

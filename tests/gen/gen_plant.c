@@ -105,7 +105,7 @@ s_eligible(gen_ctx_t *ctx, const s_probe_t *pr, const gen_plant_t *plan, gen_rul
 {
     const gen_person_t *p = &pr->d->persons[i];
     if (plan[i].rule != GEN_RULE_NONE || p->status != GEN_STATUS_NORMAL || p->twin
-        || p->namesake || p->moved || p->rare_name)
+        || p->namesake || p->home_namesake || p->moved || p->rare_name)
         return false;
     int age = s_age(p, pr->cur_start);
     bool allowance = pr->cats[i] & ((1u << GEN_CIVIL_DIBAO) | (1u << GEN_CIVIL_TEKUN));

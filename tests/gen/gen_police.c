@@ -45,7 +45,7 @@ _Static_assert(NORM_IDNO_SIZE == 32, "gen_writers.h: gen_police_row's key");
 ** seen (NULL: not wanted) receives what findings.csv reads of the row. */
 static void
 s_row(gen_ctx_t *ctx, gen_noise_t *n, gen_table_t *t, const gen_person_t *p, gen_rng_t *r,
-      char key[GEN_IDNO_TEXT_MAX], bool dup, gen_seen_t *seen)
+      char key[GEN_IDNO_TEXT_MAX], bool dup, gen_seen_t *seen, gen_tags_t *tags)
 {
     const gen_district_t *d = ctx->district;
     bool invalid;
@@ -59,6 +59,16 @@ s_row(gen_ctx_t *ctx, gen_noise_t *n, gen_table_t *t, const gen_person_t *p, gen
     gen_strlcpy(reg, p->reg_address, sizeof reg);
     gen_strlcpy(cur, p->cur_address, sizeof cur);
     gen_mess_trad(n, r, name, sizeof name, reg, sizeof reg);
+    if (tags) {
+        gen_tags_person(p, tags);
+        gen_tags_idno(key, false, p, tags);
+        if (dup)
+            gen_tags_add(tags, "duplicate");
+        if (strcmp(name, p->name) != 0)
+            gen_tags_add(tags, "trad");
+        if (p->rare_name)
+            gen_tags_add(tags, "rare_name");
+    }
     gen_mess_spaces(n, r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, r, reg, sizeof reg, 0);
     gen_mess_spaces(n, r, cur, sizeof cur, 0);
@@ -106,7 +116,7 @@ void
 gen_police_row(gen_ctx_t *ctx, gen_table_t *t, const gen_person_t *p, gen_rng_t *r, char key[32])
 {
     char typed[GEN_IDNO_TEXT_MAX];
-    s_row(ctx, ctx->noise, t, p, r, typed, false, NULL);
+    s_row(ctx, ctx->noise, t, p, r, typed, false, NULL, NULL);
     gen_table_end_row(t);
     norm_idno(typed, key);
 }
@@ -135,13 +145,14 @@ s_snapshot(gen_ctx_t *ctx, char *err, size_t errlen)
         gen_rng_t r = gen_rng_fork(&base, i);
         char key[GEN_IDNO_TEXT_MAX];
         gen_seen_t seen = { .person = i, .latest = true };
+        gen_tags_t tags = { "" };
         s_row(ctx, gen_ctx_noise(ctx, i), &t, &d->persons[i], &r, key, false,
-              ctx->seen ? &seen : NULL);
+              ctx->seen ? &seen : NULL, &tags);
         size_t row = gen_table_end_row(&t);
         gen_seen_add(ctx, &seen);
         char clean[NORM_IDNO_SIZE];
         norm_idno(key, clean);
-        gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean, file, row);
+        gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean, file, row, &tags);
 
         /* registered twice: the same person again, right after, under a
         ** mistyped number (never the first row's key); a planted person is
@@ -160,11 +171,13 @@ s_snapshot(gen_ctx_t *ctx, char *err, size_t errlen)
             if (strcmp(clean2, clean) != 0)
                 break;
         }
-        s_row(ctx, ctx->noise, &t, &d->persons[i], &r2, key2, true, ctx->seen ? &seen : NULL);
+        gen_tags_t tags2 = { "" };
+        s_row(ctx, ctx->noise, &t, &d->persons[i], &r2, key2, true, ctx->seen ? &seen : NULL,
+              &tags2);
         row = gen_table_end_row(&t);
         gen_seen_add(ctx, &seen);
         norm_idno(key2, clean2);
-        gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean2, file, row);
+        gen_truth_add(ctx->truth, d->persons[i].pid, S_SOURCE, clean2, file, row, &tags2);
     }
     int rc = gen_file_write(ctx->outdir, file, &t.buf, S_ENCODING, err, errlen);
     if (rc == 0)
@@ -258,11 +271,12 @@ s_delta(gen_ctx_t *ctx, char *err, size_t errlen)
         gen_person_t q = *p;
         s_change(ctx, &r, &q, day);
         char key[GEN_IDNO_TEXT_MAX];
-        s_row(ctx, gen_ctx_noise(ctx, pick[k]), &t, &q, &r, key, false, NULL);
+        gen_tags_t tags = { "" };
+        s_row(ctx, gen_ctx_noise(ctx, pick[k]), &t, &q, &r, key, false, NULL, &tags);
         size_t row = gen_table_end_row(&t);
         char clean[NORM_IDNO_SIZE];
         norm_idno(key, clean);
-        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, row);
+        gen_truth_add(ctx->truth, p->pid, S_SOURCE, clean, file, row, &tags);
     }
     free(pick);
     int rc = gen_file_write(ctx->outdir, file, &t.buf, S_ENCODING, err, errlen);

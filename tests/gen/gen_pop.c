@@ -15,8 +15,14 @@
 **                  a person of the same surname and gender born within a year,
 **                  in another household and community (own identity number)
 **   pop.moves      moves: a few persons get a previous address and community
+**   pop.renames    renames: a few more persons (3 and older, children too)
+**                  get a former name, their given name before a change
+**   pop.siblings   generation names: in some households the children of one
+**                  generation (not twins) get given names sharing the first
+**                  character (一鸣/一鹏), as many families name them
+**   pop.homenames  rarely, a son or grandson named as the head (张伟/张伟)
 ** A later stage may read what an earlier one drew, never the other way; the
-** last three rewrite what they must of the persons they turn into hard cases
+** last six rewrite what they must of the persons they turn into hard cases
 ** (and only of those), so every other person stays as it was.
 */
 #include "gen_pop.h"
@@ -1210,6 +1216,161 @@ s_moves(gen_district_t *d, const gen_pop_params_t *params)
     }
 }
 
+/* ---- stage pop.renames ---------------------------------------------------- */
+
+/* About rate of the persons 3 and older without a former name (not twins or
+** namesakes, whose names are the point) changed their given name: the old
+** one becomes the former name (曾用名), as the police register keeps it.
+** Given names are changed, children renamed; surnames stay. */
+static void
+s_renames(gen_district_t *d, const gen_pop_params_t *params)
+{
+    gen_rng_t base;
+    gen_rng_init(&base, params->seed, "pop.renames");
+    for (size_t i = 0; i < d->npersons; i++) {
+        gen_rng_t r = gen_rng_fork(&base, i);
+        gen_person_t *p = &d->persons[i];
+        if (!gen_rng_chance(&r, params->rename_rate))
+            continue;
+        if (p->former_name[0] || p->twin || p->namesake
+            || gen_date_age(p->birth, params->date) < 3)
+            continue;
+        char given[GEN_NAME_MAX], name[GEN_NAME_MAX];
+        int attempt = 0;
+        do {
+            gen_given_name(&r, p->gender, given);
+            gen_strlcpy(name, p->surname, sizeof name);
+            gen_strlcat(name, given, sizeof name);
+        } while ((strcmp(given, p->given) == 0
+                  || s_name_in_household(d, &d->households[p->household], i, name))
+                 && ++attempt < 16);
+        if (attempt >= 16)
+            continue;
+        gen_strlcpy(p->former_name, name, sizeof p->former_name);
+        p->renamed = true;
+    }
+}
+
+/* ---- stage pop.siblings --------------------------------------------------- */
+
+/* Characters families choose as a generation name (字辈). */
+static const char s_generation_chars[] = "文志家建永德明宏思嘉晓子俊少秀丽美玉";
+
+/* In about rate of the households with two or more children of one class
+** (children, grandchildren), none of them a twin, the siblings of that
+** class get given names of two characters sharing the first: the eldest's
+** first character when theirs has two, else one drawn; each keeps the last
+** character of their own given name (or draws one when that would repeat a
+** sibling's name). Different persons, alike names: a hard negative. */
+static void
+s_siblings(gen_district_t *d, const gen_pop_params_t *params)
+{
+    gen_rng_t base;
+    gen_rng_init(&base, params->seed, "pop.siblings");
+    for (size_t h = 0; h < d->nhouseholds; h++) {
+        gen_household_t *hh = &d->households[h];
+        gen_rng_t r = gen_rng_fork(&base, h);
+        bool hit = gen_rng_chance(&r, params->sibling_rate);
+        for (int cls = 1; cls <= 2 && hit; cls++) {
+            size_t sib[6], n = 0;
+            bool twin = false;
+            for (size_t i = hh->first; i < hh->first + hh->size && n < 6; i++)
+                if (s_child_class(d->persons[i].relation) == cls) {
+                    sib[n++] = i;
+                    twin |= d->persons[i].twin || d->persons[i].namesake;
+                }
+            if (n < 2 || twin)
+                continue;
+            size_t eldest = sib[0];
+            for (size_t k = 1; k < n; k++)
+                if (d->persons[sib[k]].birth < d->persons[eldest].birth)
+                    eldest = sib[k];
+            char gen[5];
+            if (gen_utf8_count(d->persons[eldest].given) == 2)
+                gen_utf8_nth(d->persons[eldest].given, 0, gen);
+            else
+                gen_utf8_pick(&r, s_generation_chars, gen);
+            char names[6][GEN_NAME_MAX], givens[6][GEN_NAME_MAX];
+            bool ok = true;
+            for (size_t k = 0; k < n && ok; k++) {
+                gen_person_t *p = &d->persons[sib[k]];
+                char last[5];
+                gen_utf8_nth(p->given, gen_utf8_count(p->given) - 1, last);
+                for (int attempt = 0;; attempt++) {
+                    if (attempt >= 16) {
+                        ok = false;
+                        break;
+                    }
+                    if (attempt > 0)
+                        gen_utf8_pick(&r, p->gender == GEN_MALE ? s_given_male : s_given_female,
+                                      last);
+                    gen_strlcpy(givens[k], gen, sizeof givens[k]);
+                    gen_strlcat(givens[k], last, sizeof givens[k]);
+                    gen_strlcpy(names[k], p->surname, sizeof names[k]);
+                    gen_strlcat(names[k], givens[k], sizeof names[k]);
+                    bool clash = strcmp(last, gen) == 0
+                                 || s_name_in_household(d, hh, sib[k], names[k]);
+                    for (size_t j = 0; j < k && !clash; j++)
+                        clash = strcmp(names[j], names[k]) == 0;
+                    if (!clash)
+                        break;
+                }
+            }
+            if (!ok)
+                continue;
+            for (size_t k = 0; k < n; k++) {
+                gen_person_t *p = &d->persons[sib[k]];
+                gen_strlcpy(p->given, givens[k], sizeof p->given);
+                gen_strlcpy(p->name, names[k], sizeof p->name);
+                p->rare_name = s_has_rare(p->name);
+                if (strcmp(p->former_name, p->name) == 0)
+                    p->former_name[0] = '\0';
+                p->sibling_name = true;
+            }
+        }
+    }
+}
+
+/* ---- stage pop.homenames -------------------------------------------------- */
+
+/* In about rate of the households with a male head and a son or grandson of
+** his surname (none a twin or a namesake), the youngest such takes the
+** head's given name: two members of one household, one name, birth dates a
+** generation apart, own numbers. */
+static void
+s_homenames(gen_district_t *d, const gen_pop_params_t *params)
+{
+    gen_rng_t base;
+    gen_rng_init(&base, params->seed, "pop.homenames");
+    for (size_t h = 0; h < d->nhouseholds; h++) {
+        gen_household_t *hh = &d->households[h];
+        gen_person_t *head = &d->persons[hh->first];
+        gen_rng_t r = gen_rng_fork(&base, h);
+        if (!gen_rng_chance(&r, params->home_namesake_rate))
+            continue;
+        if (head->relation != GEN_REL_HEAD || head->gender != GEN_MALE || head->twin
+            || head->namesake || head->sibling_name)
+            continue;
+        gen_person_t *young = NULL;
+        for (size_t i = hh->first + 1; i < hh->first + hh->size; i++) {
+            gen_person_t *q = &d->persons[i];
+            if ((q->relation == GEN_REL_SON || q->relation == GEN_REL_GRANDSON)
+                && strcmp(q->surname, head->surname) == 0 && !q->twin && !q->namesake
+                && !q->sibling_name && (!young || q->birth > young->birth))
+                young = q;
+        }
+        if (!young)
+            continue;
+        gen_strlcpy(young->given, head->given, sizeof young->given);
+        gen_strlcpy(young->name, head->name, sizeof young->name);
+        young->rare_name = head->rare_name;
+        if (strcmp(young->former_name, young->name) == 0)
+            young->former_name[0] = '\0';
+        young->home_namesake = true;
+        head->home_namesake = true;
+    }
+}
+
 /* ---- the population ------------------------------------------------------- */
 
 void
@@ -1283,4 +1444,7 @@ gen_population_build(gen_district_t *d, const gen_pop_params_t *params)
     s_namesakes(d, params, &ids, today);
     gen_set_fini(&ids);
     s_moves(d, params);
+    s_renames(d, params);
+    s_siblings(d, params);
+    s_homenames(d, params);
 }

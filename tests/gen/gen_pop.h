@@ -11,8 +11,10 @@
 ** every existing file, byte-identical.
 **
 ** Hard cases for matching are part of the population too: twins, namesakes
-** (unrelated persons with one name and birth date) and persons who moved
-** (with the previous address), each at the rate of gen_pop_params_t; they are
+** (unrelated persons with one name and birth date), persons who moved
+** (with the previous address), persons renamed (with a former name),
+** siblings sharing a generation character and, rarely, two members of one
+** household with one name, each at the rate of gen_pop_params_t; they are
 ** made of persons drawn as usual, so --people stays the number of persons.
 **
 ** Limits: at most GEN_PEOPLE_MAX persons (person ids are P + 6 digits, the
@@ -167,6 +169,12 @@ typedef struct {
     bool moved;                   /* moved in the district: prev_* is where they lived */
     int prev_community;           /* index into communities, != community; with moved */
     char prev_address[GEN_ADDR_MAX]; /* the previous address; "" unless moved */
+    /* stages pop.renames, pop.siblings, pop.homenames (after pop.moves) */
+    bool renamed;                 /* given a former name by pop.renames */
+    bool sibling_name;            /* one of siblings whose given names share a
+                                  ** generation character (一鸣/一鹏): a hard negative */
+    bool home_namesake;           /* one of two members of one household, of
+                                  ** different generations, with one name: a hard negative */
 } gen_person_t;
 
 typedef struct {
@@ -186,6 +194,12 @@ typedef struct {
     double twin_rate;       /* share of households with children that get twins */
     double namesake_rate;   /* share of persons given a namesake elsewhere */
     double move_rate;       /* share of persons who moved within the district */
+    /* (later stages; 0 leaves them out) */
+    double rename_rate;     /* share of persons 3+ without a former name renamed */
+    double sibling_rate;    /* share of households with 2+ children of one generation
+                            ** whose given names share a generation character */
+    double home_namesake_rate; /* share of households with a male head and a son or
+                            ** grandson of his surname where the younger has his name */
 } gen_pop_params_t;
 
 /* Loads communities.csv (UTF-8, optional BOM, header 社区代码,社区名称,街道,类型)

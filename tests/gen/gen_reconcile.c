@@ -4,18 +4,18 @@
 ** Per person file, in the writers' order: the file is read back (iconv to
 ** UTF-8) and split into lines (the writers never put a line end inside a
 ** value); truth.csv gives each data row's person and key. Among the rows
-** whose key is the only one of its kind in the file and whose person was
-** not planted, 2N are drawn ("reconcile.pick", forked per file): the first
-** N are left out, the other N get one value changed, a column drawn
-** ("reconcile.change", forked per file and row) among those the file has a
-** value in and the adapter carries:
+** whose key (less a ~N suffix) is the only one of its kind in the file and
+** whose person was not planted, 2N are drawn ("reconcile.pick", forked per
+** file): the first N are left out, the other N get one value changed, a
+** column drawn ("reconcile.change", forked per file and row) among those
+** the file has a value in and the adapter carries:
 **   name      姓名 / xm: the surname and a new given name
 **   address   户籍地址 / 现居住地址 / jzdz / 住址: a new address in the community
 **   phone     联系电话 / lxdh: a new mobile number
 **   status    police 人员状态 正常 <-> 迁出; labour jyzt, another one; civil
 **             affairs 状态 在保 -> 暂停, the others -> 在保
-** (civil affairs changes a name or an address only on a row keyed by its
-** identity number, so no key changes). N rows of new persons are added at
+** (civil affairs never changes a name, part of either key, and changes an
+** address only on a row keyed by its identity number, so no key changes). N rows of new persons are added at
 ** the end. Every other line is copied as it was, but for civil affairs'
 ** 序号, the row number, renumbered from 1.
 **
@@ -222,10 +222,10 @@ s_read_truth(s_run_t *run, char *err, size_t errlen)
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         size_t len = nl ? (size_t) (nl - p) : (size_t) (end - p);
-        char *cells[5];
-        size_t nc = s_split(p, len, ',', true, cells, 5);
+        char *cells[6];   /* person_id,source,source_key,file,row,tags */
+        size_t nc = s_split(p, len, ',', true, cells, 6);
         p += len + 1;
-        if (header || nc != 5) {
+        if (header || nc < 5) {
             header = false;
             s_free_cells(cells, nc);
             continue;
@@ -272,7 +272,7 @@ s_extra_build(s_run_t *run)
     gen_rng_init(&r, run->ctx->seed, "reconcile.population");
     size_t people = 16 * run->n + 200;
     gen_pop_params_t params = { gen_rng_next(&r), people > GEN_PEOPLE_MAX ? GEN_PEOPLE_MAX : people,
-                                run->ctx->date, 0, 0, 0, 0 };
+                                run->ctx->date, 0, 0, 0, 0, 0, 0, 0 };
     gen_population_build(x, &params);
 
     /* no one whose identity or household number the district has */
@@ -297,7 +297,7 @@ s_extra_build(s_run_t *run)
 
     gen_noise_init(&run->clean, 0.0);
     run->xctx = (gen_ctx_t) { x, run->ctx->outdir, run->ctx->seed, run->ctx->date, 0, &run->clean,
-                              NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 }
 
 /* The next new person from *from on who fits a row of source src, or
@@ -411,7 +411,9 @@ s_may_change(const s_spec_t *sp, int kind, const char *old, bool by_idno)
         return false;
     if (sp->src == GEN_SRC_POLICE && kind == S_STATUS)
         return strcmp(old, "正常") == 0 || strcmp(old, "迁出") == 0;
-    if (sp->src == GEN_SRC_CIVILAFFAIRS && (kind == S_NAME || kind == S_ADDRESS))
+    if (sp->src == GEN_SRC_CIVILAFFAIRS && kind == S_NAME)
+        return false;   /* the name is part of either key */
+    if (sp->src == GEN_SRC_CIVILAFFAIRS && kind == S_ADDRESS)
         return by_idno;
     return true;
 }
@@ -527,12 +529,33 @@ typedef struct {
     size_t row;
 } s_keyed_t;
 
+/* The length of key without a ~N suffix (the adapters' mark of a key a
+** row shares with an earlier row of the file). */
+static size_t
+s_base_len(const char *key)
+{
+    const char *t = strrchr(key, '~');
+    return t && t[1] && strspn(t + 1, "0123456789") == strlen(t + 1) ? (size_t) (t - key)
+                                                                      : strlen(key);
+}
+
+/* Keys by their base (without ~N), then row. */
 static int
 s_cmp_key(const void *a, const void *b)
 {
     const s_keyed_t *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
+    size_t lx = s_base_len(x->key), ly = s_base_len(y->key);
+    int c = memcmp(x->key, y->key, lx < ly ? lx : ly);
+    if (c == 0 && lx != ly)
+        c = lx < ly ? -1 : 1;
     return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+static bool
+s_same_base(const char *a, const char *b)
+{
+    size_t la = s_base_len(a), lb = s_base_len(b);
+    return la == lb && memcmp(a, b, la) == 0;
 }
 
 static int
@@ -575,8 +598,8 @@ s_file(s_run_t *run, size_t f, size_t counts[GEN_RECON_KINDS], char *err, size_t
         byk[k] = (s_keyed_t) { tf->row[k].key, k };
     qsort(byk, tf->n, sizeof *byk, s_cmp_key);
     for (size_t k = 0; k < tf->n; k++) {
-        bool shared = (k > 0 && strcmp(byk[k].key, byk[k - 1].key) == 0)
-                      || (k + 1 < tf->n && strcmp(byk[k].key, byk[k + 1].key) == 0);
+        bool shared = (k > 0 && s_same_base(byk[k].key, byk[k - 1].key))
+                      || (k + 1 < tf->n && s_same_base(byk[k].key, byk[k + 1].key));
         if (!shared && !gen_ctx_plant(ctx, tf->row[byk[k].row].person))
             mark[byk[k].row] = 3;   /* eligible */
     }

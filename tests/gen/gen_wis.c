@@ -149,19 +149,25 @@ s_update_time(gen_rng_t *r, int year, int from, int date, char out[32])
 ** person --plant has family planning file under another. */
 static void
 s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t q,
-      s_kind_t kind, const char *key, int year, char key_out[GEN_KEY_TEXT_MAX])
+      s_kind_t kind, const char *key, int year, char key_out[GEN_KEY_TEXT_MAX], gen_tags_t *tags)
 {
     const gen_district_t *d = ctx->district;
     gen_noise_t *n = gen_ctx_noise(ctx, q);
     const gen_person_t *p = &d->persons[q];
+    const gen_person_t *mother = &d->persons[f->woman];
     int age = gen_date_age(p->birth, ctx->date);
     gen_rng_t x = gen_rng_fork(r, GEN_MESS_EXTRA);
+    gen_rng_t c = gen_rng_fork(r, GEN_MESS_CLERK);
     bool stale = gen_ctx_stale(ctx, q, GEN_SRC_FAMILYPLANNING);
     const gen_plant_t *pl = gen_ctx_plant(ctx, q);
     int cindex = stale ? p->prev_community : p->community;
     if (pl && pl->src == GEN_SRC_FAMILYPLANNING)
         cindex = pl->community;
     const gen_community_t *cm = &d->communities[cindex];
+    gen_tags_t scratch = { "" };
+    if (!tags)
+        tags = &scratch;
+    gen_tags_person(p, tags);
 
     gen_mess_key(n, r, key, key_out);
     char link[GEN_KEY_TEXT_MAX] = "";
@@ -175,21 +181,58 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
     gen_mess_idno(n, r, p, idno, &invalid);
     if (no_child_id || empty)
         idno[0] = '\0';
+    /* a child registered before it was named: a placeholder, no number */
+    bool placeholder = kind == S_CHILD && age < 16
+                       && gen_noise_roll_scaled(n, &c, GEN_NOISE_CHILD_PLACEHOLDER,
+                                                age < 2 ? 1.0 : 0.1);
+    if (placeholder)
+        idno[0] = '\0';
+    if (kind == S_CHILD && gen_noise_roll(n, &c, GEN_NOISE_CHILD_MOTHER_ID)) {
+        gen_mess_idno(n, &c, mother, idno, &invalid);
+        gen_tags_add(tags, "mother_id");
+    }
+    gen_tags_idno(idno, false, p, tags);
 
-    char name[2 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX];
-    gen_strlcpy(name, p->name, sizeof name);
-    gen_strlcpy(addr, stale ? p->prev_address : p->cur_address[0] ? p->cur_address : p->reg_address,
-                sizeof addr);
+    char name[2 * GEN_NAME_MAX], addr[2 * GEN_ADDR_MAX], before[2 * GEN_NAME_MAX];
+    if (placeholder) {
+        gen_mess_placeholder(&c, p, mother, name, sizeof name);
+        gen_tags_add(tags, "placeholder");
+    } else {
+        gen_mess_base_name(n, &c, p, name, sizeof name, tags);
+        gen_mess_name_slips(n, &c, p, name, sizeof name, tags);
+    }
+    gen_mess_base_address(n, &c, d, p, stale, kind == S_CHILD ? 2.0 : 1.0, addr, sizeof addr,
+                          tags);
+    gen_strlcpy(before, name, sizeof before);
     gen_mess_homophone(n, &x, name, sizeof name, strlen(p->surname));
+    if (strcmp(before, name) != 0)
+        gen_tags_add(tags, "homophone");
+    gen_strlcpy(before, name, sizeof before);
     gen_mess_trad(n, r, name, sizeof name, addr, sizeof addr);
+    if (strcmp(before, name) != 0)
+        gen_tags_add(tags, "trad");
+    if (p->rare_name)
+        gen_tags_add(tags, "rare_name");
     gen_mess_spaces(n, r, name, sizeof name, strlen(p->surname));
     gen_mess_spaces(n, r, addr, sizeof addr, 0);
 
     static const gen_date_form_t alts[] = { GEN_DATE_SLASH, GEN_DATE_DOT };
     char birth[GEN_DATE_TEXT_MAX], community[160], phone[32], updated[32];
-    gen_mess_date(n, r, p->birth, alts, N_OF(alts), birth);
+    gen_mess_date(n, r, gen_mess_birth(n, &c, p->birth, tags), alts, N_OF(alts), birth);
     gen_mess_community(n, r, cm, community);
+    gen_mess_village(n, &c, cm, community, tags);
     gen_mess_phone(n, r, p, phone);
+    if (kind == S_CHILD && age < 16 && gen_noise_roll(n, &c, GEN_NOISE_CHILD_PHONE_OLD)) {
+        char old[16];
+        do
+            gen_mobile(&c, old);
+        while (strcmp(old, p->phone) == 0 || strcmp(old, mother->phone) == 0);
+        snprintf(phone, sizeof phone, "%s", old);
+        gen_tags_add(tags, "phone_old");
+    } else {
+        gen_mess_phone_slips(n, &c, d, p, ctx->date, phone, tags);
+    }
+    gen_gender_t gender = kind == S_WOMAN ? p->gender : gen_mess_gender(n, &c, p->gender, tags);
     s_update_time(r, year, kind == S_WOMAN ? 0 : p->birth, ctx->date, updated);
 
     char children[8] = "", cert[32] = "";
@@ -215,7 +258,7 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
     gen_table_cell(t, name);
     gen_table_cell(t, idno);
     gen_table_cell(t, birth);
-    gen_table_cell(t, p->gender == GEN_MALE ? "1" : "2");
+    gen_table_cell(t, gender == GEN_MALE ? "1" : "2");
     gen_table_cell(t, marital);
     gen_table_cell(t, link);
     gen_table_cell(t, addr);
@@ -228,7 +271,8 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, const s_family_t *f, size_t 
 
     if (ctx->seen) {
         gen_seen_t seen = { q, GEN_SRC_FAMILYPLANNING, -1, true, gen_seen_sure(idno, p),
-                            gen_seen_name_differs(name, p), cindex, 0, s_kind_text[kind] };
+                            gen_seen_name_differs(name, p), cindex, 0, s_kind_text[kind],
+                            gen_tags_has(tags, "village_name") };
         gen_seen_add(ctx, &seen);
     }
 }
@@ -280,7 +324,7 @@ gen_wis_row(gen_ctx_t *ctx, gen_table_t *t, gen_rng_t *r, size_t w, const char *
 {
     s_family_t f = { w, S_NONE, { 0 }, 0, year, "" };
     gen_strlcpy(f.key, key, sizeof f.key);
-    s_row(ctx, t, r, &f, w, S_WOMAN, key, year, key_out);
+    s_row(ctx, t, r, &f, w, S_WOMAN, key, year, key_out, NULL);
     gen_table_end_row(t);
 }
 
@@ -348,11 +392,13 @@ gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
             gen_rng_t rr = gen_rng_fork(&block, k + 1);
             s_kind_t kind = k == 0 ? S_WOMAN : members[k] == f.spouse ? S_SPOUSE : S_CHILD;
             char written[GEN_KEY_TEXT_MAX];
-            s_row(ctx, &t, &rr, &f, members[k], kind, keys[k], years[k], written);
+            gen_tags_t tags = { "" };
+            s_row(ctx, &t, &rr, &f, members[k], kind, keys[k], years[k], written, &tags);
             size_t row = gen_table_end_row(&t);
             char clean[GEN_KEY_TEXT_MAX];
             norm_key(written, clean, sizeof clean);
-            gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row);
+            gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row,
+                          &tags);
 
             /* registered twice: a second record number (a later serial, of
             ** the same or a later year), right after the first; a planted
@@ -369,10 +415,12 @@ gen_wis_write(gen_ctx_t *ctx, char *err, size_t errlen)
             int y = gen_rng_range(&dr, years[k], this_year > years[k] ? this_year : years[k]);
             char key2[32];
             snprintf(key2, sizeof key2, "JS%04d%06lu", y, serial);
-            s_row(ctx, &t, &dr, &f, members[k], kind, key2, y, written);
+            gen_tags_t tags2 = { "duplicate" };
+            s_row(ctx, &t, &dr, &f, members[k], kind, key2, y, written, &tags2);
             row = gen_table_end_row(&t);
             norm_key(written, clean, sizeof clean);
-            gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row);
+            gen_truth_add(ctx->truth, d->persons[members[k]].pid, S_SOURCE, clean, file, row,
+                          &tags2);
         }
     }
     int rc = gen_file_write(ctx->outdir, file, &t.buf, "UTF-8", err, errlen);

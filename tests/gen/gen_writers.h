@@ -96,6 +96,8 @@ typedef struct {
                               ** for 再就业, else djrq), civil 起始日期; 0 none */
     const char *status;       /* police 人员状态, family planning 人员类型,
                               ** labour jyzt, civil affairs 状态 */
+    bool community_unsure;    /* the community is written in a form the adapters
+                              ** may not map (VILLAGE_NAME: 林邦村) */
 } gen_seen_t;
 
 typedef struct {
@@ -147,6 +149,10 @@ typedef struct {
     const gen_plant_t *plant;    /* per person */
     gen_noise_t *clean;          /* every probability 0: a planted person's rows */
     gen_seen_log_t *seen;        /* every person row written, for findings.csv */
+    /* the communities file (--communities), which the civil-affairs writer
+    ** maps written community names with as the adapter does; NULL: the
+    ** list built into the programs */
+    const char *communities_path;
 } gen_ctx_t;
 
 typedef struct {

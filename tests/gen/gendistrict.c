@@ -352,7 +352,7 @@ s_usage(FILE *f)
     for (int k = 0; k < GEN_NOISE_COUNT; k++) {
         gen_noise_t n;
         gen_noise_init(&n, 1.0);
-        fprintf(f, "  %-15s %.3f  %s\n", gen_noise_name((gen_noise_kind_t) k), n.p[k],
+        fprintf(f, "  %-17s %.3f  %s\n", gen_noise_name((gen_noise_kind_t) k), n.p[k],
                 gen_noise_text((gen_noise_kind_t) k));
     }
     fprintf(f, "--stats counts: rows or values for the writers' kinds; RARE_NAME persons;\n"
@@ -489,7 +489,7 @@ s_print_stats(const gen_district_t *d, const gen_noise_t *noise, const s_stats_t
                                    st->moved);
         if (o > 0 && o < sizeof detail)
             snprintf(detail + o, sizeof detail - o, ")");
-        fprintf(stderr, "gen-district: noise %-15s p=%.4f hits=%lu%s\n",
+        fprintf(stderr, "gen-district: noise %-17s p=%.4f hits=%lu%s\n",
                 gen_noise_name((gen_noise_kind_t) k), noise->p[k], noise->hits[k], detail);
     }
 }
@@ -667,16 +667,21 @@ main(int argc, char **argv)
     gen_noise_init(&noise, a.noise);
     gen_pop_params_t params = { a.seed, a.people, a.date, noise.p[GEN_NOISE_RARE_NAME],
                                 noise.p[GEN_NOISE_TWINS], noise.p[GEN_NOISE_NAMESAKE],
-                                noise.p[GEN_NOISE_MOVED] };
+                                noise.p[GEN_NOISE_MOVED], noise.p[GEN_NOISE_RENAMED],
+                                noise.p[GEN_NOISE_SIBLINGS], noise.p[GEN_NOISE_HOME_NAMESAKE] };
     gen_population_build(&d, &params);
-    unsigned long twins = 0, namesakes = 0;
+    unsigned long twins = 0, namesakes = 0, home_namesakes = 0;
     for (size_t i = 0; i < d.npersons; i++) {
         noise.hits[GEN_NOISE_RARE_NAME] += d.persons[i].rare_name;
+        noise.hits[GEN_NOISE_RENAMED] += d.persons[i].renamed;
+        noise.hits[GEN_NOISE_SIBLINGS] += d.persons[i].sibling_name;
         twins += d.persons[i].twin;
         namesakes += d.persons[i].namesake;
+        home_namesakes += d.persons[i].home_namesake;
     }
     noise.hits[GEN_NOISE_TWINS] = twins / 2;
     noise.hits[GEN_NOISE_NAMESAKE] = namesakes / 2;
+    noise.hits[GEN_NOISE_HOME_NAMESAKE] = home_namesakes / 2;
 
     gen_truth_t truth;
     gen_truth_init(&truth);
@@ -684,7 +689,7 @@ main(int argc, char **argv)
     gen_buf_init(&summary);
     gen_facts_t *facts = gen_xcalloc(d.npersons ? d.npersons : 1, sizeof *facts);
     gen_ctx_t ctx = { &d, a.out, a.seed, a.date, a.police_delta, &noise, &truth, &summary, NULL,
-                      facts, NULL, NULL, NULL };
+                      facts, NULL, NULL, NULL, a.communities };
     gen_noise_t clean;
     gen_noise_init(&clean, 0.0);
     gen_seen_log_t seen = { NULL, 0, 0 };
