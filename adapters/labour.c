@@ -176,8 +176,6 @@ s_read_file(adp_t *a, const char *path)
     adp_jsonl_status_t st;
     while ((st = adp_jsonl_next(in, &row)) == ADP_JSONL_OBJECT || st == ADP_JSONL_BAD) {
         uint32_t n = (uint32_t) row.row;
-        if (adp_row_done(a, n))
-            continue;
         if (st == ADP_JSONL_BAD) {
             adp_reject(a, n, NULL, row.reason, row.raw, row.raw_len);
             continue;

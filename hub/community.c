@@ -16,6 +16,7 @@ typedef struct {
     char name[64];      /* 北龙社区 */
     char short_[64];    /* 北龙 */
     char street[64];    /* 东城街道 */
+    bool village;       /* 类型 村改居型: its old village name (北龙村) names it too */
 } community_t;
 
 struct adp_communities {
@@ -30,11 +31,13 @@ s_ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static void
+static bool
 s_strip_suffix(char *s, const char *suffix)
 {
-    if (s_ends_with(s, suffix) && strlen(s) > strlen(suffix))
-        s[strlen(s) - strlen(suffix)] = 0;
+    if (!s_ends_with(s, suffix) || strlen(s) <= strlen(suffix))
+        return false;
+    s[strlen(s) - strlen(suffix)] = 0;
+    return true;
 }
 
 /* Parse "code,name,street,type" lines after the header. */
@@ -57,7 +60,8 @@ s_parse(adp_communities_t *self, const char *text, char *errbuf, size_t errcap)
             continue;
         community_t c = {0};
         char name[128], street[128];
-        if (sscanf(line, "%15[0-9],%127[^,],%127[^,]", c.code, name, street) != 3 || strlen(c.code) != 12) {
+        char type[128] = "";
+        if (sscanf(line, "%15[0-9],%127[^,],%127[^,],%127s", c.code, name, street, type) < 3 || strlen(c.code) != 12) {
             snprintf(errbuf, errcap, "communities line %zu: expected 社区代码,社区名称,街道,类型", lineno);
             return -1;
         }
@@ -65,6 +69,7 @@ s_parse(adp_communities_t *self, const char *text, char *errbuf, size_t errcap)
         norm_text(street, c.street, sizeof c.street);
         snprintf(c.short_, sizeof c.short_, "%s", c.name);
         s_strip_suffix(c.short_, "社区");
+        c.village = strcmp(type, "村改居型") == 0;
         if (self->n == cap) {
             cap *= 2;
             self->list = HUB_CHECK_ALLOC(realloc(self->list, cap * sizeof *self->list));
@@ -137,14 +142,22 @@ adp_community_code(const adp_communities_t *self, const char *raw)
     s[k] = 0;
     s_strip_suffix(s, "居民委员会");
     s_strip_suffix(s, "居委会");
+    if (s_strip_suffix(s, "村民委员会") || s_strip_suffix(s, "村委会"))
+        strcat(s, "村");   /* 林邦村委会: the village 林邦村 (stripped more than it adds) */
     s_strip_suffix(s, "委员会");
+    /* a converted village's old name: 林邦村 for 林邦社区 (村改居型 only) */
+    char village[256];
+    snprintf(village, sizeof village, "%s", s);
+    bool old_name = s_strip_suffix(village, "村");
     for (size_t i = 0; i < self->n; i++) {
         const community_t *c = &self->list[i];
-        const char *rest = s;
+        const char *rest = s, *vrest = village;
         size_t sl = strlen(c->street);
         if (strncmp(rest, c->street, sl) == 0 && rest[sl])
-            rest += sl;
+            rest += sl, vrest += sl;
         if (strcmp(rest, c->name) == 0 || strcmp(rest, c->short_) == 0)
+            return c->code;
+        if (old_name && c->village && strcmp(vrest, c->short_) == 0)
             return c->code;
     }
     return NULL;

@@ -233,10 +233,10 @@ s_record(ingest_t *self, const principal_t *who, const msg_t *m, size_t i, int64
     s_stage(self, STAGE_STORE, &t);
     if (err != HUB_ENOTFOUND)
         return err;
-    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
-    norm_idno_status_t status = resolve_idno(rec, idno, typed);
     facts_t facts;
     codec_record_facts(m, i, &facts);
+    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
+    norm_idno_status_t status = resolve_idno(rec, &facts, now_ms, idno, typed, NULL);
     s_stage(self, STAGE_NORMALISE, &t);
     store_put_t put = {
         .rec = rec,

@@ -1,6 +1,5 @@
 /* match.c: features, blocking keys, comparison levels and scores (see match.h). */
 #define _POSIX_C_SOURCE 200809L
-#define _POSIX_C_SOURCE 200809L
 #include "match.h"
 
 #include <stdio.h>
@@ -174,9 +173,42 @@ s_idno_birth(const char *idno, char out[11])
     return norm_date(ymd, out);
 }
 
+/* One date a typo of the other: one digit wrong, or two adjacent swapped. */
+static bool
+s_date_typo(const char *a, const char *b)
+{
+    size_t n = strlen(a), diff = 0, first = 0;
+    if (n != strlen(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i] && diff++ == 0)
+            first = i;
+    return diff == 1 || (diff == 2 && first + 1 < n && a[first] == b[first + 1] && a[first + 1] == b[first]);
+}
+
+bool
+match_idno_foreign(const facts_t *f, const char *idno, int ref_year)
+{
+    if (!idno || strlen(idno) != 18 || f->kind == FACTS_POLICE || f->kind == FACTS_FACILITY)
+        return false;
+    char birth[11];
+    if (!s_idno_birth(idno, birth))
+        return false;
+    const person_facts_t *p = &f->person;
+    if (p->birth_date)
+        return strcmp(p->birth_date, birth) != 0 && !s_date_typo(p->birth_date, birth);
+    if (p->gender && p->gender[0] != norm_idno_gender(idno))
+        return true;
+    if (p->age.set && ref_year > 0) {
+        int year = atoi(birth), lo = ref_year - (int)p->age.v - 1, hi = ref_year - (int)p->age.v;
+        return year < lo - 2 || year > hi + 2;
+    }
+    return false;
+}
+
 void
 match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *idno, const char *typed,
-                     int ref_year, int ref_month)
+                     const char *foreign, int ref_year, int ref_month)
 {
     memset(m, 0, sizeof *m);
     (void)ref_month;
@@ -184,6 +216,7 @@ match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *i
     s_copy(m->idno, sizeof m->idno, idno);
     if (!idno)
         s_copy(m->idno_typed, sizeof m->idno_typed, typed);
+    s_copy(m->rel_idno, sizeof m->rel_idno, foreign);
     const person_facts_t *p = &f->person;
     if (p->name) {
         norm_name(p->name, m->name, sizeof m->name);
@@ -212,12 +245,30 @@ match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *i
                  f->fp.linked_record_no ? f->fp.linked_record_no : f->fp.record_no ? f->fp.record_no : "");
     if (!strcmp(m->household, "F:"))
         m->household[0] = 0;
+    if (f->kind == FACTS_FAMILY_PLANNING && f->fp.linked_record_no && m->household[0])
+        m->flags |= MATCH_F_LINKED;
+    if (f->kind == FACTS_POLICE) {
+        if (f->police.former_name)
+            norm_name(f->police.former_name, m->former, sizeof m->former);
+        if (!strcmp(m->former, m->name))
+            m->former[0] = 0;
+        if (f->police.current_address && f->police.registered_address) {
+            norm_address(f->police.registered_address, m->address2, sizeof m->address2);
+            if (!strcmp(m->address2, m->address))
+                m->address2[0] = 0;
+        }
+        if (f->police.relation && !strcmp(f->police.relation, "户主"))
+            m->flags |= MATCH_F_HEAD;
+    }
+    if (f->kind == FACTS_CIVIL_AFFAIRS && f->civil.head_name)
+        norm_name(f->civil.head_name, m->head, sizeof m->head);
 }
 
 /* ---- packed form ---- */
 
 #define PACKED_STRINGS(X) \
-    X(key) X(idno) X(idno_typed) X(name) X(pinyin) X(birth) X(phone) X(community) X(household) X(address)
+    X(key) X(idno) X(idno_typed) X(name) X(pinyin) X(birth) X(phone) X(community) X(household) X(address) \
+    X(former) X(address2) X(rel_idno) X(head)
 
 size_t
 match_rec_pack(const match_rec_t *m, uint8_t *out)
@@ -226,6 +277,7 @@ match_rec_pack(const match_rec_t *m, uint8_t *out)
     memcpy(out, MATCH_PACKED_TAG, n);
     out[n++] = (uint8_t)m->source;
     out[n++] = (uint8_t)m->gender;
+    out[n++] = m->flags;
     int16_t years[2] = {(int16_t)m->birth_lo, (int16_t)m->birth_hi};
     memcpy(out + n, years, sizeof years);
     n += sizeof years;
@@ -246,12 +298,13 @@ match_rec_unpack(const void *data, size_t len, match_rec_t *m)
 {
     const uint8_t *p = data, *end = p + len;
     memset(m, 0, sizeof *m);
-    size_t head = sizeof MATCH_PACKED_TAG + 2 + 2 * sizeof(int16_t);
+    size_t head = sizeof MATCH_PACKED_TAG + 3 + 2 * sizeof(int16_t);
     if (len < head || memcmp(p, MATCH_PACKED_TAG, sizeof MATCH_PACKED_TAG) != 0)
         return false;
     p += sizeof MATCH_PACKED_TAG;
     m->source = *p++;
     m->gender = (char)*p++;
+    m->flags = *p++;
     int16_t years[2];
     memcpy(years, p, sizeof years);
     p += sizeof years;
@@ -276,7 +329,7 @@ size_t
 match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS])
 {
     size_t n = 0;
-#define KEY(...) snprintf(keys[n++], MATCH_KEY_LEN, __VA_ARGS__)
+#define KEY(...) (n < MATCH_MAX_KEYS ? snprintf(keys[n++], MATCH_KEY_LEN, __VA_ARGS__) : 0)
     if (m->idno[0])
         KEY("v:%s", m->idno);
     const char *num = m->idno[0] ? m->idno : m->idno_typed;
@@ -286,6 +339,12 @@ match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS])
         KEY("n:%s|%s", m->name, m->birth);
         KEY("p:%s|%s", m->pinyin, m->birth);
     }
+    if (m->former[0] && m->birth[0]) {   /* a department may still write the former name */
+        char py[sizeof m->pinyin];
+        norm_pinyin(m->former, py, sizeof py);
+        KEY("n:%s|%s", m->former, m->birth);
+        KEY("p:%s|%s", py, m->birth);
+    }
     char typed_birth[11];
     if (m->idno_typed[0] && m->pinyin[0] && s_idno_birth(m->idno_typed, typed_birth)
         && strcmp(typed_birth, m->birth) != 0)
@@ -294,10 +353,12 @@ match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS])
         KEY("t:%s", m->phone);
     if (m->household[0] && m->name[0])
         KEY("h:%s|%s", m->household, m->name);
-    if (m->name[0] && m->community[0]) {
-        int lo = m->birth[0] ? atoi(m->birth) : m->birth_lo, hi = m->birth[0] ? lo : m->birth_hi;
+    if (m->name[0] && m->community[0]) {   /* an age may be off by two years */
+        int lo = m->birth[0] ? atoi(m->birth) : m->birth_lo - 2, hi = m->birth[0] ? lo : m->birth_hi + 2;
         for (int y = lo; y <= hi && y > 0 && n < MATCH_MAX_KEYS; y++)
             KEY("c:%s|%s|%d", m->name, m->community, y);
+        if (m->former[0] && lo > 0)
+            KEY("c:%s|%s|%d", m->former, m->community, lo);
     }
 #undef KEY
     return n;
@@ -307,6 +368,10 @@ size_t
 match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
 {
     size_t n = match_blocking_keys(m, keys);
+    if (m->source == 1 && m->household[0])
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HOUSEHOLD "%s", m->household);
+    if (m->source == 1 && (m->flags & MATCH_F_HEAD) && m->name[0])
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HEAD "%s", m->name);
     if (m->name[0])
         snprintf(keys[n++], MATCH_KEY_LEN, "N:%s", m->name);
     if (m->pinyin[0])
@@ -339,16 +404,64 @@ s_idno(const match_rec_t *a, const match_rec_t *b)
     return s_text_edit(x, y);
 }
 
+bool
+match_placeholder_name(const char *name)
+{
+    static const char *const ends[] = {"宝宝", "小宝", "之女", "之子", "之儿", "女婴", "男婴"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t l = strlen(ends[i]);
+        if (n >= l && strcmp(name + n - l, ends[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Two names, neither empty: exact, same pinyin, one edit, transposed,
+** placeholder (either), surname only (the first characters agree), different. */
+static match_level_t
+s_name_pair(const char *x, const char *y)
+{
+    if (strcmp(x, y) == 0)
+        return ML_EXACT;
+    if (norm_pinyin_match(x, y))
+        return ML_PINYIN;
+    uint32_t a[64], b[64];
+    size_t na = s_codepoints(x, a, 64), nb = s_codepoints(y, b, 64);
+    match_level_t l = s_edit_level(a, na, b, nb);
+    if (l != ML_DIFFERENT)
+        return l;
+    if (match_placeholder_name(x) || match_placeholder_name(y))
+        return ML_PLACEHOLDER;
+    return na > 1 && nb > 1 && a[0] == b[0] ? ML_SURNAME : ML_DIFFERENT;
+}
+
+/* Levels from the best agreement down. */
+static int
+s_name_rank(match_level_t l)
+{
+    static const match_level_t order[] = {ML_EXACT, ML_PINYIN, ML_TRANSPOSE, ML_PLACEHOLDER,
+                                          ML_SURNAME, ML_EDIT1, ML_DIFFERENT};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (order[i] == l)
+            return (int)i;
+    return (int)(sizeof order / sizeof order[0]);
+}
+
 static match_level_t
 s_name(const match_rec_t *a, const match_rec_t *b)
 {
     if (!a->name[0] || !b->name[0])
         return ML_MISSING;
-    if (strcmp(a->name, b->name) == 0)
-        return ML_EXACT;
-    if (norm_pinyin_match(a->name, b->name))
-        return ML_PINYIN;
-    return s_text_edit(a->name, b->name);
+    match_level_t best = s_name_pair(a->name, b->name);
+    const char *other[2][2] = {{a->former, b->name}, {a->name, b->former}};
+    for (int i = 0; i < 2 && best != ML_EXACT; i++)
+        if (other[i][0][0]) {
+            match_level_t l = s_name_pair(other[i][0], other[i][1]);
+            if (s_name_rank(l) < s_name_rank(best))
+                best = l;
+        }
+    return best;
 }
 
 static match_level_t
@@ -363,7 +476,23 @@ s_birth(const match_rec_t *a, const match_rec_t *b)
     int blo = b->birth[0] ? atoi(b->birth) : b->birth_lo, bhi = b->birth[0] ? blo : b->birth_hi;
     if (!alo || !blo)
         return ML_MISSING;
-    return alo <= bhi && blo <= ahi ? ML_AGE : ML_DIFFERENT;
+    if (alo <= bhi && blo <= ahi)
+        return ML_AGE;
+    return alo <= bhi + 2 && blo <= ahi + 2 ? ML_NEAR : ML_DIFFERENT;
+}
+
+/* Addresses: the current and registered ones of each side, the best. */
+static match_level_t
+s_address(const match_rec_t *a, const match_rec_t *b)
+{
+    if (!a->address[0] || !b->address[0])
+        return ML_MISSING;
+    const char *x[2] = {a->address, a->address2}, *y[2] = {b->address, b->address2};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (x[i][0] && strcmp(x[i], y[j]) == 0)
+                return ML_EXACT;
+    return ML_DIFFERENT;
 }
 
 static match_level_t
@@ -386,7 +515,8 @@ match_compare(const match_rec_t *a, const match_rec_t *b, match_cmp_t *out)
     /* households are comparable within one numbering (police 户号, a family-planning family) */
     out->level[MF_HOUSEHOLD] = a->household[0] && b->household[0] && a->household[0] == b->household[0]
                                    ? s_equal(a->household, b->household) : ML_MISSING;
-    out->level[MF_ADDRESS] = s_equal(a->address, b->address);
+    out->level[MF_ADDRESS] = s_address(a, b);
+    out->level[MF_RELATIVE] = ML_MISSING;
 }
 
 /* ---- weights ---- */
@@ -408,11 +538,14 @@ match_weights_default(match_weights_t *w)
     x[MF_NAME][ML_EDIT1] = -6;
     x[MF_NAME][ML_TRANSPOSE] = 2;
     x[MF_NAME][ML_DIFFERENT] = -8;
+    x[MF_NAME][ML_PLACEHOLDER] = 0;
+    x[MF_NAME][ML_SURNAME] = -5;
     x[MF_BIRTH][ML_EXACT] = 8;
     x[MF_BIRTH][ML_EDIT1] = 2;
     x[MF_BIRTH][ML_TRANSPOSE] = 3;
     x[MF_BIRTH][ML_AGE] = 3;
     x[MF_BIRTH][ML_DIFFERENT] = -8;
+    x[MF_BIRTH][ML_NEAR] = 1;
     x[MF_GENDER][ML_EXACT] = 0.9;
     x[MF_GENDER][ML_DIFFERENT] = -6;
     x[MF_PHONE][ML_EXACT] = 6;
@@ -423,6 +556,9 @@ match_weights_default(match_weights_t *w)
     x[MF_HOUSEHOLD][ML_DIFFERENT] = -2;
     x[MF_ADDRESS][ML_EXACT] = 4;
     x[MF_ADDRESS][ML_DIFFERENT] = -1;
+    /* found in the household of the relative the record names (its
+    ** mother's, its head's, the owner's of the number it carries) */
+    x[MF_RELATIVE][ML_EXACT] = 10;
     w->upper = 18;
     w->lower = 11;
 }

@@ -31,26 +31,45 @@ typedef struct {
     char community[16];
     char household[40];     /* police 户号, or family planning's woman's 记录编号 */
     char address[160];      /* norm_address */
+    char former[96];        /* police 曾用名, norm_name */
+    char address2[160];     /* police: the registered address when the current one differs */
+    char rel_idno[20];      /* a valid number on the record that is evidently someone else's
+                            ** (match_idno_foreign): not the record's own, a relative's */
+    char head[96];          /* civil affairs' 户主姓名, norm_name */
+    uint8_t flags;          /* MATCH_F_* */
 } match_rec_t;
 
+#define MATCH_F_HEAD    1   /* police: the head of the household (户主) */
+#define MATCH_F_LINKED  2   /* family planning: a spouse or child row naming the woman's record */
+
+/* Whether a valid number on a record of a department other than the police
+** is evidently someone else's (a household head's on a member's row, a
+** mother's on her child's): the record's own birth date is not the
+** number's (not a typo of it: one digit or two adjacent swapped), or, with
+** only an age (civil affairs, at ref_year), the number's birth year is more
+** than two years from the age's, or the record's gender is not the
+** number's while no birth date of its own confirms the number. */
+bool match_idno_foreign(const facts_t *f, const char *idno, int ref_year);
+
 /* Fill m from a record's facts. idno: canonical valid number or NULL;
-** typed: the cleaned invalid number or NULL; ref_year/ref_month: the date
+** typed: the cleaned invalid number or NULL; foreign: a valid number that
+** is someone else's (match_idno_foreign) or NULL; ref_year/ref_month: the date
 ** an age refers to (civil affairs export month). */
 void match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *idno, const char *typed,
-                          int ref_year, int ref_month);
+                          const char *foreign, int ref_year, int ref_month);
 
 /* The record as stored (match_features) and held in memory: a tag, then
 ** its fields packed (strings without their padding), about a fifth of
 ** sizeof(match_rec_t). match_rec_pack returns the length (<= MATCH_PACKED_MAX);
 ** match_rec_unpack is false for bytes of another layout (rematch them). */
 #define MATCH_PACKED_MAX (sizeof(match_rec_t) + 16)
-#define MATCH_PACKED_TAG "mf2"
+#define MATCH_PACKED_TAG "mf3"
 size_t match_rec_pack(const match_rec_t *m, uint8_t *out);
 bool match_rec_unpack(const void *data, size_t len, match_rec_t *m);
 
 /* ---- blocking ---- */
 
-#define MATCH_MAX_KEYS 12
+#define MATCH_MAX_KEYS 16
 #define MATCH_KEY_LEN 256
 typedef char match_key_t[MATCH_KEY_LEN];
 /* The record's blocking keys; returns how many (<= MATCH_MAX_KEYS). */
@@ -59,15 +78,20 @@ size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS
 /* Every key the writer's index (mindex.h) holds a record under: its
 ** blocking keys, then the keys search finds it by: "N:" its name, "Y:" its
 ** pinyin, "T:" its phone, "S:" each of its sound keys (norm_sound_keys), or
-** "S*" when it has more than MATCH_SOUND_KEYS. Returns how many. */
+** "S*" when it has more than MATCH_SOUND_KEYS; and the keys records are
+** reached by through a relative: "H:" a police record's household, "A:" the
+** name of a police head of household (MATCH_KEY_HOUSEHOLD, MATCH_KEY_HEAD).
+** Returns how many. */
 #define MATCH_SOUND_KEYS 16
-#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 4 + MATCH_SOUND_KEYS)
+#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 6 + MATCH_SOUND_KEYS)
+#define MATCH_KEY_HOUSEHOLD "H:"
+#define MATCH_KEY_HEAD "A:"
 size_t match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS]);
 
 /* ---- comparison levels ---- */
 
 #define MATCH_FIELDS(X) \
-    X(IDNO) X(NAME) X(BIRTH) X(GENDER) X(PHONE) X(COMMUNITY) X(HOUSEHOLD) X(ADDRESS)
+    X(IDNO) X(NAME) X(BIRTH) X(GENDER) X(PHONE) X(COMMUNITY) X(HOUSEHOLD) X(ADDRESS) X(RELATIVE)
 typedef enum {
 #define X(f) MF_##f,
     MATCH_FIELDS(X)
@@ -84,7 +108,10 @@ typedef enum {
     X(TRANSPOSE, "transposed")    /* two adjacent characters swapped */     \
     X(AGE,       "compatible with an age")                                 \
     X(DIFFERENT, "different")                                              \
-    X(CONFLICT,  "two different valid numbers")
+    X(CONFLICT,  "two different valid numbers")                            \
+    X(NEAR,      "near an age")   /* birth: an age off by one or two years */ \
+    X(PLACEHOLDER, "placeholder") /* names: 林宝宝, 陈静之女 before naming */ \
+    X(SURNAME,   "surname only")  /* names: the given names differ */
 typedef enum {
 #define X(l, t) ML_##l,
     MATCH_LEVELS(X)
@@ -99,7 +126,15 @@ typedef struct {
     match_level_t level[MF_COUNT];
 } match_cmp_t;
 
+/* The levels of a against b. RELATIVE is MISSING here: it is EXACT only
+** for a candidate found in the household of a relative the record names
+** (resolve.c), which also makes HOUSEHOLD EXACT. Names compare the names and
+** former names, addresses the current and registered ones: the best level. */
 void match_compare(const match_rec_t *a, const match_rec_t *b, match_cmp_t *out);
+
+/* Whether a name is one given before naming: ends with 宝宝, 小宝, 之女,
+** 之子, 之儿, 女婴 or 男婴. */
+bool match_placeholder_name(const char *name);
 
 /* ---- weights and score ---- */
 

@@ -42,21 +42,6 @@ resolver_stats(const resolver_t *self, resolve_stats_t *out)
     *out = self->stats;
 }
 
-norm_idno_status_t
-resolve_idno(const rec_t *rec, char idno[NORM_IDNO_SIZE], char typed[NORM_IDNO_SIZE])
-{
-    idno[0] = typed[0] = 0;
-    if (!rec->idno_raw)
-        return NORM_IDNO_EMPTY;
-    char clean[NORM_IDNO_SIZE];
-    norm_idno_status_t st = norm_idno(rec->idno_raw, clean);
-    if (st == NORM_IDNO_VALID)
-        memcpy(idno, clean, NORM_IDNO_SIZE);
-    else if (st != NORM_IDNO_EMPTY)
-        memcpy(typed, clean, NORM_IDNO_SIZE);
-    return st;
-}
-
 /* The year and month an age refers to: a roster's export month, from its
 ** file name (mz_roster_YYYYMM.csv), else when the record arrived. */
 static void
@@ -75,16 +60,116 @@ s_ref_date(const rec_t *rec, int64_t now_ms, int *year, int *month)
     *year = (int)(yoe + era * 400 + (*month <= 2));
 }
 
+norm_idno_status_t
+resolve_idno(const rec_t *rec, const facts_t *facts, int64_t now_ms, char idno[NORM_IDNO_SIZE],
+             char typed[NORM_IDNO_SIZE], char foreign[NORM_IDNO_SIZE])
+{
+    idno[0] = typed[0] = 0;
+    if (foreign)
+        foreign[0] = 0;
+    if (!rec->idno_raw)
+        return NORM_IDNO_EMPTY;
+    char clean[NORM_IDNO_SIZE];
+    norm_idno_status_t st = norm_idno(rec->idno_raw, clean);
+    int year = 0, month = 0;
+    if (st == NORM_IDNO_VALID && facts)
+        s_ref_date(rec, now_ms, &year, &month);
+    if (st == NORM_IDNO_VALID && facts && match_idno_foreign(facts, clean, year)) {
+        if (foreign)
+            memcpy(foreign, clean, NORM_IDNO_SIZE);
+    } else if (st == NORM_IDNO_VALID) {
+        memcpy(idno, clean, NORM_IDNO_SIZE);
+    } else if (st != NORM_IDNO_EMPTY) {
+        memcpy(typed, clean, NORM_IDNO_SIZE);
+    }
+    return st;
+}
+
+/* ---- relatives: records without a number of their own, reached through
+** the relative they name ---- */
+
+#define RELATIVE_HOUSEHOLDS 4
+#define RELATIVE_HEADS 16
+typedef char household_t[40];
+
+static void
+s_add_household(household_t *hh, size_t *n, const char *h)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(hh[i], h) == 0)
+            return;
+    if (*n < RELATIVE_HOUSEHOLDS)
+        snprintf(hh[(*n)++], sizeof *hh, "%s", h);
+}
+
+/* The police households of a resident's records. */
+static hub_err_t
+s_resident_households(resolver_t *self, resident_id_t r, household_t *hh, size_t *n)
+{
+    record_id_t recs[64];
+    size_t nr = 0;
+    hub_err_t err = r.v ? store_resident_records(self->store, r, recs, 64, &nr) : HUB_OK;
+    for (size_t i = 0; i < nr && err == HUB_OK; i++) {
+        match_rec_t o;
+        if (store_match_get(self->store, recs[i], &o) == HUB_OK && o.source == 1 && o.household[0])
+            s_add_household(hh, n, o.household);
+    }
+    return err;
+}
+
+/* The police households of the relatives m names: the owner of the number
+** it carries that is not its own, the woman a family-planning spouse or
+** child row names, the head of household a roster row names (a police
+** 户主 of that name in the row's community, or anywhere when the row has
+** none). */
+static hub_err_t
+s_relative_households(resolver_t *self, const match_rec_t *m, household_t *hh, size_t *n)
+{
+    hub_err_t err = HUB_OK;
+    char key[MATCH_KEY_LEN];
+    record_id_t found[RELATIVE_HEADS];
+    size_t nf = 0;
+    *n = 0;
+    if (m->rel_idno[0]) {
+        snprintf(key, sizeof key, "v:%s", m->rel_idno);
+        err = store_block_records(self->store, key, RELATIVE_HEADS, found, RELATIVE_HEADS, &nf);
+        for (size_t i = 0; i < nf && err == HUB_OK; i++) {
+            resident_id_t r;
+            bool current;
+            if ((err = store_record_resident(self->store, found[i], &r, &current)) == HUB_OK)
+                err = s_resident_households(self, r, hh, n);
+        }
+    }
+    if (err == HUB_OK && (m->flags & MATCH_F_LINKED)) {
+        resident_id_t r;
+        hub_err_t e = store_record_latest(self->store, 2, m->household + 2, &r);
+        if (e == HUB_OK)
+            err = s_resident_households(self, r, hh, n);
+        else if (e != HUB_ENOTFOUND)
+            err = e;
+    }
+    if (err == HUB_OK && m->head[0] && !m->idno[0]) {
+        snprintf(key, sizeof key, MATCH_KEY_HEAD "%s", m->head);
+        nf = 0;
+        err = store_block_records(self->store, key, RELATIVE_HEADS, found, RELATIVE_HEADS, &nf);
+        for (size_t i = 0; i < nf && err == HUB_OK; i++) {
+            match_rec_t h;
+            if (store_match_get(self->store, found[i], &h) == HUB_OK && h.household[0]
+                && (!m->community[0] || !h.community[0] || strcmp(m->community, h.community) == 0))
+                s_add_household(hh, n, h.household);
+        }
+    }
+    return err;
+}
+
 /* ---- the fast path: score against candidates ---- */
 
-static bool
-s_contains(const record_id_t *ids, size_t n, record_id_t x)
-{
-    for (size_t i = 0; i < n; i++)
-        if (ids[i].v == x.v)
-            return true;
-    return false;
-}
+typedef struct {
+    record_id_t id;
+    bool relative;          /* found in a named relative's household */
+    double score;
+    match_cmp_t cmp;
+} cand_t;
 
 static int
 s_cmp_links(const void *x, const void *y)
@@ -93,42 +178,116 @@ s_cmp_links(const void *x, const void *y)
     return (a->other.v > b->other.v) - (a->other.v < b->other.v);
 }
 
-/* Candidates of m under its keys; score each; keep pairs >= lower (and
-** any pair sharing a valid number). The pairs kept also go to out (when
-** not NULL, up to cap), by the other record's id: what store_links_of
-** answers for a record that had no pairs before. */
+static size_t
+s_cand_add(cand_t *c, size_t n, record_id_t id, bool relative, record_id_t self)
+{
+    if (id.v == self.v)
+        return n;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].id.v == id.v) {
+            c[i].relative = c[i].relative || relative;
+            return n;
+        }
+    if (n < MAX_CANDIDATES)
+        c[n++] = (cand_t){.id = id, .relative = relative};
+    return n;
+}
+
+/* A record reached through a relative's household with a placeholder name
+** or its surname alone must not take one of two members alike in all else
+** (twins before naming): when the best two such candidates are that close,
+** neither links; both go to review. */
+static hub_err_t
+s_relative_ambiguity(resolver_t *self, cand_t *c, size_t n, const match_weights_t *w)
+{
+    cand_t *best = NULL, *second = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].relative)
+            continue;
+        if (!best || c[i].score > best->score) {
+            second = best;
+            best = &c[i];
+        } else if (!second || c[i].score > second->score) {
+            second = &c[i];
+        }
+    }
+    if (!best || !second || best->score < w->upper || best->score - second->score >= 6)
+        return HUB_OK;
+    resident_id_t rb, rs;   /* one person's two records (registered twice) are no doubt */
+    bool current;
+    hub_err_t err = store_record_resident(self->store, best->id, &rb, &current);
+    if (err == HUB_OK)
+        err = store_record_resident(self->store, second->id, &rs, &current);
+    if (err != HUB_OK || (rb.v && rb.v == rs.v))
+        return err;
+    double cap = w->upper - 0.5;
+    if (best->score > cap)
+        best->score = cap;
+    if (second->score > cap)
+        second->score = cap;
+    return HUB_OK;
+}
+
+/* Candidates of m under its keys and in its named relatives' households;
+** score each; keep pairs >= lower (and any pair sharing a valid number).
+** The pairs kept also go to out (when not NULL, up to cap), by the other
+** record's id: what store_links_of answers for a record that had no pairs
+** before. */
 static hub_err_t
 s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, size_t nkeys, scored_link_t *out,
                    size_t cap, size_t *nout)
 {
     *nout = 0;
-    record_id_t *cands = HUB_CHECK_ALLOC(malloc(MAX_CANDIDATES * sizeof *cands));
+    cand_t *cands = HUB_CHECK_ALLOC(malloc(MAX_CANDIDATES * sizeof *cands));
     size_t n = 0;
     hub_err_t err = HUB_OK;
+    record_id_t found[CANDIDATES_PER_KEY];
     for (size_t k = 0; k < nkeys && err == HUB_OK; k++) {
-        record_id_t found[CANDIDATES_PER_KEY];
         size_t nf = 0;
         err = store_block_records(self->store, keys[k], CANDIDATES_PER_KEY, found, CANDIDATES_PER_KEY, &nf);
-        for (size_t i = 0; i < nf && n < MAX_CANDIDATES; i++)
-            if (found[i].v != m->record.v && !s_contains(cands, n, found[i]))
-                cands[n++] = found[i];
+        for (size_t i = 0; i < nf; i++)
+            n = s_cand_add(cands, n, found[i], false, m->record);
     }
+    household_t hh[RELATIVE_HOUSEHOLDS];
+    size_t nh = 0;
+    if (err == HUB_OK && !m->idno[0] && m->source != 1)
+        err = s_relative_households(self, m, hh, &nh);
+    for (size_t h = 0; h < nh && err == HUB_OK; h++) {
+        char key[MATCH_KEY_LEN];
+        size_t nf = 0;
+        snprintf(key, sizeof key, MATCH_KEY_HOUSEHOLD "%s", hh[h]);
+        err = store_block_records(self->store, key, CANDIDATES_PER_KEY, found, CANDIDATES_PER_KEY, &nf);
+        for (size_t i = 0; i < nf; i++)
+            n = s_cand_add(cands, n, found[i], true, m->record);
+    }
+    size_t kept = 0;
     for (size_t i = 0; i < n && err == HUB_OK; i++) {
         match_rec_t c;
-        if ((err = store_match_get(self->store, cands[i], &c)) == HUB_ENOTFOUND) {
+        if ((err = store_match_get(self->store, cands[i].id, &c)) == HUB_ENOTFOUND) {
             err = HUB_OK;
             continue;
         }
-        match_cmp_t cmp;
-        match_compare(m, &c, &cmp);
-        double score = match_score(&cmp, &self->w);
-        bool same_number = cmp.level[MF_IDNO] == ML_EXACT;
-        if (score >= self->w.lower || same_number) {
+        match_compare(m, &c, &cands[i].cmp);
+        if (cands[i].relative) {   /* what a household shares tells its members apart no more */
+            cands[i].cmp.level[MF_HOUSEHOLD] = ML_EXACT;
+            cands[i].cmp.level[MF_RELATIVE] = ML_EXACT;
+            cands[i].cmp.level[MF_PHONE] = cands[i].cmp.level[MF_ADDRESS] = ML_MISSING;
+            cands[i].cmp.level[MF_COMMUNITY] = ML_MISSING;
+        }
+        cands[i].score = match_score(&cands[i].cmp, &self->w);
+        cands[kept++] = cands[i];
+    }
+    n = kept;
+    if (err == HUB_OK)
+        err = s_relative_ambiguity(self, cands, n, &self->w);
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        bool same_number = cands[i].cmp.level[MF_IDNO] == ML_EXACT;
+        if (cands[i].score >= self->w.lower || same_number) {
             char evidence[240];
-            match_evidence(&cmp, evidence, sizeof evidence);
-            err = store_link_put(self->store, m->record, cands[i], score, evidence);
+            match_evidence(&cands[i].cmp, evidence, sizeof evidence);
+            err = store_link_put(self->store, m->record, cands[i].id, cands[i].score, evidence);
             if (out && *nout < cap) {
-                out[*nout] = (scored_link_t){.other = cands[i], .score = score};
+                out[*nout] = (scored_link_t){.other = cands[i].id, .score = cands[i].score};
                 snprintf(out[(*nout)++].evidence, sizeof out->evidence, "%s", evidence);
             }
         }
@@ -462,12 +621,13 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
                   const char *idno_raw, const char *origin_file, int64_t now_ms)
 {
     rec_t rec = {.source = source, .idno_raw = idno_raw && *idno_raw ? idno_raw : NULL, .origin_file = origin_file};
-    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
-    resolve_idno(&rec, idno, typed);
+    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE], foreign[NORM_IDNO_SIZE];
+    resolve_idno(&rec, facts, now_ms, idno, typed, foreign);
     int year, month;
     s_ref_date(&rec, now_ms, &year, &month);
     match_rec_t m;
-    match_rec_from_facts(&m, facts, source, idno[0] ? idno : NULL, typed[0] ? typed : NULL, year, month);
+    match_rec_from_facts(&m, facts, source, idno[0] ? idno : NULL, typed[0] ? typed : NULL,
+                         foreign[0] ? foreign : NULL, year, month);
     m.record = id;
     snprintf(m.key, sizeof m.key, "%s", key ? key : "");
     match_key_t keys[MATCH_MAX_INDEX_KEYS];
@@ -476,6 +636,10 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
     for (size_t k = 0; k < nkeys; k++)
         kp[k] = keys[k];
     hub_err_t err = s_quality(self, id, facts, idno);
+    if (err == HUB_OK && foreign[0])
+        err = store_quality_put(self->store, id, "idno-other-person",
+                                "the number's birth date or gender is another person's (a relative's?): "
+                                "not taken as this record's own");
     return err == HUB_OK ? store_match_put(self->store, id, &m, kp, nkeys) : err;
 }
 
@@ -537,7 +701,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
     if (version->other.v && (err = store_match_drop(self->store, version->other)) != HUB_OK)
         return err;
     char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
-    resolve_idno(rec, idno, typed);
+    resolve_idno(rec, facts, now_ms, idno, typed, NULL);
     /* a new record: its pairs are the ones scored now */
     scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
     size_t nl = 0;

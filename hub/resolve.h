@@ -31,8 +31,13 @@ resolver_t *resolver_new(store_t *writer, const match_weights_t *weights);
 void resolver_destroy(resolver_t **self_p);
 
 /* The canonical identity number of a record (valid) into idno, and its
-** cleaned form when invalid into typed; returns the status. */
-norm_idno_status_t resolve_idno(const rec_t *rec, char idno[NORM_IDNO_SIZE], char typed[NORM_IDNO_SIZE]);
+** cleaned form when invalid into typed; returns the status. A valid number
+** that is evidently someone else's (match_idno_foreign: a relative's, by
+** the record's own birth date, age or gender) goes to foreign instead of
+** idno (foreign may be NULL: then it is dropped). facts may be NULL (no
+** such check). */
+norm_idno_status_t resolve_idno(const rec_t *rec, const facts_t *facts, int64_t now_ms, char idno[NORM_IDNO_SIZE],
+                                char typed[NORM_IDNO_SIZE], char foreign[NORM_IDNO_SIZE]);
 
 /* Resolve the person record id just stored (with its facts) inside the open
 ** transaction. version is what store_record_put said of it. *resident gets

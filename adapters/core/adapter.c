@@ -2,6 +2,7 @@
 ** and rejects (see adapter.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "adapter.h"
+#include "keyset.h"
 #include "reconcile.h"
 
 #include <dirent.h>
@@ -58,6 +59,9 @@ struct adp {
     adp_communities_t *communities;
     FILE *rejects;
     char rejects_path[1200];
+    FILE *kept;                /* rows kept apart under a suffixed key (keyset.h), or NULL until one */
+    char kept_path[1200];
+    adp_keyset_t keys;         /* the keys of the file being read */
     char file_key[600];
     char file_name[512];
     const char *file_encoding;
@@ -66,8 +70,9 @@ struct adp {
     size_t ninflight;
     size_t batch_size, window;
     int ack_timeout_ms, wait_ms;
-    long read, accepted, duplicates, rejected;
+    long read, accepted, duplicates, rejected, kept_apart;
     long file_rejected;        /* rows of the file being read rejected while reading */
+    long file_kept_apart;
     bool failed;
     bool check;                /* --check: read and validate only */
     recon_t *recon;            /* --reconcile: the records read, to compare with the hub's */
@@ -436,9 +441,47 @@ adp_file_name(const adp_t *a)
     return a->file_name;
 }
 
+/* A row whose key an earlier row of the file holds goes under KEY~N
+** (keyset.h), and a line says so in the kept-apart report. */
+static void
+s_keep_apart(adp_t *a, uint32_t row, Hub__Record *rec, uint32_t nth, uint32_t first_row)
+{
+    size_t len = strlen(rec->source_key) + 16;
+    char *key = adp_alloc(len);
+    snprintf(key, len, "%s~%u", rec->source_key, nth);
+    if (!a->kept) {
+        bool fresh = a->check || access(a->kept_path, F_OK) != 0;
+        if (!(a->kept = fopen(a->kept_path, a->check ? "w" : "a")))
+            s_fatal_state(a);
+        if (fresh)
+            fputs("file,row,same_key_as_row,key,sent_as\n", a->kept);
+    }
+    s_csv_field(a->kept, a->file_name, strlen(a->file_name));
+    fprintf(a->kept, ",%u,%u,", row, first_row);
+    s_csv_field(a->kept, rec->source_key, strlen(rec->source_key));
+    fputc(',', a->kept);
+    s_csv_field(a->kept, key, strlen(key));
+    fputc('\n', a->kept);
+    if (fflush(a->kept) != 0 || fsync(fileno(a->kept)) != 0)
+        s_fatal_state(a);
+    log_info("ADP-KEY-SAME", LOG_S("file", a->file_name), LOG_I("row", row), LOG_I("first_row", first_row),
+             LOG_I("occurrence", nth));
+    free(rec->source_key);
+    rec->source_key = key;
+    a->kept_apart++;
+    a->file_kept_apart++;
+}
+
 void
 adp_emit(adp_t *a, uint32_t row, Hub__Record *rec, const char *raw, size_t raw_len)
 {
+    uint32_t first_row, nth = adp_keyset_add(&a->keys, rec->source_key, row, &first_row);
+    if (adp_row_done(a, row)) {   /* read again only for its key */
+        hub__record__free_unpacked(rec, NULL);
+        return;
+    }
+    if (nth > 1)
+        s_keep_apart(a, row, rec, nth, first_row);
     item_t *it = s_add_item(a, row, raw, raw_len);
     it->rec = rec;
     it->is_record = true;
@@ -451,6 +494,8 @@ adp_emit(adp_t *a, uint32_t row, Hub__Record *rec, const char *raw, size_t raw_l
 void
 adp_reject(adp_t *a, uint32_t row, const char *column, const char *reason, const char *raw, size_t raw_len)
 {
+    if (adp_row_done(a, row))
+        return;
     item_t *it = s_add_item(a, row, raw, raw_len);
     it->column = column ? adp_strdup(column) : NULL;
     it->reason = adp_strdup(reason);
@@ -614,13 +659,17 @@ s_process(adp_t *a, const char *path)
         s_fatal_state(a);
     long before = a->read;
     a->file_encoding = a->map->encoding;
-    a->file_rejected = 0;
+    a->file_rejected = a->file_kept_apart = 0;
+    adp_keyset_clear(&a->keys);
     a->map->read_file(a, path);
     s_flush(a);
     log_info("ADP-FILE-READ", LOG_S("file", a->file_name), LOG_I("rows", a->read - before));
     if (a->file_rejected)   /* one line a file; each row's reason is in the rejects file */
         log_warn("ADP-FILE-REJECTS", LOG_S("file", a->file_name), LOG_I("rows", a->file_rejected),
                  LOG_S("rejects", a->rejects_path));
+    if (a->file_kept_apart)
+        log_warn("ADP-FILE-SAME-KEYS", LOG_S("file", a->file_name), LOG_I("rows", a->file_kept_apart),
+                 LOG_S("report", a->kept_path));
     a->reading_done = HUB_CHECK_ALLOC(realloc(a->reading_done, (a->nreading_done + 1) * sizeof *a->reading_done));
     snprintf(a->reading_done[a->nreading_done++], sizeof *a->reading_done, "%s", a->file_key);
     s_files_finished(a);
@@ -760,6 +809,8 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     if (ok) {
         snprintf(a.rejects_path, sizeof a.rejects_path, "%s/%s", state_dir ? state_dir : ".",
                  o.check ? "check-rejects.csv" : "rejects.csv");
+        snprintf(a.kept_path, sizeof a.kept_path, "%s/%s", state_dir ? state_dir : ".",
+                 o.check ? "check-kept-apart.csv" : "kept-apart.csv");
         if ((state_dir && adp_mkdirs(state_dir) != 0) || !(a.rejects = s_open_rejects(a.rejects_path, o.check)))
             snprintf(err, sizeof err, "%s: %s", a.rejects_path, strerror(errno));
         ok = a.rejects != NULL;
@@ -786,6 +837,9 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
            o.reconcile ? " --reconcile" : o.check ? " --check" : "", a.read, a.accepted,
            o.check ? "valid" : "accepted", a.duplicates, a.rejected, a.rejected ? "; rejects in " : "",
            a.rejected ? a.rejects_path : "");
+    if (a.kept_apart)
+        printf("adapter-%s: %ld rows held the key of an earlier row of their file and went as KEY~N; "
+               "both rows of each are in %s\n", map->name, a.kept_apart, a.kept_path);
     rc = a.failed || (s_stop && !o.follow) ? 1 : 0;
     if (a.recon && !rc) {
         const char *purpose = getenv("HUB_PURPOSE");
@@ -801,6 +855,9 @@ adp_main(int argc, char **argv, const adp_mapping_t *map)
     free(a.inflight);
     free(a.reading_done);
     fclose(a.rejects);
+    if (a.kept)
+        fclose(a.kept);
+    adp_keyset_fini(&a.keys);
     client_destroy(&a.client);
     adp_state_close(&a.state);
     adp_communities_destroy(&a.communities);

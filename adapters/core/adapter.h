@@ -30,7 +30,8 @@ typedef struct {
     const char *encoding;     /* of its files (iconv name), to show rejected rows as UTF-8 */
     const char *const *patterns; /* fnmatch patterns of its file names, for --follow */
     /* Read the file at path: for every data row call adp_emit or
-    ** adp_reject (rows for which adp_row_done is true may be skipped).
+    ** adp_reject, also for a row adp_row_done says is finished (they pass
+    ** over it, but its key still counts among the file's keys, keyset.h).
     ** Return 0, or -1 after adp_file_error when the file cannot be used. */
     int (*read_file)(adp_t *a, const char *path);
 } adp_mapping_t;
@@ -43,7 +44,8 @@ int adp_main(int argc, char **argv, const adp_mapping_t *map);
 /* True when data row `row` of the file being read is already finished. */
 bool adp_row_done(const adp_t *a, uint32_t row);
 
-/* Send rec for data row `row`; takes ownership of rec (freed with
+/* Send rec for data row `row` (unless the row is finished already); a key
+** an earlier row of the file holds goes as KEY~N (keyset.h); takes ownership of rec (freed with
 ** hub__record__free_unpacked, so build it from malloc'd parts). raw is the
 ** row as read (in the file's encoding), kept for the reject file should
 ** the hub refuse it. May block

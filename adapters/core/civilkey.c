@@ -20,10 +20,10 @@ adp_civil_key(const char *idno_raw, const char *name, const char *community_code
 {
     char idno[NORM_IDNO_SIZE], a[512], b[512], c[512], cat[128], text[2200];
     s_tidy(category, cat, sizeof cat);
+    norm_name(name ? name : "", a, sizeof a);
     if (idno_raw && norm_idno(idno_raw, idno) == NORM_IDNO_VALID) {
-        snprintf(text, sizeof text, "id:%s|%s", idno, cat);
+        snprintf(text, sizeof text, "id:%s|%s|%s", idno, a, cat);
     } else {
-        s_tidy(name, a, sizeof a);
         s_tidy(community_code ? community_code : community_raw, b, sizeof b);
         s_tidy(address, c, sizeof c);
         snprintf(text, sizeof text, "nm:%s|%s|%s|%s", a, b, c, cat);

@@ -4,14 +4,19 @@
 ** from one monthly export to the next:
 **
 **   key = "MZ-" + 16 hex digits of BLAKE2b-64 over
-**         "id:" + the canonical identity number            (when it is valid)
-**         "nm:" + name + "|" + community + "|" + address   (otherwise)
+**         "id:" + the canonical identity number + "|" + name  (when it is valid)
+**         "nm:" + name + "|" + community + "|" + address      (otherwise)
 **         then "|" + category (类别)
 **
-** where name, address and category are tidied by norm_key (norm_text with
-** every space removed), and community is the community's code when it maps, else its
-** tidied text. One person has one record per category. The generator uses
-** the same function for its ground truth.
+** where name is folded by norm_name (simplified script, half-width, no
+** spaces), address and category are tidied by norm_key (norm_text with every
+** space removed), and community is the community's code when it maps, else
+** its tidied text. One person has one record per category. The name is in
+** the key also beside a valid number because a roster is kept per
+** household: a spouse's or child's row often carries the head's number, and
+** each is a person of their own. Two rows of one file that still derive one
+** key are kept apart by the adapter core (adapter.h: a suffix ~2, ~3, ...).
+** The generator uses the same function for its ground truth.
 */
 #ifndef ADP_CIVILKEY_H
 #define ADP_CIVILKEY_H

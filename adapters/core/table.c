@@ -69,8 +69,6 @@ adp_read_table(adp_t *a, const char *path, const adp_csv_opts_t *opts, const adp
     adp_csv_status_t st;
     while ((st = adp_csv_next(csv, &row)) == ADP_CSV_ROW || st == ADP_CSV_BAD) {
         uint32_t n = (uint32_t)row.row;
-        if (adp_row_done(a, n))
-            continue;
         if (st == ADP_CSV_BAD) {
             adp_reject(a, n, row.column_name, row.reason, row.raw, row.raw_len);
             continue;

@@ -59,12 +59,12 @@ static void
 s_record(const msg_t *m, size_t i, match_rec_t *prev, bool *have_prev)
 {
     const rec_t *rec = &m->recs[i];
-    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE];
-    norm_idno_status_t st = resolve_idno(rec, idno, typed);
-    FUZZ_CHECK((st == NORM_IDNO_VALID) == (idno[0] != 0));
-
     facts_t facts, stored;
     codec_record_facts(m, i, &facts);
+    char idno[NORM_IDNO_SIZE], typed[NORM_IDNO_SIZE], foreign[NORM_IDNO_SIZE];
+    norm_idno_status_t st = resolve_idno(rec, &facts, 0, idno, typed, foreign);
+    FUZZ_CHECK((st == NORM_IDNO_VALID) == (idno[0] != 0 || foreign[0] != 0));
+    FUZZ_CHECK(!(idno[0] && foreign[0]));
     FUZZ_CHECK(codec_body_facts(rec->body, rec->body_len, &stored) == HUB_OK);
     s_same_facts(&facts, &stored);
     facts_fini(&stored);
@@ -74,7 +74,8 @@ s_record(const msg_t *m, size_t i, match_rec_t *prev, bool *have_prev)
 
     if (rec->person) {
         match_rec_t mr;
-        match_rec_from_facts(&mr, &facts, rec->source, idno[0] ? idno : NULL, typed[0] ? typed : NULL, 2026, 11);
+        match_rec_from_facts(&mr, &facts, rec->source, idno[0] ? idno : NULL, typed[0] ? typed : NULL,
+                             foreign[0] ? foreign : NULL, 2026, 11);
         match_key_t keys[MATCH_MAX_KEYS];
         size_t n = match_blocking_keys(&mr, keys);
         FUZZ_CHECK(n <= MATCH_MAX_KEYS);

@@ -112,8 +112,10 @@ s_truth(void)
     SET(HOUSEHOLD, DIFFERENT, 0.30, 0.95);
     SET(ADDRESS, EXACT, 0.70, 0.10);
     SET(ADDRESS, DIFFERENT, 0.30, 0.90);
+    SET(RELATIVE, EXACT, 0.90, 0.20);
+    SET(RELATIVE, DIFFERENT, 0.10, 0.80);
 #undef SET
-    static const double missing[MF_COUNT] = {0.20, 0.05, 0.10, 0.02, 0.30, 0.10, 0.40, 0.30};
+    static const double missing[MF_COUNT] = {0.20, 0.05, 0.10, 0.02, 0.30, 0.10, 0.40, 0.30, 0.70};
     memcpy(s_missing, missing, sizeof s_missing);
 }
 

@@ -1,0 +1,140 @@
+# Persons written down with someone else's number or none, found through the
+# relative their row names (issue 15): a civil-affairs roster kept per
+# household, on which every member carries the head's identity number, in two
+# monthly exports; a family-planning child row carrying its mother's number;
+# a child registered before naming (陈宝宝) without a number; a roster member
+# without a number whose age is off by two years. Each must stay a person of
+# its own, linked to its own police record, never to the relative whose
+# number or name it carries. Also: two rows of one file that derive the same
+# key are both kept (KEY~2) and reported with both row numbers.
+# Real hubd on loopback, real adapters, export-links. Numbers are synthetic.
+. "$(dirname "$0")/../lib.sh"
+
+HEAD=$(idno 35080219600312001)    # 陈建国, M, 户主
+WIFE=$(idno 35080219620520002)    # 林秀兰, F, 配偶
+SON=$(idno 35080219880808003)     # 陈伟, M, 子
+DAU=$(idno 35080219920101004)     # 陈丽, F, 女
+FATHER=$(idno 35080219880606005)  # 陈刚, M, 户主 of the second household
+MOTHER=$(idno 35080219900909006)  # 王芳, F, 配偶
+GIRL=$(idno 35080220190505008)    # 陈晓, F, 女: family planning gives her mother's number
+BABY=$(idno 35080220250301007)    # 陈浩, M, 子: family planning has him as 陈宝宝, no number
+OLD=$(idno 35080219500101009)     # 黄桂英, F, 母亲 in the first household (the roster: 黃桂瑛)
+
+FX=$T_TMP/fx
+mkdir -p "$FX"
+gb18030() { iconv -f UTF-8 -t GB18030 | sed 's/$/\r/'; }
+gbk() { iconv -f UTF-8 -t GBK | sed 's/$/\r/'; }
+{
+    echo '公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与户主关系,户籍地址,现住址,所属社区,人员类别,人员状态,变动类型,变动日期,联系电话'
+    echo "$HEAD,陈建国,,男,汉族,19600312,900200001,户主,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,13905970301"
+    echo "$WIFE,林秀兰,,女,汉族,19620520,900200001,配偶,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
+    echo "$SON,陈伟,,男,汉族,19880808,900200001,子,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
+    echo "$DAU,陈丽,,女,汉族,19920101,900200001,女,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
+    echo "$OLD,黄桂英,,女,汉族,19500101,900200001,母亲,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
+    echo "$FATHER,陈刚,,男,汉族,19880606,900200002,户主,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,13905970302"
+    echo "$MOTHER,王芳,,女,汉族,19900909,900200002,配偶,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,"
+    echo "$GIRL,陈晓,,女,汉族,20190505,900200002,女,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,"
+    echo "$BABY,陈浩,,男,汉族,20250301,900200002,子,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,"
+} | gb18030 > "$FX/hukou_20261101.csv"
+T=$'\t'
+{
+    printf '\xef\xbb\xbf'
+    echo "姓名${T}记录编号${T}人员类型${T}身份证号${T}出生日期${T}性别${T}婚姻状况${T}关联记录编号${T}现居住地址${T}所属社区${T}联系电话${T}子女数${T}生育服务证号${T}节育措施${T}更新时间"
+    echo "王芳${T}JS2020200001${T}育龄妇女${T}$MOTHER${T}1990-09-09${T}2${T}初婚${T}${T}龙津路32号${T}北龙社区${T}${T}2${T}${T}${T}2026-11-01 09:00:00"
+    echo "陈晓${T}JS2020200002${T}子女${T}$MOTHER${T}2019-05-05${T}2${T}${T}JS2020200001${T}龙津路32号${T}北龙社区${T}${T}${T}${T}${T}2026-11-01 09:00:00"
+    echo "陈宝宝${T}JS2020200003${T}子女${T}${T}2025-03-01${T}1${T}${T}JS2020200001${T}龙津路32號${T}北龙${T}${T}${T}${T}${T}2026-11-01 09:00:00"
+} > "$FX/wis_20261101.tsv"
+# the roster, kept per household: every member on the head's number; the
+# head's mother has no number, her name in traditional script with a
+# same-sounding character (黃桂瑛), and an age two years off (76 at 2026-10
+# is born 1950; 78)
+roster() {   # roster MONTH: the same people, rows in another order each month
+    echo '序号,街道,社区,户主姓名,姓名,证件类型,证件号码,性别,年龄,住址,类别,保障人数,月发放金额,起始日期,状态,联系电话'
+    local rows=(
+        "东城街道,北龙社区,陈建国,陈建国,户口簿,$HEAD,男,66,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
+        "东城街道,北龙社区,陈建国,林秀兰,户口簿,$HEAD,女,64,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
+        "东城街道,北龙社区,陈建国,陈伟,户口簿,$HEAD,男,38,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
+        "东城街道,北龙社区,陈建国,陈丽,户口簿,$HEAD,女,34,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
+        "东城街道,北龙社区,陈建国,黃桂瑛,户口簿,,女,78,龙津路31号,高龄津贴,1,100,2020-01-01,在保,"
+    )
+    local i n=0
+    if [ "$1" = 202610 ]; then order="0 1 2 3 4"; else order="4 3 2 1 0"; fi
+    for i in $order; do n=$((n + 1)); echo "$n,${rows[i]}"; done
+}
+roster 202610 | gbk > "$FX/mz_roster_202610.csv"
+roster 202611 | gbk > "$FX/mz_roster_202611.csv"
+
+H=$T_TMP/hub
+hub_init "$H" 17760 "group_commit_max_ms = 5"
+check "hubd starts" hub_start "$H"
+out=$("$BIN/adapter-police" --home "$H" "$FX/hukou_20261101.csv" 2>&1)
+check_eq "police: every row accepted" "adapter-police: 9 rows read, 9 accepted, 0 duplicates, 0 rejected" "$out"
+out=$("$BIN/adapter-familyplanning" --home "$H" "$FX/wis_20261101.tsv" 2>&1)
+check_eq "family planning: every row accepted" \
+    "adapter-familyplanning: 3 rows read, 3 accepted, 0 duplicates, 0 rejected" "$out"
+out=$("$BIN/adapter-civilaffairs" --home "$H" "$FX/mz_roster_202610.csv" "$FX/mz_roster_202611.csv" 2>&1)
+check_eq "civil affairs: five records, each the same again next month" \
+    "adapter-civilaffairs: 10 rows read, 5 accepted, 5 duplicates, 0 rejected" "$out"
+check_eq "civil affairs: four rows on one number are four records" 5 \
+    "$(sql "$H" "SELECT count(*) FROM source_records WHERE source = 4 AND current = 1")"
+
+"$BIN/hubctl" --home "$H" export-links > "$H/links.csv"
+rid() { awk -F, -v s="$2" -v k="$3" '$1 == s && ($2 "") == (k "") { print $5 }' "$1/links.csv"; }
+rid_row() { awk -F, -v f="$2" -v r="$3" '$3 == f && $4 == r + 0 { print $5 }' "$1/links.csv"; }
+# rows of the November roster (reversed): the records' origin is their latest delivery
+for p in "$HEAD 5 陈建国" "$WIFE 4 林秀兰" "$SON 3 陈伟" "$DAU 2 陈丽" "$OLD 1 黃桂瑛"; do
+    set -- $p
+    police=$(rid "$H" police "$1")
+    civil=$(rid_row "$H" mz_roster_202611.csv "$2")
+    if [ -n "$police" ] && [ "$police" = "$civil" ]; then
+        ok "roster row $2 ($3) is the resident of its own police record"
+    else
+        fail "roster row $2 ($3): resident '$civil', its police record's '$police'"
+    fi
+done
+check_eq "the household's five police records are five residents" 5 \
+    "$(for n in "$HEAD" "$WIFE" "$SON" "$DAU" "$OLD"; do rid "$H" police "$n"; done | sort -u | grep -c .)"
+check_eq "no resident holds two different valid numbers" 0 \
+    "$(sql "$H" "SELECT count(*) FROM (SELECT resident_id FROM source_records WHERE current=1 AND idno IS NOT NULL
+                 GROUP BY resident_id HAVING count(DISTINCT idno) > 1)")"
+check_eq "a member's row does not hold the head's number as its own" 1 \
+    "$(sql "$H" "SELECT count(*) FROM source_records WHERE source = 4 AND current = 1 AND idno = '$HEAD'")"
+check_eq "and says so: idno-other-person on the three members' rows" 3 \
+    "$(sql "$H" "SELECT count(DISTINCT q.record_id) FROM quality_flags q JOIN source_records s ON s.id = q.record_id
+                 WHERE q.flag = 'idno-other-person' AND s.source = 4")"
+
+check_eq "the child on her mother's number is the child, not the mother" "$(rid "$H" police "$GIRL")" \
+    "$(rid "$H" familyplanning JS2020200002)"
+check "the mother stays the mother" test "$(rid "$H" police "$MOTHER")" = "$(rid "$H" familyplanning JS2020200001)"
+check_eq "陈宝宝 (no number, before naming) is 陈浩 of his mother's police household" "$(rid "$H" police "$BABY")" \
+    "$(rid "$H" familyplanning JS2020200003)"
+hub_stop
+
+# ---- two rows of one file that derive one key: both kept, both reported ----
+{
+    echo '序号,街道,社区,户主姓名,姓名,证件类型,证件号码,性别,年龄,住址,类别,保障人数,月发放金额,起始日期,状态,联系电话'
+    echo "1,东城街道,北龙社区,陈建国,陈建国,户口簿,$HEAD,男,66,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
+    echo "2,东城街道,北龙社区,陈建国,陈伟,户口簿,$HEAD,男,38,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
+    echo "3,东城街道,北龙社区,陈建国,陈建国,户口簿,$HEAD,男,66,龙津路31号,城市低保,5,1500元,2021-01-01,在保,"
+} | gbk > "$FX/mz_roster_202612.csv"
+H2=$T_TMP/hub2
+hub_init "$H2" 17770 "group_commit_max_ms = 5"
+check "hubd 2 starts" hub_start "$H2"
+out=$("$BIN/adapter-civilaffairs" --home "$H2" "$FX/mz_roster_202612.csv" 2>"$T_TMP/err2")
+check_eq "same key twice in one roster: both rows accepted, and the summary says so" \
+    "adapter-civilaffairs: 3 rows read, 3 accepted, 0 duplicates, 0 rejected
+adapter-civilaffairs: 1 rows held the key of an earlier row of their file and went as KEY~N; both rows of each are in $H2/adapters/civilaffairs/kept-apart.csv" \
+    "$out"
+check "and a log line on standard error: ADP-FILE-SAME-KEYS" grep -q '"msgid":"ADP-FILE-SAME-KEYS","file":"mz_roster_202612.csv","rows":1' "$T_TMP/err2"
+report=$H2/adapters/civilaffairs/kept-apart.csv
+check_eq "the report names the row, the earlier row and both keys" "mz_roster_202612.csv,3,1" \
+    "$(tail -n 1 "$report" | cut -d, -f1-3)"
+key=$(tail -n 1 "$report" | cut -d, -f4)
+check_eq "the second row went under KEY~2" "$key~2" "$(tail -n 1 "$report" | cut -d, -f5)"
+check_eq "the hub holds both: three current records" 3 \
+    "$(sql "$H2" "SELECT count(*) FROM source_records WHERE source = 4 AND current = 1")"
+check_eq "rows 1 and 3 (one person twice) are one resident" \
+    "$(sql "$H2" "SELECT resident_id FROM source_records WHERE source_key = '$key'")" \
+    "$(sql "$H2" "SELECT resident_id FROM source_records WHERE source_key = '$key~2'")"
+hub_stop
+t_done
