@@ -36,15 +36,27 @@
 ** amounts as 570 / 570元 / 570.00, 起始日期 as 2019-03-01 or 2019年3月1日,
 ** community forms (always one that maps), phone forms, a same-sounding
 ** character in the given name (HOMOPHONE, from the row stream's fork
-** GEN_MESS_EXTRA, so alike in both months). A person MOVED gives to civil
+** GEN_MESS_EXTRA, so alike in both months); from its fork GEN_MESS_CLERK
+** (alike in both months too) the former name, typos in the name, the
+** registered address, another form of 住址, the old village as 社区, a
+** relative's or an old phone, 证件号码 empty on a member's row
+** (MEMBER_NO_ID), 年龄 one or two years off (AGE_OFF); a member other than
+** the head on the head's number (HEAD_ID: drawn from "civilaffairs.headid"
+** per household and category, so every member of the household in that
+** category, 证件类型 户口簿 or 居民身份证). A person MOVED gives to civil
 ** affairs is on the roster of the previous community, at the previous
-** address. A person-and-category registered twice (DUPLICATE, drawn at
+** address. A person-and-category typed twice (ROW_TWICE, "civilaffairs.twice"
+** at enrolment, never for a planted person) has the same row twice in each
+** month it is on, each with its own place (序号); truth.csv keys the later
+** one in the file KEY~2, as the adapter does. A person-and-category registered twice (DUPLICATE, drawn at
 ** enrolment from "civilaffairs.dup", only for numbers the hub takes as
 ** valid) has two rows in each month it is on: one with the valid number
 ** (证件类型 居民身份证) and one with 证件号码 empty (the phone sometimes too),
 ** otherwise alike, so the two derive different keys.
-** truth.csv: source civilaffairs, source_key adp_civil_key(证件号码, 姓名,
-** the code of the community written, NULL, 住址, 类别), each as written.
+** truth.csv: source civilaffairs, source_key adp_civil_key(证件号码 (NULL
+** with 其他), 姓名, the code the adapters map 社区 as written to (NULL when
+** none: then 社区's text), 社区, 住址, 类别), each as written, and the row's
+** tags.
 ** ctx->facts gets, per person and category on the roster of --date's month,
 ** 状态 and 月发放金额 (in fen) as written there, for persons.csv. --plant:
 ** the category planted for a person is on both rosters, 在保, from the

@@ -21,13 +21,18 @@
 ** space or full-width, mz and lxdh sometimes null, spaces and traditional
 ** characters in xm and jzdz, a same-sounding character in the given name
 ** (HOMOPHONE, from the line's fork GEN_MESS_EXTRA), community and phone
-** forms; the previous jzdz and sqjwh for a person MOVED gives to labour.
+** forms; from the line's fork GEN_MESS_CLERK the former name, typos in the
+** name, the registered address, another form of jzdz, the old village as
+** sqjwh, a relative's or an old phone, csrq with month and day swapped or
+** day 01, xb flipped; the previous jzdz and sqjwh for a person MOVED gives
+** to labour.
 ** Each line draws from its own fork of "labour.jyzt". A person registered
 ** twice (DUPLICATE, "labour.dup" forked per person) has a second line right
 ** after, a registration of its own (djbh with the next serial, jyzt, dates,
 ** mess) drawn from that fork. truth.csv: source labour, source_key
 ** norm_key(djbh as written). ctx->facts gets each person's jyzt (of both
-** registrations when there are two), for persons.csv. --plant: a person
+** registrations when there are two), for persons.csv. truth.csv also gets
+** each line's tags. --plant: a person
 ** planted for community-disagrees through labour has the planted sqjwh.
 */
 #include "gen_writers.h"

@@ -21,7 +21,11 @@
 ** each row's mess drawn from its own fork of "police.snapshot" or
 ** "police.delta". truth.csv's source_key is the adapter's key for the row:
 ** 公民身份号码 cleaned by norm_idno (canonical 18 characters when valid,
-** else as typed without spaces, full-width folded, x upper-cased).
+** else as typed without spaces, full-width folded, x upper-cased); its tags
+** the person's (twin, namesake, sibling_name), no_id/id_typo for a
+** mistyped number, duplicate, trad. The register is the reference: none of
+** a data clerk's kinds (RENAMED on) touches its rows but what the
+** population holds (曾用名, siblings' and namesakes' names).
 */
 #include "gen_writers.h"
 #include "normalize.h"

@@ -26,13 +26,20 @@
 ** traditional characters in names and addresses, community and phone forms.
 ** Each woman's block draws from its own fork of "familyplanning.wis", each
 ** row from a fork of that. A same-sounding character in the given name
-** (HOMOPHONE) draws from the row's fork GEN_MESS_EXTRA; a person the
-** district's MOVED gives to family planning has the previous address and
-** community on every row. A member registered twice (DUPLICATE, from
+** (HOMOPHONE) draws from the row's fork GEN_MESS_EXTRA, a data clerk's
+** kinds from its fork GEN_MESS_CLERK: a child's placeholder name and no
+** number (CHILD_PLACEHOLDER), the mother's number on a child's row
+** (CHILD_MOTHER_ID), a child's old phone (CHILD_PHONE_OLD), the former name,
+** typos in the name, the registered address, another form of the address
+** (twice as often on a child's row), the old village as community, a
+** relative's or an old phone, the birth date's month and day swapped or day
+** 01, the gender code flipped (not the woman's); a person the district's
+** MOVED gives to family planning has the previous address and community on
+** every row. A member registered twice (DUPLICATE, from
 ** "familyplanning.dup" forked per block and member) has a second row right
 ** after the first, with a later serial of the same or a later year and its
 ** own mess. truth.csv: source familyplanning, source_key norm_key(记录编号
-** as written). --plant: a woman planted for fp-woman-gone keeps her block
+** as written), the row's tags. --plant: a woman planted for fp-woman-gone keeps her block
 ** though no longer 正常; a person planted for community-disagrees through
 ** family planning has the planted community on every row.
 */

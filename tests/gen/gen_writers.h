@@ -11,7 +11,9 @@
 **   - for every data row about a person call gen_truth_add(ctx->truth,
 **     person id, source, the key the department's adapter reports for the
 **     row (computed from the values as written), file name, 1-based data
-**     row);
+**     row, the row's tags: gen_tags_person, gen_tags_idno and one word per
+**     hard thing the row's mess did, gen_mess.h), in file order (the ~N of
+**     a repeated key is counted there);
 **   - append ", N <what> rows" to ctx->summary for the closing line;
 **   - return 0, or -1 with a message in err (the run then fails);
 **   - a person writer other than police also has a cover function, which

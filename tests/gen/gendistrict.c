@@ -48,31 +48,68 @@
 ** several departments' files: that is what the hub has to link.
 **
 ** truth.csv: UTF-8, LF, RFC 4180, header
-**   person_id,source,source_key,file,row
+**   person_id,source,source_key,file,row,tags
 ** one line per data row of every person file (not facilities): the person
 ** the row is about, the source, the key the source's adapter reports for the
 ** row, computed from the values exactly as written in the file, the file
-** name, and the 1-based data row (the header, if any, is row 0; for JSON
-** Lines the line number). source and source_key:
+** name, the 1-based data row (the header, if any, is row 0; for JSON Lines
+** the line number), and what makes the row hard (below). source and
+** source_key:
 **   police          norm_idno(公民身份号码): canonical 18 characters when
 **                   valid, else as typed without spaces, full-width folded,
 **                   x upper-cased (mistyped numbers stay mistyped)
 **   familyplanning  norm_key(记录编号)
 **   labour          norm_key(djbh)
-**   civilaffairs    adp_civil_key(证件号码, 姓名, the person's community
-**                   code, NULL, 住址, 类别): a person-and-category on both
-**                   monthly rosters has the same key in both
+**   civilaffairs    adp_civil_key(证件号码 (none with 证件类型 其他), 姓名,
+**                   the code of 社区 as written when the adapters map it
+**                   (hub/community.c, linked in), else 社区's text, 住址,
+**                   类别): a person-and-category on both monthly rosters has
+**                   the same key in both
+** and, as every adapter does, a row whose key an earlier row of the same
+** file already has gets the key with the suffix ~2 (the third ~3, ...), in
+** file order: a member on the head's number with the head's name, a row
+** typed twice (ROW_TWICE: the later of the two in the file is KEY~2; which
+** one that is may differ between the two months).
 ** Lines come in writer order (police, familyplanning, labour, civilaffairs
 ** previous month then current), each in file order. Scoring matching: every
 ** row with the same person_id is the same person; a mistyped number (invalid
-** check) must not be trusted, yet the row still belongs to its person.
+** check) must not be trusted, yet the row still belongs to its person; a
+** number that is someone else's (foreign_id) must not make the row theirs.
 ** A person registered twice in one department (DUPLICATE) has two rows
 ** there, with two keys and one person_id: police, the second row's key is
 ** its mistyped number, cleaned by norm_idno like any; family planning and
 ** labour, the second record number; civil affairs, one row keyed by the
 ** valid number and one with 证件号码 empty, so keyed by name, community and
-** address. Twins and namesakes are distinct persons (distinct person_id)
-** however alike their rows look; nothing may link them.
+** address. Twins, namesakes and siblings are distinct persons (distinct
+** person_id) however alike their rows look; nothing may link them.
+** tags: space-separated words, empty for none, each set by the writer as
+** it writes the row (tests/tools/evaluate.c reports figures per tag):
+**   no_id            no valid identity number on the row (empty, mistyped,
+**                    a 其他 document's number)
+**   id_typo          a number typed but invalid (a subset of no_id)
+**   foreign_id       a valid number that is someone else's: head_id (the
+**                    household head's, civil affairs) or mother_id (the
+**                    mother's on a child's family-planning row)
+**   placeholder      a child's name before naming (林宝宝, 陈静之女)
+**   former_name      the person's former name (曾用名) written
+**   village_name     the community written as the old village (林邦村)
+**   age_off          civil affairs' 年龄 one or two years off
+**   stale_address    the previous address and community (MOVED)
+**   reg_address      the registered address, not the current one
+**   addr_form        the address in another written form
+**   homophone, surname_homophone, shape_typo, name_drop, trad: the name
+**                    with a same-sounding given-name character, a
+**                    same-sounding surname, a shape-alike character, a
+**                    dropped character, a traditional character
+**   rare_name        the person's name holds a character outside GBK (civil
+**                    affairs writes a same-sounding substitute)
+**   birth_swap, birth_day01, gender_flip: the birth date's month and day
+**                    swapped, its day (month) unknown as 01, the other gender
+**   phone_relative, phone_old: a household member's phone, an old one
+**   duplicate        the second registration of a DUPLICATE
+**   row_twice        a roster row typed twice (ROW_TWICE), on both rows
+**   twin, namesake, sibling_name: a hard negative, on every row of the
+**                    person (namesake also for HOME_NAMESAKE)
 **
 ** persons.csv: UTF-8, LF, RFC 4180, header
 **   person_id,community_code,gender,birth_date,category,status,household_no,
@@ -169,7 +206,9 @@
 ** the person's own, and some row the finding needs has none such (empty,
 ** mistyped, a child's left out, a disability card as 其他), so the hub can
 ** link it only by name, birth date, phone and address, if at all (less so
-** with a homophone or a GBK substitute in the name). Only natural findings
+** with a homophone or a GBK substitute in the name); community-disagrees is
+** unsure too when the rows naming another community all write it as an old
+** village (林邦村), a form the hub may not map. Only natural findings
 ** are unsure; at 20 000 people mostly community-disagrees of children
 ** without a number in family planning.
 **
@@ -221,15 +260,47 @@
 **   NAMESAKE          hard negative: two unrelated persons in different
 **                     households and communities with the same name, birth
 **                     date and gender, own numbers, phones and addresses
-** TWINS, NAMESAKE, MOVED and RARE_NAME are drawn into the population
-** (gen_pop.c) and so seen alike by every writer; the others are drawn by
-** the writers row by row.
+** and what a data clerk re-typing people into four systems does (issue 15;
+** the police register, the reference, has none of it but the population's):
+**   children          most family-planning children under 16 without a
+**                     number (CHILD_NO_ID); registered before naming, as
+**                     林宝宝, 陈小宝, 陈静之女 (CHILD_PLACEHOLDER: a third of
+**                     those under 2); the mother's number in the child's
+**                     field (CHILD_MOTHER_ID); the phone given at
+**                     registration, since changed (CHILD_PHONE_OLD); the
+**                     address in another form twice as often
+**   roster            members on the household head's number, per household
+**                     and category (HEAD_ID), or on none (MEMBER_NO_ID); 年龄
+**                     one or two years off (AGE_OFF); a row typed twice
+**                     (ROW_TWICE); each alike in both months
+**   names             the former name (FORMER_NAME; RENAMED gives more
+**                     persons one: given names changed, children renamed), a
+**                     shape-alike character (NAME_SHAPE: 辉/挥), a dropped one
+**                     (NAME_DROP), a same-sounding surname (SURNAME_HOMOPHONE:
+**                     萧/肖)
+**   places            the old village as community (VILLAGE_NAME: 林邦村), the
+**                     registered address of a person living away from it
+**                     (REG_ADDRESS: 人户分离), another written form of an
+**                     address (ADDR_FORM: no street prefix, 龙岩市新罗区 before,
+**                     栋/座/号楼, 3-1502, 號, 林邦村5组)
+**   values            a relative's or an old phone (PHONE_RELATIVE,
+**                     PHONE_OLD), a birth date with month and day swapped or
+**                     the day unknown (BIRTH_SWAP, BIRTH_DAY01), the gender
+**                     code flipped (GENDER_FLIP)
+**   hard negatives    siblings sharing a generation character (SIBLINGS:
+**                     一鸣/一鹏, other birth dates), rarely a son or grandson
+**                     with the head's very name (HOME_NAMESAKE: 张伟/张伟)
+** TWINS, NAMESAKE, MOVED, RARE_NAME, RENAMED, SIBLINGS and HOME_NAMESAKE
+** are drawn into the population (gen_pop.c) and so seen alike by every
+** writer; the others are drawn by the writers row by row (HEAD_ID and
+** ROW_TWICE per household or person and category, so alike in both rosters).
 **
 ** Adding a writer (a new file or department):
 **   1. write tests/gen/gen_<dept>.c with int gen_<dept>_write(gen_ctx_t *,
 **      char *err, size_t errlen), following the contract in gen_writers.h
 **      (own rng streams "<dept>.*", forked per row; gen_table_t or gen_buf_t;
-**      gen_file_write() with the file's encoding; gen_truth_add() per row);
+**      gen_file_write() with the file's encoding; gen_truth_add() per row,
+**      with the row's tags);
 **      gen_police.c, gen_wis.c (blocks of related rows), gen_labour.c (JSON
 **      Lines) and gen_civil.c (two exports with stable per-row mess) are
 **      models;
@@ -320,15 +391,21 @@ s_usage(FILE *f)
     for (size_t i = 0; i < S_NWRITERS; i++)
         fprintf(f, "  %-16s %s\n", s_writers[i].source, s_writers[i].files);
     fprintf(f,
-            "truth.csv (person_id,source,source_key,file,row), one line per person row;\n"
+            "truth.csv (person_id,source,source_key,file,row,tags), one line per person row;\n"
             "source_key is the key the source's adapter reports, from the row as written:\n"
             "  police           norm_idno(公民身份号码)\n"
             "  familyplanning   norm_key(记录编号)\n"
             "  labour           norm_key(djbh)\n"
-            "  civilaffairs     adp_civil_key(证件号码, 姓名, community code, NULL, 住址, 类别),\n"
-            "                   equal in both months for one person and category\n"
+            "  civilaffairs     adp_civil_key(证件号码, 姓名, community code as mapped, 社区,\n"
+            "                   住址, 类别), equal in both months for one person and category\n"
+            "  a key an earlier row of the same file has: KEY~2, KEY~3 ... in file order\n"
             "  a person registered twice in one department has two rows (two keys) with one\n"
-            "  person_id; twins and namesakes are distinct persons (distinct person_id)\n"
+            "  person_id; twins, namesakes, siblings are distinct persons (distinct person_id)\n"
+            "tags: what makes the row hard, space-separated: no_id id_typo foreign_id head_id\n"
+            "  mother_id placeholder former_name village_name age_off stale_address\n"
+            "  reg_address addr_form homophone surname_homophone shape_typo name_drop trad\n"
+            "  rare_name birth_swap birth_day01 gender_flip phone_relative phone_old duplicate\n"
+            "  row_twice twin namesake sibling_name\n"
             "facilities_truth.csv (facility_no,community_codes): codes joined by ';'\n"
             "persons.csv (person_id,community_code,gender,birth_date,category,status,\n"
             "  household_no,employment_status,entitlements,other_entitlements): one line\n"
@@ -355,9 +432,10 @@ s_usage(FILE *f)
         fprintf(f, "  %-17s %.3f  %s\n", gen_noise_name((gen_noise_kind_t) k), n.p[k],
                 gen_noise_text((gen_noise_kind_t) k));
     }
-    fprintf(f, "--stats counts: rows or values for the writers' kinds; RARE_NAME persons;\n"
-               "MOVED persons shown at the previous address; TWINS and NAMESAKE pairs;\n"
-               "DUPLICATE second registrations (civil affairs: per person and category).\n");
+    fprintf(f, "--stats counts: rows or values for the writers' kinds; RARE_NAME, RENAMED and\n"
+               "SIBLINGS persons; MOVED persons shown at the previous address; TWINS, NAMESAKE and\n"
+               "HOME_NAMESAKE pairs; DUPLICATE second registrations and ROW_TWICE copies (civil\n"
+               "affairs: per person and category).\n");
 }
 
 static int
