@@ -128,6 +128,7 @@ typedef struct {
     bool dup;                 /* the second registration: no number */
     bool planted;             /* --plant's entitlement: 在保 from the planted 起始日期 */
     bool copy;                /* ROW_TWICE: the same row typed again */
+    bool has_copy;            /* ROW_TWICE: the row this one is a copy of */
 } s_entry_t;
 
 typedef struct {
@@ -142,7 +143,8 @@ s_push(s_entries_t *e, size_t person, s_category_t c, unsigned months, int commu
         e->cap = e->cap ? e->cap * 2 : 256;
         e->v = gen_xrealloc(e->v, e->cap * sizeof *e->v);
     }
-    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false, false, false };
+    e->v[e->n++] = (s_entry_t) { person, c, months, 0, community, false, false, false, false,
+                                 false };
 }
 
 static uint64_t
@@ -272,6 +274,7 @@ s_enrol(const gen_ctx_t *ctx, gen_noise_t *noise, int prev_start, int cur_start,
                 /* typed twice: the same row again (never for a planted person) */
                 gen_rng_t tr = gen_rng_fork(&tbase, s_stream_index(i, (s_category_t) c));
                 if (!pl && gen_noise_roll(noise, &tr, GEN_NOISE_ROW_TWICE)) {
+                    e->v[original].has_copy = true;
                     s_entry_t again = e->v[original];
                     again.copy = true;
                     s_push(e, i, (s_category_t) c, months, community);
@@ -352,7 +355,7 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     gen_tags_person(p, tags);
     if (e->dup)
         gen_tags_add(tags, "duplicate");
-    if (e->copy)
+    if (e->copy || e->has_copy)
         gen_tags_add(tags, "row_twice");
 
     /* 证件类型 and 证件号码 */
@@ -556,7 +559,7 @@ gen_civil_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, size_t i, i
     int cur_start = ctx->date / 100 * 100 + 1;
     int prev_start = gen_date_add_months(cur_start, -1);
     s_entry_t e = { i, (s_category_t) category, S_CUR, 0, ctx->district->persons[i].community,
-                    false, false, false, false };
+                    false, false, false, false, false };
     s_row(ctx, t, base, &e, seq, cur_start, prev_start, cur_start, NULL, key, NULL);
     gen_table_end_row(t);
 }
