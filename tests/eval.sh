@@ -43,17 +43,28 @@ level() {
                 source_key, idno IS NOT NULL FROM source_records WHERE current = 1" > "$d/valid.csv"
     echo "== people $PEOPLE, noise ${n}x, seed $SEED"
     "$BIN/tests/evaluate" "$d/d/truth.csv" "$d/links.csv" "$d/valid.csv" | tee "$d/eval.txt"
-    local two review f1 missing verdict
+    local two review f1 bar verdict
     two=$(sqlite3 -readonly "$d/hub/registry.db" \
         "SELECT count(*) FROM (SELECT resident_id FROM source_records WHERE current = 1 AND idno IS NOT NULL
          GROUP BY resident_id HAVING count(DISTINCT idno) > 1)")
     review=$(sqlite3 -readonly "$d/hub/registry.db" "SELECT count(*) FROM review_items WHERE status = 'open'")
     echo "residents holding two different valid identity numbers: $two"
-    echo "review items open: $review"
+    awk -v r="$review" -v n="$records" 'BEGIN { printf "review items open: %d (%.2f%% of records)\n", r, n ? 100 * r / n : 0 }'
     f1=$(awk '/pairwise/ { print $NF; exit }' "$d/eval.txt")
-    missing=$(awk '/^summary:/ { for (i = 2; i < NF; i++) if ($i == "rows-missing") print $(i + 1) }' "$d/eval.txt")
-    if awk -v f="$f1" -v t="$two" -v m="$missing" 'BEGIN { exit !(f >= 0.995 && t == 0 && m == 0) }'; then verdict=met; else verdict="NOT met"; fi
-    echo "the bar (pairwise F1 >= 0.995, no row missing, no resident with two different valid numbers): $verdict (F1 $f1)"
+    # the bar of issue 15: F1 >= 0.995 at noise 1 (0.98 at 2, 0.96 at 3 and more),
+    # precision >= 0.999, no row missing, no hard-negative group merged, nobody
+    # with two different valid numbers
+    bar=$(awk -v n="$n" 'BEGIN { print n <= 1 ? 0.995 : n <= 2 ? 0.98 : 0.96 }')
+    verdict=$(awk -v bar="$bar" -v t="$two" '/^summary:/ {
+        for (i = 2; i < NF; i++) v[$i] = $(i + 1)
+        why = ""
+        if (v["F1"] < bar) why = why ", F1 " v["F1"] " < " bar
+        if (v["precision"] < 0.999) why = why ", precision " v["precision"] " < 0.999"
+        if (v["rows-missing"] != 0) why = why ", " v["rows-missing"] " rows missing"
+        if (v["twin"] + v["namesake"] + v["sibling_name"] > 0) why = why ", hard-negative groups merged"
+        if (t != 0) why = why ", " t " residents with two valid numbers"
+        print why == "" ? "met" : "NOT met (" substr(why, 3) ")" }' "$d/eval.txt")
+    echo "the bar (pairwise F1 >= $bar, precision >= 0.999, no row missing, no twin, namesake or sibling group merged, no resident with two different valid numbers): $verdict (F1 $f1)"
     echo "$n $(grep '^summary:' "$d/eval.txt") two-ids $two review $review records $records" >> "$W/table"
     kill $HUB 2>/dev/null; wait $HUB 2>/dev/null || true
     HUB=
@@ -66,9 +77,13 @@ if [ "$(wc -l < "$W/table")" -gt 1 ]; then
     awk 'function v(k,   i) { for (i = 3; i < NF; i++) if ($i == k) return $(i + 1); return "-" }
         BEGIN { printf "%-6s %9s %7s %7s %8s %6s %5s %8s %8s %8s %8s %5s %8s %8s %7s %7s\n", "noise", "precision", "recall",
                 "F1", "missing", "split", "over", "no_id-P", "no_id-R", "forgn-P", "forgn-R", "twin", "namesake",
-                "sibling", "two-ids", "review" }
-        { printf "%-6s %9s %7s %7s %8s %6s %5s %8s %8s %8s %8s %5s %8s %8s %7s %7s\n", $1 "x", v("precision"), v("recall"),
+                "sibling", "two-ids", "review%" }
+        { printf "%-6s %9s %7s %7s %8s %6s %5s %8s %8s %8s %8s %5s %8s %8s %7s %7.2f\n", $1 "x", v("precision"), v("recall"),
           v("F1"), v("rows-missing"), v("split"), v("over-merged"), v("no_id-precision"), v("no_id-recall"),
           v("foreign_id-precision"), v("foreign_id-recall"), v("twin"), v("namesake"), v("sibling_name"),
-          v("two-ids"), v("review") }' "$W/table"
+          v("two-ids"), 100 * v("review") / v("records") }' "$W/table"
+    echo "(missing: truth rows not in the hub; split: persons in two residents or more; over: residents"
+    echo " holding two persons or more; no_id/forgn: records without a valid number / on someone else's"
+    echo " number, pairwise precision and recall; twin/namesake/sibling: groups merged; two-ids: residents"
+    echo " holding two different valid numbers; review%: open review items per 100 records)"
 fi
