@@ -687,6 +687,77 @@ resolver_weights(const resolver_t *self)
     return &self->w;
 }
 
+/* A police record of household H has come or changed: the records that
+** name a relative in H (by the relative's number, a family-planning
+** woman's record that carries it, or the head's name) may find their
+** person now, whatever the order the departments delivered in. Each is
+** scored again and, when it links elsewhere now, its component clustered
+** again. All lookups are in the writer's index in memory. */
+#define WAKE_MAX 64
+static hub_err_t
+s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
+{
+    match_rec_t p;
+    hub_err_t err = store_match_get(self->store, police, &p);
+    if (err != HUB_OK || !p.household[0])
+        return err == HUB_ENOTFOUND ? HUB_OK : err;
+    char key[MATCH_KEY_LEN];
+    record_id_t members[CANDIDATES_PER_KEY], found[WAKE_MAX], woken[WAKE_MAX];
+    size_t nm = 0, nw = 0;
+    snprintf(key, sizeof key, MATCH_KEY_HOUSEHOLD "%s", p.household);
+    err = store_block_records(self->store, key, CANDIDATES_PER_KEY, members, CANDIDATES_PER_KEY, &nm);
+    for (size_t i = 0; i < nm && err == HUB_OK; i++) {
+        match_rec_t mb;
+        if (store_match_get(self->store, members[i], &mb) != HUB_OK)
+            continue;
+        char keys[3][MATCH_KEY_LEN];
+        size_t nk = 0;
+        if (mb.idno[0])
+            snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", mb.idno);
+        if ((mb.flags & MATCH_F_HEAD) && mb.name[0])
+            snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", mb.name);
+        size_t nf = 0;
+        if (mb.idno[0]) {   /* her family-planning record, by her number: its children */
+            snprintf(key, sizeof key, "v:%s", mb.idno);
+            err = store_block_records(self->store, key, WAKE_MAX, found, WAKE_MAX, &nf);
+        }
+        for (size_t f = 0; f < nf && err == HUB_OK; f++) {
+            match_rec_t w;
+            if (store_match_get(self->store, found[f], &w) == HUB_OK && w.source == 2 && !(w.flags & MATCH_F_LINKED)
+                && nk < 3)
+                snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", w.key);
+        }
+        for (size_t k = 0; k < nk && err == HUB_OK; k++) {
+            nf = 0;
+            err = store_block_records(self->store, keys[k], WAKE_MAX, found, WAKE_MAX, &nf);
+            for (size_t f = 0; f < nf && nw < WAKE_MAX; f++) {
+                bool seen = false;
+                for (size_t x = 0; x < nw && !seen; x++)
+                    seen = woken[x].v == found[f].v;
+                if (!seen)
+                    woken[nw++] = found[f];
+            }
+        }
+    }
+    scored_link_t *links = nw ? HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links)) : NULL;
+    for (size_t i = 0; i < nw && err == HUB_OK; i++) {
+        size_t nl = 0;
+        resident_id_t mine, other;
+        bool current, elsewhere = false;
+        if ((err = s_score(self, woken[i], links, LINKS_MAX, &nl)) != HUB_OK
+            || (err = store_record_resident(self->store, woken[i], &mine, &current)) != HUB_OK)
+            break;
+        for (size_t l = 0; l < nl && err == HUB_OK && !elsewhere; l++)
+            if (links[l].score >= self->w.upper
+                && (err = store_record_resident(self->store, links[l].other, &other, &current)) == HUB_OK)
+                elsewhere = other.v != mine.v;
+        if (err == HUB_OK && elsewhere)
+            err = resolver_recluster(self, woken[i], "auto", now_ms, NULL, NULL);
+    }
+    free(links);
+    return err;
+}
+
 hub_err_t
 resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
              const store_version_t *version, int64_t now_ms, resident_id_t *resident, bool *created)
@@ -772,6 +843,8 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
     }
     if (err == HUB_OK)
         err = s_reviews(self, id, links, nl, *resident, now_ms);
+    if (err == HUB_OK && rec->source == 1)
+        err = s_wake_relatives(self, id, now_ms);
     free(links);
     return err;
 }
