@@ -251,12 +251,13 @@ together "陈伟 of 登高 (labour, no number) with the 登高 陈伟's police a
 together "陈伟 of 南环 (family-planning spouse row without a number) with the 南环 陈伟's police and labour records" T070
 
 # ---------------- identity numbers in messy forms ----------------
+# (钟国平's spaces and 邱炳坤's x are on the head-number rows, checked above)
 together "邱文华 (下洋): a 15-digit police number, 18 digits in both rosters" T105
 together "何建国 (永兴): a 15-digit number in labour" T060
 together "蔡明亮 (华侨): full-width number in labour" T100
 together "叶淑芬 (华侨): number typed with spaces in family planning" T101
-together "钟国平 (溪南): number typed with spaces on his roster rows" T010
-together "邱炳坤 (东肖): a lower-case x in the police register" T015
+together "苏建明 (东门): number typed with spaces on his volunteer rows, both months" T085:hukou T085:mz_roster
+together "熊文 (金鸡): a lower-case x in family planning" T086:hukou T086:wis
 together "罗婷婷 (莲东): a wrong check character in family planning" T111
 together "郑桂香 (后田): a wrong check character on the roster, both months" T033
 together "廖志勇 (莲东): two digits swapped in labour" T110
