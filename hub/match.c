@@ -369,14 +369,17 @@ match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
     size_t n = match_blocking_keys(m, keys);
     if (m->source == 1 && m->household[0])
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HOUSEHOLD "%s", m->household);
-    if (m->source == 1 && (m->flags & MATCH_F_HEAD) && m->name[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HEAD "%s", m->name);
+    if (m->source == 1 && (m->flags & MATCH_F_HEAD) && m->pinyin[0])   /* a roster writes the head as it sounds */
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HEAD "%s", m->pinyin);
     if (m->rel_idno[0])
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", m->rel_idno);
     if (m->flags & MATCH_F_LINKED)
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", m->household + 2);
-    if (m->head[0] && !m->idno[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", m->head);
+    if (m->head[0] && !m->idno[0]) {
+        char py[sizeof m->pinyin];
+        norm_pinyin(m->head, py, sizeof py);
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", py);
+    }
     if (m->name[0])
         snprintf(keys[n++], MATCH_KEY_LEN, "N:%s", m->name);
     if (m->pinyin[0])

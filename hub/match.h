@@ -80,11 +80,12 @@ size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS
 ** pinyin, "T:" its phone, "S:" each of its sound keys (norm_sound_keys), or
 ** "S*" when it has more than MATCH_SOUND_KEYS; the keys records are
 ** reached by through a relative: "H:" a police record's household, "A:" the
-** name of a police head of household (MATCH_KEY_HOUSEHOLD, MATCH_KEY_HEAD);
+** pinyin of a police head of household's name (MATCH_KEY_HOUSEHOLD,
+** MATCH_KEY_HEAD);
 ** and the keys a record that names a relative is woken by when the
 ** relative's household changes: "R:" the number it carries that is not its
-** own, "L:" the family-planning woman's record it names, "B:" the head of
-** household a roster row names (MATCH_KEY_BY_*). Returns how many. */
+** own, "L:" the family-planning woman's record it names, "B:" the pinyin of
+** the head of household a roster row names (MATCH_KEY_BY_*). Returns how many. */
 #define MATCH_SOUND_KEYS 16
 #define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 9 + MATCH_SOUND_KEYS)
 #define MATCH_KEY_HOUSEHOLD "H:"

@@ -120,7 +120,7 @@ s_resident_households(resolver_t *self, resident_id_t r, household_t *hh, size_t
 /* The police households of the relatives m names: the owner of the number
 ** it carries that is not its own, the woman a family-planning spouse or
 ** child row names, the head of household a roster row names (a police
-** 户主 of that name in the row's community, or anywhere when the row has
+** 户主 whose name sounds the same, in the row's community, or anywhere when the row has
 ** none). */
 static hub_err_t
 s_relative_households(resolver_t *self, const match_rec_t *m, household_t *hh, size_t *n)
@@ -149,7 +149,9 @@ s_relative_households(resolver_t *self, const match_rec_t *m, household_t *hh, s
             err = e;
     }
     if (err == HUB_OK && m->head[0] && !m->idno[0]) {
-        snprintf(key, sizeof key, MATCH_KEY_HEAD "%s", m->head);
+        char py[sizeof m->pinyin];
+        norm_pinyin(m->head, py, sizeof py);
+        snprintf(key, sizeof key, MATCH_KEY_HEAD "%s", py);
         nf = 0;
         err = store_block_records(self->store, key, RELATIVE_HEADS, found, RELATIVE_HEADS, &nf);
         for (size_t i = 0; i < nf && err == HUB_OK; i++) {
@@ -714,8 +716,8 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
         size_t nk = 0;
         if (mb.idno[0])
             snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", mb.idno);
-        if ((mb.flags & MATCH_F_HEAD) && mb.name[0])
-            snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", mb.name);
+        if ((mb.flags & MATCH_F_HEAD) && mb.pinyin[0])
+            snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", mb.pinyin);
         size_t nf = 0;
         if (mb.idno[0]) {   /* her family-planning record, by her number: its children */
             snprintf(key, sizeof key, "v:%s", mb.idno);
