@@ -430,6 +430,8 @@ match_placeholder_name(const char *name)
 static match_level_t
 s_name_pair(const char *x, const char *y)
 {
+    if (match_placeholder_name(x) && match_placeholder_name(y))
+        return ML_PLACEHOLDER;   /* 刘宝宝 and 刘宝宝: twins before naming are two */
     if (strcmp(x, y) == 0)
         return ML_EXACT;
     if (norm_pinyin_match(x, y))

@@ -222,12 +222,18 @@ s_relative_ambiguity(resolver_t *self, cand_t *c, size_t n, const match_weights_
         err = store_record_resident(self->store, second->id, &rs, &current);
     if (err != HUB_OK || (rb.v && rb.v == rs.v))
         return err;
+    /* nor through another record of either (a twin's own family-planning row) */
     double cap = w->upper - 0.5;
-    if (best->score > cap)
-        best->score = cap;
-    if (second->score > cap)
-        second->score = cap;
-    return HUB_OK;
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        resident_id_t r = {0};
+        if (c[i].score <= cap)
+            continue;
+        if (&c[i] != best && &c[i] != second)
+            err = store_record_resident(self->store, c[i].id, &r, &current);
+        if (&c[i] == best || &c[i] == second || (r.v && (r.v == rb.v || r.v == rs.v)))
+            c[i].score = cap;
+    }
+    return err;
 }
 
 /* Candidates of m under its keys and in its named relatives' households;
@@ -693,8 +699,8 @@ resolver_weights(const resolver_t *self)
 ** name a relative in H (by the relative's number, a family-planning
 ** woman's record that carries it, or the head's name) may find their
 ** person now, whatever the order the departments delivered in. Each is
-** scored again and, when it links elsewhere now, its component clustered
-** again. All lookups are in the writer's index in memory. */
+** scored again and its component clustered again. The lookups are in the
+** writer's index in memory. */
 #define WAKE_MAX 64
 static hub_err_t
 s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
@@ -741,22 +747,13 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
             }
         }
     }
-    scored_link_t *links = nw ? HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links)) : NULL;
+    /* scored again (its pairs may rise, or fall: twins now seen), then its
+    ** component clustered again */
     for (size_t i = 0; i < nw && err == HUB_OK; i++) {
         size_t nl = 0;
-        resident_id_t mine, other;
-        bool current, elsewhere = false;
-        if ((err = s_score(self, woken[i], links, LINKS_MAX, &nl)) != HUB_OK
-            || (err = store_record_resident(self->store, woken[i], &mine, &current)) != HUB_OK)
-            break;
-        for (size_t l = 0; l < nl && err == HUB_OK && !elsewhere; l++)
-            if (links[l].score >= self->w.upper
-                && (err = store_record_resident(self->store, links[l].other, &other, &current)) == HUB_OK)
-                elsewhere = other.v != mine.v;
-        if (err == HUB_OK && elsewhere)
+        if ((err = s_score(self, woken[i], NULL, 0, &nl)) == HUB_OK)
             err = resolver_recluster(self, woken[i], "auto", now_ms, NULL, NULL);
     }
-    free(links);
     return err;
 }
 
