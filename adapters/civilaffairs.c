@@ -202,6 +202,7 @@ s_read_file(adp_t *a, const char *path)
         return adp_read_table(a, path, &opts, s_facility, NFACILITY, s_facility_row);
     }
     adp_csv_opts_t opts = {.encoding = "GBK", .separator = ',', .quoting = true};
+    adp_set_derived_keys(a);   /* adp_civil_key: two rows, two records */
     return adp_read_table(a, path, &opts, s_roster, NROSTER, s_roster_row);
 }
 

@@ -197,13 +197,12 @@ match_idno_foreign(const facts_t *f, const char *idno, int ref_year)
     const person_facts_t *p = &f->person;
     if (p->birth_date)
         return strcmp(p->birth_date, birth) != 0 && !s_date_typo(p->birth_date, birth);
-    if (p->gender && p->gender[0] != norm_idno_gender(idno))
+    if (!p->age.set || ref_year <= 0)   /* nothing of its own to tell (a gender alone may be a typo) */
+        return false;
+    if (p->gender && p->gender[0] != norm_idno_gender(idno))   /* a spouse of about the head's age */
         return true;
-    if (p->age.set && ref_year > 0) {
-        int year = atoi(birth), lo = ref_year - (int)p->age.v - 1, hi = ref_year - (int)p->age.v;
-        return year < lo - 2 || year > hi + 2;
-    }
-    return false;
+    int year = atoi(birth), lo = ref_year - (int)p->age.v - 1, hi = ref_year - (int)p->age.v;
+    return year < lo - 2 || year > hi + 2;
 }
 
 void
@@ -370,8 +369,17 @@ match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
     size_t n = match_blocking_keys(m, keys);
     if (m->source == 1 && m->household[0])
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HOUSEHOLD "%s", m->household);
-    if (m->source == 1 && (m->flags & MATCH_F_HEAD) && m->name[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HEAD "%s", m->name);
+    if (m->source == 1 && (m->flags & MATCH_F_HEAD) && m->pinyin[0])   /* a roster writes the head as it sounds */
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HEAD "%s", m->pinyin);
+    if (m->rel_idno[0])
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", m->rel_idno);
+    if (m->flags & MATCH_F_LINKED)
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", m->household + 2);
+    if (m->head[0] && !m->idno[0]) {
+        char py[sizeof m->pinyin];
+        norm_pinyin(m->head, py, sizeof py);
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", py);
+    }
     if (m->name[0])
         snprintf(keys[n++], MATCH_KEY_LEN, "N:%s", m->name);
     if (m->pinyin[0])
@@ -422,6 +430,8 @@ match_placeholder_name(const char *name)
 static match_level_t
 s_name_pair(const char *x, const char *y)
 {
+    if (match_placeholder_name(x) && match_placeholder_name(y))
+        return ML_PLACEHOLDER;   /* 刘宝宝 and 刘宝宝: twins before naming are two */
     if (strcmp(x, y) == 0)
         return ML_EXACT;
     if (norm_pinyin_match(x, y))

@@ -47,8 +47,8 @@ typedef struct {
 ** mother's on her child's): the record's own birth date is not the
 ** number's (not a typo of it: one digit or two adjacent swapped), or, with
 ** only an age (civil affairs, at ref_year), the number's birth year is more
-** than two years from the age's, or the record's gender is not the
-** number's while no birth date of its own confirms the number. */
+** than two years from the age's or the record's gender is not the number's.
+** A gender alone, without a birth date or an age, may be a typo: not enough. */
 bool match_idno_foreign(const facts_t *f, const char *idno, int ref_year);
 
 /* Fill m from a record's facts. idno: canonical valid number or NULL;
@@ -78,14 +78,21 @@ size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS
 /* Every key the writer's index (mindex.h) holds a record under: its
 ** blocking keys, then the keys search finds it by: "N:" its name, "Y:" its
 ** pinyin, "T:" its phone, "S:" each of its sound keys (norm_sound_keys), or
-** "S*" when it has more than MATCH_SOUND_KEYS; and the keys records are
+** "S*" when it has more than MATCH_SOUND_KEYS; the keys records are
 ** reached by through a relative: "H:" a police record's household, "A:" the
-** name of a police head of household (MATCH_KEY_HOUSEHOLD, MATCH_KEY_HEAD).
-** Returns how many. */
+** pinyin of a police head of household's name (MATCH_KEY_HOUSEHOLD,
+** MATCH_KEY_HEAD);
+** and the keys a record that names a relative is woken by when the
+** relative's household changes: "R:" the number it carries that is not its
+** own, "L:" the family-planning woman's record it names, "B:" the pinyin of
+** the head of household a roster row names (MATCH_KEY_BY_*). Returns how many. */
 #define MATCH_SOUND_KEYS 16
-#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 6 + MATCH_SOUND_KEYS)
+#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 9 + MATCH_SOUND_KEYS)
 #define MATCH_KEY_HOUSEHOLD "H:"
 #define MATCH_KEY_HEAD "A:"
+#define MATCH_KEY_BY_NUMBER "R:"
+#define MATCH_KEY_BY_WOMAN "L:"
+#define MATCH_KEY_BY_HEAD "B:"
 size_t match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS]);
 
 /* ---- comparison levels ---- */

@@ -120,7 +120,7 @@ s_resident_households(resolver_t *self, resident_id_t r, household_t *hh, size_t
 /* The police households of the relatives m names: the owner of the number
 ** it carries that is not its own, the woman a family-planning spouse or
 ** child row names, the head of household a roster row names (a police
-** 户主 of that name in the row's community, or anywhere when the row has
+** 户主 whose name sounds the same, in the row's community, or anywhere when the row has
 ** none). */
 static hub_err_t
 s_relative_households(resolver_t *self, const match_rec_t *m, household_t *hh, size_t *n)
@@ -149,7 +149,9 @@ s_relative_households(resolver_t *self, const match_rec_t *m, household_t *hh, s
             err = e;
     }
     if (err == HUB_OK && m->head[0] && !m->idno[0]) {
-        snprintf(key, sizeof key, MATCH_KEY_HEAD "%s", m->head);
+        char py[sizeof m->pinyin];
+        norm_pinyin(m->head, py, sizeof py);
+        snprintf(key, sizeof key, MATCH_KEY_HEAD "%s", py);
         nf = 0;
         err = store_block_records(self->store, key, RELATIVE_HEADS, found, RELATIVE_HEADS, &nf);
         for (size_t i = 0; i < nf && err == HUB_OK; i++) {
@@ -220,12 +222,18 @@ s_relative_ambiguity(resolver_t *self, cand_t *c, size_t n, const match_weights_
         err = store_record_resident(self->store, second->id, &rs, &current);
     if (err != HUB_OK || (rb.v && rb.v == rs.v))
         return err;
+    /* nor through another record of either (a twin's own family-planning row) */
     double cap = w->upper - 0.5;
-    if (best->score > cap)
-        best->score = cap;
-    if (second->score > cap)
-        second->score = cap;
-    return HUB_OK;
+    for (size_t i = 0; i < n && err == HUB_OK; i++) {
+        resident_id_t r = {0};
+        if (c[i].score <= cap)
+            continue;
+        if (&c[i] != best && &c[i] != second)
+            err = store_record_resident(self->store, c[i].id, &r, &current);
+        if (&c[i] == best || &c[i] == second || (r.v && (r.v == rb.v || r.v == rs.v)))
+            c[i].score = cap;
+    }
+    return err;
 }
 
 /* Candidates of m under its keys and in its named relatives' households;
@@ -687,6 +695,68 @@ resolver_weights(const resolver_t *self)
     return &self->w;
 }
 
+/* A police record of household H has come or changed: the records that
+** name a relative in H (by the relative's number, a family-planning
+** woman's record that carries it, or the head's name) may find their
+** person now, whatever the order the departments delivered in. Each is
+** scored again and its component clustered again. The lookups are in the
+** writer's index in memory. */
+#define WAKE_MAX 64
+static hub_err_t
+s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
+{
+    match_rec_t p;
+    hub_err_t err = store_match_get(self->store, police, &p);
+    if (err != HUB_OK || !p.household[0])
+        return err == HUB_ENOTFOUND ? HUB_OK : err;
+    char key[MATCH_KEY_LEN];
+    record_id_t members[CANDIDATES_PER_KEY], found[WAKE_MAX], woken[WAKE_MAX];
+    size_t nm = 0, nw = 0;
+    snprintf(key, sizeof key, MATCH_KEY_HOUSEHOLD "%s", p.household);
+    err = store_block_records(self->store, key, CANDIDATES_PER_KEY, members, CANDIDATES_PER_KEY, &nm);
+    for (size_t i = 0; i < nm && err == HUB_OK; i++) {
+        match_rec_t mb;
+        if (store_match_get(self->store, members[i], &mb) != HUB_OK)
+            continue;
+        char keys[3][MATCH_KEY_LEN];
+        size_t nk = 0;
+        if (mb.idno[0])
+            snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", mb.idno);
+        if ((mb.flags & MATCH_F_HEAD) && mb.pinyin[0])
+            snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", mb.pinyin);
+        size_t nf = 0;
+        if (mb.idno[0]) {   /* her family-planning record, by her number: its children */
+            snprintf(key, sizeof key, "v:%s", mb.idno);
+            err = store_block_records(self->store, key, WAKE_MAX, found, WAKE_MAX, &nf);
+        }
+        for (size_t f = 0; f < nf && err == HUB_OK; f++) {
+            match_rec_t w;
+            if (store_match_get(self->store, found[f], &w) == HUB_OK && w.source == 2 && !(w.flags & MATCH_F_LINKED)
+                && nk < 3)
+                snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", w.key);
+        }
+        for (size_t k = 0; k < nk && err == HUB_OK; k++) {
+            nf = 0;
+            err = store_block_records(self->store, keys[k], WAKE_MAX, found, WAKE_MAX, &nf);
+            for (size_t f = 0; f < nf && nw < WAKE_MAX; f++) {
+                bool seen = false;
+                for (size_t x = 0; x < nw && !seen; x++)
+                    seen = woken[x].v == found[f].v;
+                if (!seen)
+                    woken[nw++] = found[f];
+            }
+        }
+    }
+    /* scored again (its pairs may rise, or fall: twins now seen), then its
+    ** component clustered again */
+    for (size_t i = 0; i < nw && err == HUB_OK; i++) {
+        size_t nl = 0;
+        if ((err = s_score(self, woken[i], NULL, 0, &nl)) == HUB_OK)
+            err = resolver_recluster(self, woken[i], "auto", now_ms, NULL, NULL);
+    }
+    return err;
+}
+
 hub_err_t
 resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
              const store_version_t *version, int64_t now_ms, resident_id_t *resident, bool *created)
@@ -772,6 +842,8 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
     }
     if (err == HUB_OK)
         err = s_reviews(self, id, links, nl, *resident, now_ms);
+    if (err == HUB_OK && rec->source == 1)
+        err = s_wake_relatives(self, id, now_ms);
     free(links);
     return err;
 }

@@ -61,7 +61,8 @@ struct adp {
     char rejects_path[1200];
     FILE *kept;                /* rows kept apart under a suffixed key (keyset.h), or NULL until one */
     char kept_path[1200];
-    adp_keyset_t keys;         /* the keys of the file being read */
+    adp_keyset_t keys;         /* the keys of the file being read, when derived */
+    bool derived_keys;         /* adp_set_derived_keys */
     char file_key[600];
     char file_name[512];
     const char *file_encoding;
@@ -435,6 +436,12 @@ adp_set_file_encoding(adp_t *a, const char *encoding)
     a->file_encoding = encoding;
 }
 
+void
+adp_set_derived_keys(adp_t *a)
+{
+    a->derived_keys = true;
+}
+
 const char *
 adp_file_name(const adp_t *a)
 {
@@ -475,7 +482,7 @@ s_keep_apart(adp_t *a, uint32_t row, Hub__Record *rec, uint32_t nth, uint32_t fi
 void
 adp_emit(adp_t *a, uint32_t row, Hub__Record *rec, const char *raw, size_t raw_len)
 {
-    uint32_t first_row, nth = adp_keyset_add(&a->keys, rec->source_key, row, &first_row);
+    uint32_t first_row = row, nth = a->derived_keys ? adp_keyset_add(&a->keys, rec->source_key, row, &first_row) : 1;
     if (adp_row_done(a, row)) {   /* read again only for its key */
         hub__record__free_unpacked(rec, NULL);
         return;
@@ -661,6 +668,7 @@ s_process(adp_t *a, const char *path)
     a->file_encoding = a->map->encoding;
     a->file_rejected = a->file_kept_apart = 0;
     adp_keyset_clear(&a->keys);
+    a->derived_keys = false;
     a->map->read_file(a, path);
     s_flush(a);
     log_info("ADP-FILE-READ", LOG_S("file", a->file_name), LOG_I("rows", a->read - before));

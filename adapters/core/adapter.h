@@ -31,7 +31,7 @@ typedef struct {
     const char *const *patterns; /* fnmatch patterns of its file names, for --follow */
     /* Read the file at path: for every data row call adp_emit or
     ** adp_reject, also for a row adp_row_done says is finished (they pass
-    ** over it, but its key still counts among the file's keys, keyset.h).
+    ** over it, but its key still counts among the file's derived keys).
     ** Return 0, or -1 after adp_file_error when the file cannot be used. */
     int (*read_file)(adp_t *a, const char *path);
 } adp_mapping_t;
@@ -44,8 +44,9 @@ int adp_main(int argc, char **argv, const adp_mapping_t *map);
 /* True when data row `row` of the file being read is already finished. */
 bool adp_row_done(const adp_t *a, uint32_t row);
 
-/* Send rec for data row `row` (unless the row is finished already); a key
-** an earlier row of the file holds goes as KEY~N (keyset.h); takes ownership of rec (freed with
+/* Send rec for data row `row` (unless the row is finished already); in a
+** file of derived keys, a key an earlier row holds goes as KEY~N
+** (adp_set_derived_keys); takes ownership of rec (freed with
 ** hub__record__free_unpacked, so build it from malloc'd parts). raw is the
 ** row as read (in the file's encoding), kept for the reject file should
 ** the hub refuse it. May block
@@ -73,6 +74,13 @@ const adp_communities_t *adp_communities(const adp_t *a);
 /* The encoding of the file being read, when it is not the mapping's
 ** (a department with two registers); reset for each file. */
 void adp_set_file_encoding(adp_t *a, const char *encoding);
+
+/* The file being read has no record key of its own: its keys are derived
+** from its values (civil affairs' roster), so two of its rows that derive
+** one key are two records, and the later goes as KEY~N (keyset.h). Where a
+** department keys its records itself, a key again in one file is the same
+** record again (a later version). Reset for each file. */
+void adp_set_derived_keys(adp_t *a);
 
 /* Base name of the file being read. */
 const char *adp_file_name(const adp_t *a);

@@ -1,12 +1,14 @@
 /*
-** keyset.h: the record keys seen in one export file, so that two rows of
-** one file are never taken as one record. A department's key is meant to
-** tell its rows apart, but real exports break that: a civil-affairs roster
-** kept per household carries the head's number on a member's row, a clerk
-** enters one person twice. The hub would take the later row as a new
-** version of the earlier one and the earlier would vanish from the
-** registry. So the adapter core sends the second row holding a key under
-** KEY~2, the third under KEY~3, in file order, and reports each.
+** keyset.h: the record keys seen in one export file whose keys are derived
+** from its values (civil affairs' roster, adp_set_derived_keys), so that two
+** of its rows are never taken as one record. A derived key is meant to tell
+** the rows apart, but real exports break that: a clerk enters one person
+** twice, two members of a household share a name and the head's number. The
+** hub would take the later row as a new version of the earlier one and the
+** earlier would vanish from the registry. So the adapter core sends the
+** second row holding a key under KEY~2, the third under KEY~3, in file
+** order, and reports each. (A department's own key again in one file is the
+** same record again: a later version, kept as such.)
 **
 ** Keys are held as 64-bit hashes (FNV-1a) with the row that first held
 ** them: about 16 bytes a row, so a file of a million rows costs ~32 MiB.

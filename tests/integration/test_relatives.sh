@@ -110,6 +110,26 @@ check_eq "陈宝宝 (no number, before naming) is 陈浩 of his mother's police 
     "$(rid "$H" familyplanning JS2020200003)"
 hub_stop
 
+# ---- the other order: the relatives' rows first, the police last ----
+partition() {   # each resident's source records (source:key), one group a line, sorted
+    tail -n +2 "$1/links.csv" | sort -t, -k1,1 -k2,2 \
+        | awk -F, '{ g[$5] = g[$5] " " $1 ":" $2 } END { for (r in g) print substr(g[r], 2) }' | sort
+}
+HR=$T_TMP/hub-reverse
+hub_init "$HR" 17780 "group_commit_max_ms = 5"
+check "hubd (reverse order) starts" hub_start "$HR"
+"$BIN/adapter-civilaffairs" --home "$HR" "$FX/mz_roster_202610.csv" "$FX/mz_roster_202611.csv" >/dev/null 2>&1
+"$BIN/adapter-familyplanning" --home "$HR" "$FX/wis_20261101.tsv" >/dev/null 2>&1
+"$BIN/adapter-police" --home "$HR" "$FX/hukou_20261101.csv" >/dev/null 2>&1
+"$BIN/hubctl" --home "$HR" export-links > "$HR/links.csv"
+hub_stop
+if diff <(partition "$H") <(partition "$HR") > "$T_TMP/order.diff"; then
+    ok "police last: the same residents as police first (the relatives' rows are woken by their household)"
+else
+    fail "police last gives other residents:"
+    sed 's/^/#   /' "$T_TMP/order.diff"
+fi
+
 # ---- two rows of one file that derive one key: both kept, both reported ----
 {
     echo '序号,街道,社区,户主姓名,姓名,证件类型,证件号码,性别,年龄,住址,类别,保障人数,月发放金额,起始日期,状态,联系电话'
