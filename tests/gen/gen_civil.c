@@ -623,7 +623,8 @@ s_month(gen_ctx_t *ctx, const s_entries_t *all, unsigned which, int prev_start, 
         s_row(ctx, &t, &base, &v[k], k + 1, month_start, prev_start, cur_start, comms, key,
               &tags);
         size_t row = gen_table_end_row(&t);
-        gen_truth_add(ctx->truth, d->persons[v[k].person].pid, S_SOURCE, key, file, row, &tags);
+        gen_truth_add_derived(ctx->truth, d->persons[v[k].person].pid, S_SOURCE, key, file, row,
+                              &tags);
     }
     free(v);
     int rc = gen_file_write(ctx->outdir, file, &t.buf, S_ENCODING, err, errlen);

@@ -391,21 +391,12 @@ s_slot(gen_truth_t *truth, const char *text)
     return &truth->slot[k];
 }
 
-void
-gen_truth_add(gen_truth_t *truth, const char *person_id, const char *source,
-              const char *source_key, const char *file, size_t row, const gen_tags_t *tags)
+static void
+s_truth_row(gen_truth_t *truth, const char *person_id, const char *source, const char *key,
+            const char *file, size_t row, const gen_tags_t *tags)
 {
-    size_t n = strlen(file) + strlen(source_key) + 2;
-    char *text = gen_xmalloc(n);
-    snprintf(text, n, "%s\x1f%s", file, source_key);
-    unsigned seen = ++s_slot(truth, text)->count;
-    free(text);
-    char rowtext[32], key[512];
+    char rowtext[32];
     snprintf(rowtext, sizeof rowtext, "%zu", row);
-    if (seen > 1)
-        snprintf(key, sizeof key, "%s~%u", source_key, seen);
-    else
-        snprintf(key, sizeof key, "%s", source_key);
     gen_table_cell(&truth->table, person_id);
     gen_table_cell(&truth->table, source);
     gen_table_cell(&truth->table, key);
@@ -413,6 +404,31 @@ gen_truth_add(gen_truth_t *truth, const char *person_id, const char *source,
     gen_table_cell(&truth->table, rowtext);
     gen_table_cell(&truth->table, tags ? tags->s : "");
     gen_table_end_row(&truth->table);
+}
+
+void
+gen_truth_add(gen_truth_t *truth, const char *person_id, const char *source,
+              const char *source_key, const char *file, size_t row, const gen_tags_t *tags)
+{
+    s_truth_row(truth, person_id, source, source_key, file, row, tags);
+}
+
+void
+gen_truth_add_derived(gen_truth_t *truth, const char *person_id, const char *source,
+                      const char *source_key, const char *file, size_t row,
+                      const gen_tags_t *tags)
+{
+    size_t n = strlen(file) + strlen(source_key) + 2;
+    char *text = gen_xmalloc(n);
+    snprintf(text, n, "%s\x1f%s", file, source_key);
+    unsigned seen = ++s_slot(truth, text)->count;
+    free(text);
+    char key[512];
+    if (seen > 1)
+        snprintf(key, sizeof key, "%s~%u", source_key, seen);
+    else
+        snprintf(key, sizeof key, "%s", source_key);
+    s_truth_row(truth, person_id, source, key, file, row, tags);
 }
 
 int

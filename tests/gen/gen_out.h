@@ -71,11 +71,14 @@ int gen_file_read(const char *dir, const char *name, const char *encoding, gen_b
 /* truth.csv: UTF-8, LF, header person_id,source,source_key,file,row,tags;
 ** one line per data row any writer wrote. source_key is the key the
 ** source's adapter reports for the row, from the values exactly as written
-** in that file: the writer's key, and when an earlier row of the same file
-** already had that key, the key with the suffix ~2 (the third ~3, ...), as
-** every adapter sends a repeated key (gen_truth_add does the counting, per
-** file, in the order rows are added, which is file order). tags: what
-** makes the row hard to resolve, space-separated words (gen_tags_t). */
+** in that file: the writer's key, and in a file whose keys the adapter
+** derives from the values (civil affairs' roster: gen_truth_add_derived),
+** when an earlier row of the same file already had that key, the key with
+** the suffix ~2 (the third ~3, ...), as the adapter sends it (counted per
+** file in the order rows are added, which is file order). (A department's
+** own key again in one file is the same record again; gen_truth_add leaves
+** it as it is.) tags: what makes the row hard to resolve, space-separated
+** words (gen_tags_t). */
 typedef struct {
     char *text;          /* file + '\x1f' + key, owned */
     unsigned count;      /* rows of the file with that key so far */
@@ -99,11 +102,15 @@ bool gen_tags_has(const gen_tags_t *tags, const char *tag);
 
 void gen_truth_init(gen_truth_t *truth);
 void gen_truth_fini(gen_truth_t *truth);
-/* Adds a row; tags may be NULL (none). The key written is source_key, or
-** source_key~N for the N-th row of file with that key (N >= 2). */
+/* Adds a row; tags may be NULL (none). The key written is source_key. */
 void gen_truth_add(gen_truth_t *truth, const char *person_id, const char *source,
                    const char *source_key, const char *file, size_t row,
                    const gen_tags_t *tags);
+/* The same for a file of derived keys: the key written is source_key, or
+** source_key~N for the N-th row of file with that key (N >= 2). */
+void gen_truth_add_derived(gen_truth_t *truth, const char *person_id, const char *source,
+                           const char *source_key, const char *file, size_t row,
+                           const gen_tags_t *tags);
 int gen_truth_write(const gen_truth_t *truth, const char *dir, char *err, size_t errlen);
 
 #define GEN_TRUTH_FILE "truth.csv"

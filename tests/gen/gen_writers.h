@@ -12,8 +12,10 @@
 **     person id, source, the key the department's adapter reports for the
 **     row (computed from the values as written), file name, 1-based data
 **     row, the row's tags: gen_tags_person, gen_tags_idno and one word per
-**     hard thing the row's mess did, gen_mess.h), in file order (the ~N of
-**     a repeated key is counted there);
+**     hard thing the row's mess did, gen_mess.h), in file order; a writer
+**     whose adapter derives keys from the values (civil affairs) calls
+**     gen_truth_add_derived instead, which counts the ~N of a key repeated
+**     in the file as the adapter does;
 **   - append ", N <what> rows" to ctx->summary for the closing line;
 **   - return 0, or -1 with a message in err (the run then fails);
 **   - a person writer other than police also has a cover function, which

@@ -65,11 +65,14 @@
 **                   (hub/community.c, linked in), else 社区's text, 住址,
 **                   类别): a person-and-category on both monthly rosters has
 **                   the same key in both
-** and, as every adapter does, a row whose key an earlier row of the same
-** file already has gets the key with the suffix ~2 (the third ~3, ...), in
-** file order: a member on the head's number with the head's name, a row
-** typed twice (ROW_TWICE: the later of the two in the file is KEY~2; which
-** one that is may differ between the two months).
+** and in a roster, as the civil-affairs adapter does for keys it derives, a
+** row whose key an earlier row of the same file already has gets the key
+** with the suffix ~2 (the third ~3, ...), in file order: a member on the
+** head's number with the head's name, a row typed twice (ROW_TWICE: the
+** later of the two in the file is KEY~2; which one that is may differ
+** between the two months). (Police, family-planning and labour keys are the
+** departments' own, never repeated in a file by the writers: a repeat would
+** be the same record again.)
 ** Lines come in writer order (police, familyplanning, labour, civilaffairs
 ** previous month then current), each in file order. Scoring matching: every
 ** row with the same person_id is the same person; a mistyped number (invalid
@@ -398,7 +401,7 @@ s_usage(FILE *f)
             "  labour           norm_key(djbh)\n"
             "  civilaffairs     adp_civil_key(证件号码, 姓名, community code as mapped, 社区,\n"
             "                   住址, 类别), equal in both months for one person and category\n"
-            "  a key an earlier row of the same file has: KEY~2, KEY~3 ... in file order\n"
+            "  a roster key an earlier row of the same roster has: KEY~2, KEY~3 ... in file order\n"
             "  a person registered twice in one department has two rows (two keys) with one\n"
             "  person_id; twins, namesakes, siblings are distinct persons (distinct person_id)\n"
             "tags: what makes the row hard, space-separated: no_id id_typo foreign_id head_id\n"

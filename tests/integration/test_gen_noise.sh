@@ -1,8 +1,8 @@
 # gen-district's data-clerk noise (issue 15), without a hub: same arguments
 # give the same bytes; --noise 0 tags nothing but documents that are not
-# identity numbers; at noise 2 every tag of truth.csv occurs; a KEY~N
-# follows KEY, ..., KEY~(N-1) in its file; what the tags say is in the files
-# (placeholder names, 年龄 off exactly on the age_off rows and right on the
+# identity numbers; at noise 2 every tag of truth.csv occurs; a roster's
+# KEY~N follows KEY, ..., KEY~(N-1) in its file, and only rosters have
+# them; what the tags say is in the files (placeholder names, 年龄 off exactly on the age_off rows and right on the
 # others, members on the head's number alike in both months, old village
 # names as community).
 . "$(dirname "$0")/../lib.sh"
@@ -36,6 +36,8 @@ done
 check_eq "noise 2: a KEY~N follows KEY and KEY~2 .. KEY~(N-1) in its file" "" \
     "$(awk -F, 'NR > 1 { k = $3; n = 1; if (match(k, /~[0-9]+$/)) { n = substr(k, RSTART + 1) + 0; k = substr(k, 1, RSTART - 1) }
                           if (seen[$4 SUBSEP k] != n - 1) print; seen[$4 SUBSEP k] = n }' "$T" | head -3)"
+check_eq "noise 2: ~N only on roster keys (derived; the other departments' keys are their own)" 0 \
+    "$(awk -F, 'NR > 1 && $2 != "civilaffairs" && $3 ~ /~/' "$T" | wc -l)"
 check "noise 2: some roster key is repeated (a row typed twice, a member on the head's number and name)" \
     grep -q ',civilaffairs,MZ-[0-9a-f]*~2,' "$T"
 check_eq "noise 2: a foreign number is never no number" 0 "$(awk -F, '$6 ~ /foreign_id/ && $6 ~ /no_id/' "$T" | wc -l)"
