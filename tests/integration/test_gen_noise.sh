@@ -2,9 +2,9 @@
 # give the same bytes; --noise 0 tags nothing but documents that are not
 # identity numbers; at noise 2 every tag of truth.csv occurs; a roster's
 # KEY~N follows KEY, ..., KEY~(N-1) in its file, and only rosters have
-# them; what the tags say is in the files (placeholder names, 年龄 off exactly on the age_off rows and right on the
-# others, members on the head's number alike in both months, old village
-# names as community).
+# them; what the tags say is in the files (placeholder names, 年龄 off
+# exactly on the age_off rows and right on the others, members on the
+# head's number alike in both months, old village names as community).
 . "$(dirname "$0")/../lib.sh"
 
 G="$BIN/gen-district"
