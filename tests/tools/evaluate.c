@@ -1,15 +1,21 @@
 /*
 ** evaluate.c: how well the hub resolved a generated (or hand-written) district.
-**   evaluate TRUTH.csv LINKS.csv VALID.csv
+**   evaluate TRUTH.csv LINKS.csv VALID.csv [EARLIER-LINKS.csv ...]
 ** TRUTH: person_id,source,source_key,file,row[,tags] (gen-district's
 ** truth.csv, or a fixture's); LINKS: the output of `hubctl export-links`
-** (source,source_key,origin_file,origin_row,resident_id); VALID:
-** source,source_key,1|0 (whether the hub holds a valid identity number for
-** the record). The hub's records are keyed by (source, source_key); a truth
-** row is the record of its (source, source_key), or, when its source_key is
-** empty, the record whose origin_file and origin_row are its file and row.
-** A record's tags are those of its truth rows (one record may have a row in
-** each monthly roster).
+** (source,source_key,origin_file,origin_row,resident_id) after the load;
+** VALID: source,source_key,1|0 (whether the hub holds a valid identity
+** number for the record). The hub's records are keyed by (source,
+** source_key); a truth row is the record of its (source, source_key), or,
+** when its source_key is empty, the record whose origin_file and origin_row
+** are its file and row. A record's origin is the last row that carried it
+** (a roster row unchanged in the next month's roster moves its record's
+** origin there), so a hand-written truth.csv whose earlier rows are known
+** by file and row only can also give export-links taken earlier in the
+** load (EARLIER-LINKS: after the earlier roster, say): their origins find
+** the record (by its key) when LINKS has none for the row; residents are
+** always LINKS'. A record's tags are those of its truth rows (one record
+** may have a row in each monthly roster).
 **
 ** Prints, in this order (the first "pairwise" line is the overall one, which
 ** tests/eval.sh and bench/run.sh read):
@@ -98,6 +104,30 @@ static int
 s_cmp_origin(const void *a, const void *b)
 {
     return strcmp(s_recs[*(const size_t *)a].origin, s_recs[*(const size_t *)b].origin);
+}
+
+/* Earlier export-links: origin -> key, sorted by origin. */
+typedef struct {
+    char *origin, *key;
+} early_t;
+static early_t *s_early;
+static size_t s_nearly, s_capearly;
+
+static int
+s_cmp_early(const void *a, const void *b)
+{
+    return strcmp(((const early_t *)a)->origin, ((const early_t *)b)->origin);
+}
+
+static rec_t *s_find(const char *key);
+
+/* The record an earlier export-links gave origin to, or NULL. */
+static rec_t *
+s_find_early(const char *origin)
+{
+    early_t probe = {(char *)origin, NULL};
+    early_t *hit = bsearch(&probe, s_early, s_nearly, sizeof *s_early, s_cmp_early);
+    return hit ? s_find(hit->key) : NULL;
 }
 
 static rec_t *
@@ -398,8 +428,8 @@ static const char *const s_tag_order[] = {
 int
 main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: evaluate TRUTH.csv LINKS.csv VALID.csv\n");
+    if (argc < 4) {
+        fprintf(stderr, "usage: evaluate TRUTH.csv LINKS.csv VALID.csv [EARLIER-LINKS.csv ...]\n");
         return 2;
     }
     char line[8192], key[2048];
@@ -427,6 +457,26 @@ main(int argc, char **argv)
     for (size_t i = 0; i < s_n; i++)
         s_by_origin[i] = i;
     qsort(s_by_origin, s_n, sizeof *s_by_origin, s_cmp_origin);
+    for (int a = 4; a < argc; a++) {   /* earlier export-links: origins only */
+        FILE *e = fopen(argv[a], "r");
+        if (!e) {
+            fprintf(stderr, "evaluate: cannot read %s\n", argv[a]);
+            return 2;
+        }
+        while (fgets(line, sizeof line, e))
+            if (s_split(line, f, 5) == 5 && strcmp(f[0], "source") != 0) {
+                if (s_nearly == s_capearly) {
+                    s_capearly = s_capearly ? s_capearly * 2 : 1024;
+                    s_early = realloc(s_early, s_capearly * sizeof *s_early);
+                }
+                char origin[2048];
+                snprintf(key, sizeof key, "%s,%s", f[0], f[1]);
+                snprintf(origin, sizeof origin, "%s,%s", f[2], f[3]);
+                s_early[s_nearly++] = (early_t){strdup(origin), strdup(key)};
+            }
+        fclose(e);
+    }
+    qsort(s_early, s_nearly, sizeof *s_early, s_cmp_early);
     while (fgets(line, sizeof line, v))
         if (s_split(line, f, 3) == 3) {
             snprintf(key, sizeof key, "%s,%s", f[0], f[1]);
@@ -452,6 +502,8 @@ main(int argc, char **argv)
         } else {
             snprintf(key, sizeof key, "%s,%s", f[3], f[4]);
             r = s_find_origin(key);
+            if (!r)
+                r = s_find_early(key);
         }
         uint64_t tags = 0;
         if (nf == 6)
