@@ -4,7 +4,8 @@
 # (tests/tools/evaluate.c says what is printed). With NOISE unset, at noise
 # 1, 2 and 3 in turn, then one table of the three; NOISE=N: that level only.
 #   PEOPLE=20000 NOISE=1 SEED=1 tests/eval.sh
-# EVAL_PORT (16900): the first of the four loopback ports the hub listens on.
+# EVAL_PORT (16900): the first of the four loopback ports the hub listens on;
+# EVAL_KEEP=1 keeps each level's district, hub home and links (printed).
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
@@ -15,7 +16,7 @@ SEED=${SEED:-1}
 PORT=${EVAL_PORT:-16900}
 W=$(mktemp -d /tmp/hubeval.XXXXXX)
 HUB=
-trap '[ -n "$HUB" ] && { kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; }; rm -rf "$W"' EXIT
+trap '[ -n "$HUB" ] && { kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; }; [ "${EVAL_KEEP:-0}" = 1 ] && echo "kept $W" || rm -rf "$W"' EXIT
 
 # level N: one district at noise N, scored; its closing figures go to $W/table
 level() {
@@ -68,7 +69,7 @@ level() {
     echo "$n $(grep '^summary:' "$d/eval.txt") two-ids $two review $review records $records" >> "$W/table"
     kill $HUB 2>/dev/null; wait $HUB 2>/dev/null || true
     HUB=
-    rm -rf "$d"
+    [ "${EVAL_KEEP:-0}" = 1 ] || rm -rf "$d"
 }
 
 for n in $LEVELS; do level "$n"; done
