@@ -375,6 +375,8 @@ match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", m->rel_idno);
     if (m->flags & MATCH_F_LINKED)
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", m->household + 2);
+    if (m->idno[0] && match_roster_member(m))
+        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_MEMBER_NUMBER "%s", m->idno);
     if (m->head[0] && !m->idno[0]) {
         char py[sizeof m->pinyin];
         norm_pinyin(m->head, py, sizeof py);
@@ -410,6 +412,12 @@ s_idno(const match_rec_t *a, const match_rec_t *b)
     if (strcmp(x, y) == 0 || (strlen(x) == 18 && strlen(y) == 18 && strncmp(x, y, 17) == 0))
         return ML_EDIT1;   /* the same number but for its check character: a typo */
     return s_text_edit(x, y);
+}
+
+bool
+match_roster_member(const match_rec_t *m)
+{
+    return m->head[0] && m->name[0] && !norm_pinyin_match(m->head, m->name);
 }
 
 bool

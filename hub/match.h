@@ -85,14 +85,16 @@ size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS
 ** and the keys a record that names a relative is woken by when the
 ** relative's household changes: "R:" the number it carries that is not its
 ** own, "L:" the family-planning woman's record it names, "B:" the pinyin of
-** the head of household a roster row names (MATCH_KEY_BY_*). Returns how many. */
+** the head of household a roster row names (MATCH_KEY_BY_*); "M:" the number
+** on a roster member's row (MATCH_KEY_MEMBER_NUMBER). Returns how many. */
 #define MATCH_SOUND_KEYS 16
-#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 9 + MATCH_SOUND_KEYS)
+#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 10 + MATCH_SOUND_KEYS)
 #define MATCH_KEY_HOUSEHOLD "H:"
 #define MATCH_KEY_HEAD "A:"
 #define MATCH_KEY_BY_NUMBER "R:"
 #define MATCH_KEY_BY_WOMAN "L:"
 #define MATCH_KEY_BY_HEAD "B:"
+#define MATCH_KEY_MEMBER_NUMBER "M:"   /* a roster member's row holding a number: its owner may be the head */
 size_t match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS]);
 
 /* ---- comparison levels ---- */
@@ -138,6 +140,10 @@ typedef struct {
 ** (resolve.c), which also makes HOUSEHOLD EXACT. Names compare the names and
 ** former names, addresses the current and registered ones: the best level. */
 void match_compare(const match_rec_t *a, const match_rec_t *b, match_cmp_t *out);
+
+/* Whether a roster row is a member's: it names a head of household whose
+** name does not sound like the row's own. */
+bool match_roster_member(const match_rec_t *m);
 
 /* Whether a name is one given before naming: ends with 宝宝, 小宝, 之女,
 ** 之子, 之儿, 女婴 or 男婴. */

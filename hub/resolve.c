@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
+#include "facts.h"
 #include "log.h"
 
 #define CANDIDATES_PER_KEY 200
@@ -624,6 +626,32 @@ s_reviews(resolver_t *self, record_id_t id, const scored_link_t *links, size_t n
 
 static hub_err_t s_quality(resolver_t *self, record_id_t id, const facts_t *facts, const char *idno);
 
+/* Is the number on a roster member's row (match_roster_member) its head's?
+** It is when a record holding it as its own is of a person named like the
+** head on the row and not like the member: a police record, or the head's
+** own roster row. */
+static hub_err_t
+s_number_is_heads(resolver_t *self, const match_rec_t *m, bool *heads)
+{
+    char key[MATCH_KEY_LEN];
+    record_id_t found[RELATIVE_HEADS];
+    size_t nf = 0;
+    *heads = false;
+    snprintf(key, sizeof key, "v:%s", m->idno);
+    hub_err_t err = store_block_records(self->store, key, RELATIVE_HEADS, found, RELATIVE_HEADS, &nf);
+    for (size_t i = 0; i < nf && err == HUB_OK && !*heads; i++) {
+        match_rec_t o;
+        if (found[i].v == m->record.v || store_match_get(self->store, found[i], &o) != HUB_OK)
+            continue;
+        if (o.source != 1 && (o.source != 4 || match_roster_member(&o)))
+            continue;
+        bool like_head = norm_pinyin_match(o.name, m->head) || (o.former[0] && norm_pinyin_match(o.former, m->head));
+        bool like_member = norm_pinyin_match(o.name, m->name) || (o.former[0] && norm_pinyin_match(o.former, m->name));
+        *heads = like_head && !like_member;
+    }
+    return err;
+}
+
 hub_err_t
 resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int source, const char *key,
                   const char *idno_raw, const char *origin_file, int64_t now_ms)
@@ -638,16 +666,29 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
                          foreign[0] ? foreign : NULL, year, month);
     m.record = id;
     snprintf(m.key, sizeof m.key, "%s", key ? key : "");
+    bool heads = false;
+    hub_err_t err = m.idno[0] && match_roster_member(&m) ? s_number_is_heads(self, &m, &heads) : HUB_OK;
+    if (err == HUB_OK && heads) {   /* the head's number on a member's row: the head's, not the member's */
+        snprintf(foreign, sizeof foreign, "%s", idno);
+        idno[0] = 0;
+        match_rec_from_facts(&m, facts, source, NULL, NULL, foreign, year, month);   /* nothing of it as its own */
+        m.record = id;
+        snprintf(m.key, sizeof m.key, "%s", key ? key : "");
+        err = store_record_idno_clear(self->store, id);
+    }
     match_key_t keys[MATCH_MAX_INDEX_KEYS];
     size_t nkeys = match_index_keys(&m, keys);
     const char *kp[MATCH_MAX_INDEX_KEYS];
     for (size_t k = 0; k < nkeys; k++)
         kp[k] = keys[k];
-    hub_err_t err = s_quality(self, id, facts, idno);
+    if (err == HUB_OK)
+        err = s_quality(self, id, facts, idno);
     if (err == HUB_OK && foreign[0])
         err = store_quality_put(self->store, id, "idno-other-person",
-                                "the number's birth date or gender is another person's (a relative's?): "
-                                "not taken as this record's own");
+                                heads ? "the number is the head of household's named on the row: "
+                                        "not taken as this member's own"
+                                      : "the number's birth date or gender is another person's (a relative's?): "
+                                        "not taken as this record's own");
     return err == HUB_OK ? store_match_put(self->store, id, &m, kp, nkeys) : err;
 }
 
@@ -757,6 +798,49 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
     return err;
 }
 
+/* The features of a stored record worked out again from its body (what it
+** says may read otherwise now that other records are in), then scored and
+** clustered again. */
+static hub_err_t
+s_refeature(resolver_t *self, record_id_t id, int64_t now_ms)
+{
+    int source;
+    char origin[256], idno[64];
+    uint8_t *body = NULL;
+    size_t len = 0, nl = 0;
+    record_card_t card;
+    hub_err_t err = store_record_card(self->store, id, &card);
+    if (err == HUB_OK)
+        err = store_record_body(self->store, id, &source, origin, sizeof origin, &body, &len);
+    if (err != HUB_OK)
+        return err == HUB_ENOTFOUND ? HUB_OK : err;
+    facts_t facts;
+    codec_body_facts(body, len, &facts);
+    codec_body_idno(body, len, idno, sizeof idno);
+    err = resolver_features(self, id, &facts, source, card.key, idno, origin, now_ms);
+    facts_fini(&facts);
+    free(body);
+    if (err == HUB_OK)
+        err = s_score(self, id, NULL, 0, &nl);
+    return err == HUB_OK ? resolver_recluster(self, id, "auto", now_ms, NULL, NULL) : err;
+}
+
+/* A record holding number as its own has come: roster members' rows that
+** carry that number (MATCH_KEY_MEMBER_NUMBER) may now be seen to carry
+** their head's (s_number_is_heads). */
+static hub_err_t
+s_wake_members(resolver_t *self, const char *number, int64_t now_ms)
+{
+    char key[MATCH_KEY_LEN];
+    record_id_t found[WAKE_MAX];
+    size_t nf = 0;
+    snprintf(key, sizeof key, MATCH_KEY_MEMBER_NUMBER "%s", number);
+    hub_err_t err = store_block_records(self->store, key, WAKE_MAX, found, WAKE_MAX, &nf);
+    for (size_t i = 0; i < nf && err == HUB_OK; i++)
+        err = s_refeature(self, found[i], now_ms);
+    return err;
+}
+
 hub_err_t
 resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *facts,
              const store_version_t *version, int64_t now_ms, resident_id_t *resident, bool *created)
@@ -775,11 +859,15 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
     /* a new record: its pairs are the ones scored now */
     scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
     size_t nl = 0;
+    match_rec_t mine;
     if ((err = resolver_features(self, id, facts, rec->source, rec->source_key, rec->idno_raw, rec->origin_file, now_ms)) != HUB_OK
+        || (err = store_match_get(self->store, id, &mine)) != HUB_OK
         || (err = s_score(self, id, links, LINKS_MAX, &nl)) != HUB_OK) {
         free(links);
         return err;
     }
+    if (!mine.idno[0])   /* a number the features found to be someone else's */
+        idno[0] = 0;
 
     /* A new version starts where its key was: the department says it is
     ** the same record. Then: the residents it links to. */
@@ -844,6 +932,8 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
         err = s_reviews(self, id, links, nl, *resident, now_ms);
     if (err == HUB_OK && rec->source == 1)
         err = s_wake_relatives(self, id, now_ms);
+    if (err == HUB_OK && mine.idno[0] && (rec->source == 1 || (rec->source == 4 && !match_roster_member(&mine))))
+        err = s_wake_members(self, mine.idno, now_ms);
     free(links);
     return err;
 }

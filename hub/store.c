@@ -334,7 +334,7 @@ enum {
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
     Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
-    Q_A_ALL_FEATURES, Q_A_UNMATCHED, Q_QUALITY_PUT,
+    Q_A_ALL_FEATURES, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_REC_IDNO_CLEAR,
     Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_QUAR_BYTES, Q_QUAR_DECIDE,
     Q_N
 };
@@ -458,6 +458,7 @@ static const char *s_sql[Q_N] = {
                     " JOIN source_records s ON s.id=x.record_id LEFT JOIN person_facts p ON p.record_id=s.id"
                     " WHERE x.household_no=?1 AND s.current=1 ORDER BY p.birth_date, s.id LIMIT ?2",
     [Q_QUALITY_PUT] = "INSERT OR REPLACE INTO quality_flags(record_id, flag, detail) VALUES(?1, ?2, ?3)",
+    [Q_REC_IDNO_CLEAR] = "UPDATE source_records SET idno = NULL WHERE id = ?1 AND idno IS NOT NULL",
     [Q_A_ALL_FEATURES] = "SELECT record_id, data FROM match_features ORDER BY record_id",
     [Q_A_CANNOT_DEL] = "DELETE FROM cannot_link WHERE a=min(?1, ?2) AND b=max(?1, ?2)",
     [Q_RES_BY_NUMBER] = "SELECT DISTINCT resident_id FROM source_records WHERE idno=?1 AND current=1"
@@ -2271,6 +2272,14 @@ store_unmatched(store_t *self, int64_t *n)
     *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? HUB_OK : s_err(self, rc, "unmatched");
+}
+
+hub_err_t
+store_record_idno_clear(store_t *self, record_id_t id)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_REC_IDNO_CLEAR);
+    sqlite3_bind_int64(st, 1, id.v);
+    return s_exec(self, Q_REC_IDNO_CLEAR);
 }
 
 hub_err_t

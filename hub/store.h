@@ -138,6 +138,9 @@ hub_err_t store_link_put(store_t *self, record_id_t a, record_id_t b, double sco
 /* A record's scored pairs with score >= min_score. */
 hub_err_t store_links_of(store_t *self, record_id_t id, double min_score, scored_link_t *out, size_t cap, size_t *n);
 hub_err_t store_record_resident(store_t *self, record_id_t id, resident_id_t *resident, bool *current);
+/* The record's number is not its own after all (a relative's): its
+** source_records.idno becomes NULL. */
+hub_err_t store_record_idno_clear(store_t *self, record_id_t id);
 /* The record, with every version of its key, belongs to resident. */
 hub_err_t store_record_assign(store_t *self, record_id_t id, resident_id_t resident);
 /* The same for a record that is its key's only version. */

@@ -18,7 +18,8 @@ FATHER=$(idno 35080219880606005)  # 陈刚, M, 户主 of the second household
 MOTHER=$(idno 35080219900909006)  # 王芳, F, 配偶
 GIRL=$(idno 35080220190505008)    # 陈晓, F, 女: family planning gives her mother's number
 BABY=$(idno 35080220250301007)    # 陈浩, M, 子: family planning has him as 陈宝宝, no number
-OLD=$(idno 35080219500101009)     # 黄桂英, F, 母亲 in the first household (the roster: 黃桂瑛)
+OLD=$(idno 35080219500101008)     # 黄桂英, F, 母亲 in the first household (the roster: 黃桂瑛)
+BRO=$(idno 35080219610415011)     # 陈建军, M, 兄弟: the head's age and gender, on the head's number
 
 FX=$T_TMP/fx
 mkdir -p "$FX"
@@ -31,6 +32,7 @@ gbk() { iconv -f UTF-8 -t GBK | sed 's/$/\r/'; }
     echo "$SON,陈伟,,男,汉族,19880808,900200001,子,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
     echo "$DAU,陈丽,,女,汉族,19920101,900200001,女,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
     echo "$OLD,黄桂英,,女,汉族,19500101,900200001,母亲,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
+    echo "$BRO,陈建军,,男,汉族,19610415,900200001,兄弟,东城街道北龙社区龙津路31号,,北龙社区,户籍人口,正常,,,"
     echo "$FATHER,陈刚,,男,汉族,19880606,900200002,户主,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,13905970302"
     echo "$MOTHER,王芳,,女,汉族,19900909,900200002,配偶,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,"
     echo "$GIRL,陈晓,,女,汉族,20190505,900200002,女,东城街道北龙社区龙津路32号,,北龙社区,户籍人口,正常,,,"
@@ -56,9 +58,10 @@ roster() {   # roster MONTH: the same people, rows in another order each month
         "东城街道,北龙社区,陈建国,陈伟,户口簿,$HEAD,男,38,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
         "东城街道,北龙社区,陈建国,陈丽,户口簿,$HEAD,女,34,龙津路31号,城市低保,5,1400元,2020-01-01,在保,"
         "东城街道,北龙社区,陈建国,黃桂瑛,户口簿,,女,78,龙津路31号,高龄津贴,1,100,2020-01-01,在保,"
+        "东城街道,北龙社区,陈建国,陈建军,户口簿,$HEAD,男,65,龙津路31号,残疾人两项补贴,1,160,2020-01-01,在保,"
     )
     local i n=0
-    if [ "$1" = 202610 ]; then order="0 1 2 3 4"; else order="4 3 2 1 0"; fi
+    if [ "$1" = 202610 ]; then order="0 1 2 3 4 5"; else order="5 4 3 2 1 0"; fi
     for i in $order; do n=$((n + 1)); echo "$n,${rows[i]}"; done
 }
 roster 202610 | gbk > "$FX/mz_roster_202610.csv"
@@ -68,21 +71,21 @@ H=$T_TMP/hub
 hub_init "$H" 17760 "group_commit_max_ms = 5"
 check "hubd starts" hub_start "$H"
 out=$("$BIN/adapter-police" --home "$H" "$FX/hukou_20261101.csv" 2>&1)
-check_eq "police: every row accepted" "adapter-police: 9 rows read, 9 accepted, 0 duplicates, 0 rejected" "$out"
+check_eq "police: every row accepted" "adapter-police: 10 rows read, 10 accepted, 0 duplicates, 0 rejected" "$out"
 out=$("$BIN/adapter-familyplanning" --home "$H" "$FX/wis_20261101.tsv" 2>&1)
 check_eq "family planning: every row accepted" \
     "adapter-familyplanning: 3 rows read, 3 accepted, 0 duplicates, 0 rejected" "$out"
 out=$("$BIN/adapter-civilaffairs" --home "$H" "$FX/mz_roster_202610.csv" "$FX/mz_roster_202611.csv" 2>&1)
-check_eq "civil affairs: five records, each the same again next month" \
-    "adapter-civilaffairs: 10 rows read, 5 accepted, 5 duplicates, 0 rejected" "$out"
-check_eq "civil affairs: four rows on one number are four records" 5 \
+check_eq "civil affairs: six records, each the same again next month" \
+    "adapter-civilaffairs: 12 rows read, 6 accepted, 6 duplicates, 0 rejected" "$out"
+check_eq "civil affairs: five rows on one number are five records" 6 \
     "$(sql "$H" "SELECT count(*) FROM source_records WHERE source = 4 AND current = 1")"
 
 "$BIN/hubctl" --home "$H" export-links > "$H/links.csv"
 rid() { awk -F, -v s="$2" -v k="$3" '$1 == s && ($2 "") == (k "") { print $5 }' "$1/links.csv"; }
 rid_row() { awk -F, -v f="$2" -v r="$3" '$3 == f && $4 == r + 0 { print $5 }' "$1/links.csv"; }
 # rows of the November roster (reversed): the records' origin is their latest delivery
-for p in "$HEAD 5 陈建国" "$WIFE 4 林秀兰" "$SON 3 陈伟" "$DAU 2 陈丽" "$OLD 1 黃桂瑛"; do
+for p in "$HEAD 6 陈建国" "$WIFE 5 林秀兰" "$SON 4 陈伟" "$DAU 3 陈丽" "$OLD 2 黃桂瑛" "$BRO 1 陈建军"; do
     set -- $p
     police=$(rid "$H" police "$1")
     civil=$(rid_row "$H" mz_roster_202611.csv "$2")
@@ -92,14 +95,14 @@ for p in "$HEAD 5 陈建国" "$WIFE 4 林秀兰" "$SON 3 陈伟" "$DAU 2 陈丽"
         fail "roster row $2 ($3): resident '$civil', its police record's '$police'"
     fi
 done
-check_eq "the household's five police records are five residents" 5 \
-    "$(for n in "$HEAD" "$WIFE" "$SON" "$DAU" "$OLD"; do rid "$H" police "$n"; done | sort -u | grep -c .)"
+check_eq "the household's six police records are six residents" 6 \
+    "$(for n in "$HEAD" "$WIFE" "$SON" "$DAU" "$OLD" "$BRO"; do rid "$H" police "$n"; done | sort -u | grep -c .)"
 check_eq "no resident holds two different valid numbers" 0 \
     "$(sql "$H" "SELECT count(*) FROM (SELECT resident_id FROM source_records WHERE current=1 AND idno IS NOT NULL
                  GROUP BY resident_id HAVING count(DISTINCT idno) > 1)")"
 check_eq "a member's row does not hold the head's number as its own" 1 \
     "$(sql "$H" "SELECT count(*) FROM source_records WHERE source = 4 AND current = 1 AND idno = '$HEAD'")"
-check_eq "and says so: idno-other-person on the three members' rows" 3 \
+check_eq "and says so: idno-other-person on the four members' rows (the brother's: the head's name)" 4 \
     "$(sql "$H" "SELECT count(DISTINCT q.record_id) FROM quality_flags q JOIN source_records s ON s.id = q.record_id
                  WHERE q.flag = 'idno-other-person' AND s.source = 4")"
 
