@@ -173,7 +173,24 @@ s_idno_birth(const char *idno, char out[11])
     return norm_date(ymd, out);
 }
 
-/* One date a typo of the other: one digit wrong, or two adjacent swapped. */
+/* Two dates YYYY-MM-DD, the same but for what clerks do to dates: month and
+** day swapped (1980-03-12, 1980-12-03: TRANSPOSE), the day not known and
+** written 01, or the month and day 01-01 (EDIT1); else DIFFERENT. */
+static match_level_t
+s_date_clerk(const char *a, const char *b)
+{
+    if (strlen(a) != 10 || strlen(b) != 10 || strncmp(a, b, 4) != 0)
+        return ML_DIFFERENT;
+    if (strncmp(a + 5, b + 8, 2) == 0 && strncmp(a + 8, b + 5, 2) == 0)
+        return ML_TRANSPOSE;
+    if ((strncmp(a, b, 7) == 0 && (!strcmp(a + 8, "01") || !strcmp(b + 8, "01")))
+        || !strcmp(a + 5, "01-01") || !strcmp(b + 5, "01-01"))
+        return ML_EDIT1;
+    return ML_DIFFERENT;
+}
+
+/* One date a typo of the other: one digit wrong, two adjacent swapped, or
+** what clerks do to dates (s_date_clerk). */
 static bool
 s_date_typo(const char *a, const char *b)
 {
@@ -183,7 +200,8 @@ s_date_typo(const char *a, const char *b)
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i] && diff++ == 0)
             first = i;
-    return diff == 1 || (diff == 2 && first + 1 < n && a[first] == b[first + 1] && a[first + 1] == b[first]);
+    return diff == 1 || (diff == 2 && first + 1 < n && a[first] == b[first + 1] && a[first + 1] == b[first])
+           || s_date_clerk(a, b) != ML_DIFFERENT;
 }
 
 bool
@@ -233,6 +251,14 @@ match_rec_from_facts(match_rec_t *m, const facts_t *f, int source, const char *i
         m->gender = p->gender[0];
     else if (idno)
         m->gender = norm_idno_gender(idno);
+    if (match_placeholder_name(m->name)) {   /* 陈静之女 says the gender more surely than a 1/2 typed beside it */
+        size_t l = strlen(m->name);
+        const char *end = l >= 6 ? m->name + l - 6 : m->name;
+        if (!strcmp(end, "之女") || !strcmp(end, "女婴"))
+            m->gender = 'F';
+        else if (!strcmp(end, "之子") || !strcmp(end, "男婴"))
+            m->gender = 'M';
+    }
     s_copy(m->phone, sizeof m->phone, p->phone);
     s_copy(m->community, sizeof m->community, p->community_code);
     if (p->address)
@@ -375,6 +401,12 @@ match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", m->rel_idno);
     if (m->flags & MATCH_F_LINKED)
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", m->household + 2);
+    if (m->source == 2 && !(m->flags & MATCH_F_LINKED)) {   /* the woman: her children find her so */
+        if (m->idno[0])
+            snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_WOMAN "%s", m->idno);
+        if (m->pinyin[0] && m->birth[0])
+            snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_WOMAN "%s|%s", m->pinyin, m->birth);
+    }
     if (m->idno[0] && match_roster_member(m))
         snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_MEMBER_NUMBER "%s", m->idno);
     if (m->head[0] && !m->idno[0]) {
@@ -488,7 +520,8 @@ s_birth(const match_rec_t *a, const match_rec_t *b)
     if (a->birth[0] && b->birth[0]) {
         if (strcmp(a->birth, b->birth) == 0)
             return ML_EXACT;
-        return s_text_edit(a->birth, b->birth);
+        match_level_t l = s_text_edit(a->birth, b->birth);
+        return l != ML_DIFFERENT ? l : s_date_clerk(a->birth, b->birth);
     }
     int alo = a->birth[0] ? atoi(a->birth) : a->birth_lo, ahi = a->birth[0] ? alo : a->birth_hi;
     int blo = b->birth[0] ? atoi(b->birth) : b->birth_lo, bhi = b->birth[0] ? blo : b->birth_hi;

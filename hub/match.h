@@ -86,15 +86,17 @@ size_t match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS
 ** relative's household changes: "R:" the number it carries that is not its
 ** own, "L:" the family-planning woman's record it names, "B:" the pinyin of
 ** the head of household a roster row names (MATCH_KEY_BY_*); "M:" the number
-** on a roster member's row (MATCH_KEY_MEMBER_NUMBER). Returns how many. */
+** on a roster member's row (MATCH_KEY_MEMBER_NUMBER); "W:" a family-planning
+** woman's number and pinyin|birth date (MATCH_KEY_WOMAN). Returns how many. */
 #define MATCH_SOUND_KEYS 16
-#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 10 + MATCH_SOUND_KEYS)
+#define MATCH_MAX_INDEX_KEYS (MATCH_MAX_KEYS + 12 + MATCH_SOUND_KEYS)
 #define MATCH_KEY_HOUSEHOLD "H:"
 #define MATCH_KEY_HEAD "A:"
 #define MATCH_KEY_BY_NUMBER "R:"
 #define MATCH_KEY_BY_WOMAN "L:"
 #define MATCH_KEY_BY_HEAD "B:"
 #define MATCH_KEY_MEMBER_NUMBER "M:"   /* a roster member's row holding a number: its owner may be the head */
+#define MATCH_KEY_WOMAN "W:"           /* a family-planning woman's record, by her number and by pinyin|birth */
 size_t match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS]);
 
 /* ---- comparison levels ---- */

@@ -737,8 +737,9 @@ resolver_weights(const resolver_t *self)
 }
 
 /* A police record of household H has come or changed: the records that
-** name a relative in H (by the relative's number, a family-planning
-** woman's record that carries it, or the head's name) may find their
+** name a relative in H (by the relative's number, the family-planning
+** woman's record of a member (by her number or her name and birth date),
+** or the head's name) may find their
 ** person now, whatever the order the departments delivered in. Each is
 ** scored again and its component clustered again. The lookups are in the
 ** writer's index in memory. */
@@ -759,22 +760,29 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
         match_rec_t mb;
         if (store_match_get(self->store, members[i], &mb) != HUB_OK)
             continue;
-        char keys[3][MATCH_KEY_LEN];
-        size_t nk = 0;
+        char keys[6][MATCH_KEY_LEN];
+        size_t nk = 0, nf = 0;
         if (mb.idno[0])
             snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", mb.idno);
         if ((mb.flags & MATCH_F_HEAD) && mb.pinyin[0])
             snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", mb.pinyin);
-        size_t nf = 0;
-        if (mb.idno[0]) {   /* her family-planning record, by her number: its children */
-            snprintf(key, sizeof key, "v:%s", mb.idno);
-            err = store_block_records(self->store, key, WAKE_MAX, found, WAKE_MAX, &nf);
-        }
-        for (size_t f = 0; f < nf && err == HUB_OK; f++) {
-            match_rec_t w;
-            if (store_match_get(self->store, found[f], &w) == HUB_OK && w.source == 2 && !(w.flags & MATCH_F_LINKED)
-                && nk < 3)
-                snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", w.key);
+        /* her family-planning record, by her number or her name and birth date: its children */
+        for (int by = 0; by < 2 && err == HUB_OK; by++) {
+            if (by == 0 && !mb.idno[0])
+                continue;
+            if (by == 1 && (!mb.pinyin[0] || !mb.birth[0]))
+                continue;
+            if (by == 0)
+                snprintf(key, sizeof key, MATCH_KEY_WOMAN "%s", mb.idno);
+            else
+                snprintf(key, sizeof key, MATCH_KEY_WOMAN "%s|%s", mb.pinyin, mb.birth);
+            nf = 0;
+            err = store_block_records(self->store, key, 2, found, 2, &nf);
+            for (size_t f = 0; f < nf && nk < 6; f++) {
+                match_rec_t w;
+                if (store_match_get(self->store, found[f], &w) == HUB_OK)
+                    snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", w.key);
+            }
         }
         for (size_t k = 0; k < nk && err == HUB_OK; k++) {
             nf = 0;

@@ -281,6 +281,16 @@ test_birth_levels(void **state)
     s_expect_level(&a, &b, MF_BIRTH, ML_TRANSPOSE);
     s_set(b.birth, sizeof b.birth, "1975-06-30");
     s_expect_level(&a, &b, MF_BIRTH, ML_DIFFERENT);
+    s_set(b.birth, sizeof b.birth, "1980-12-01");   /* month and day swapped */
+    s_set(a.birth, sizeof a.birth, "1980-01-12");
+    s_expect_level(&a, &b, MF_BIRTH, ML_TRANSPOSE);
+    s_set(b.birth, sizeof b.birth, "1980-01-01");   /* the day (or month and day) not known */
+    s_expect_level(&a, &b, MF_BIRTH, ML_EDIT1);
+    s_set(a.birth, sizeof a.birth, "1980-07-23");
+    s_expect_level(&a, &b, MF_BIRTH, ML_EDIT1);
+    s_set(b.birth, sizeof b.birth, "1981-07-01");   /* another year: not a clerk's slip */
+    s_expect_level(&a, &b, MF_BIRTH, ML_DIFFERENT);
+    s_set(a.birth, sizeof a.birth, "1980-01-12");
 
     /* an age: born in 1979 or 1980 */
     b = s_rec("张伟", NULL, 0);
@@ -521,6 +531,10 @@ test_idno_foreign(void **state)
     assert_false(match_idno_foreign(&f, mother, 0));
     f.person.birth_date = "1990-09-90";          /* two swapped */
     assert_false(match_idno_foreign(&f, mother, 0));
+    f.person.birth_date = "1990-09-01";          /* the day not known */
+    assert_false(match_idno_foreign(&f, mother, 0));
+    f.person.birth_date = "1990-09-09";
+    assert_true(match_idno_foreign(&f, "350802199003110064", 0));    /* 1990-03-11: another date */
     f.person.birth_date = NULL;
     f.person.gender = "M";                       /* a gender alone may be a typo */
     assert_false(match_idno_foreign(&f, mother, 0));
@@ -544,6 +558,18 @@ test_idno_foreign(void **state)
     facts_init(&f, FACTS_POLICE);                 /* the register's key is its own */
     f.person.birth_date = "2019-05-05";
     assert_false(match_idno_foreign(&f, head, 0));
+    facts_fini(&f);
+
+    /* a placeholder name that says the gender outweighs the 1/2 typed beside it */
+    facts_init(&f, FACTS_FAMILY_PLANNING);
+    f.person.name = "陈静之女";
+    f.person.gender = "M";
+    match_rec_t m;
+    match_rec_from_facts(&m, &f, FACTS_FAMILY_PLANNING, NULL, NULL, NULL, 2026, 11);
+    assert_int_equal(m.gender, 'F');
+    f.person.name = "林宝宝";                     /* says nothing of it */
+    match_rec_from_facts(&m, &f, FACTS_FAMILY_PLANNING, NULL, NULL, NULL, 2026, 11);
+    assert_int_equal(m.gender, 'M');
     facts_fini(&f);
 }
 
