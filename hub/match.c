@@ -322,10 +322,12 @@ bool
 match_rec_unpack(const void *data, size_t len, match_rec_t *m)
 {
     const uint8_t *p = data, *end = p + len;
-    memset(m, 0, sizeof *m);
     size_t head = sizeof MATCH_PACKED_TAG + 3 + 2 * sizeof(int16_t);
-    if (len < head || memcmp(p, MATCH_PACKED_TAG, sizeof MATCH_PACKED_TAG) != 0)
+    if (len < head || memcmp(p, MATCH_PACKED_TAG, sizeof MATCH_PACKED_TAG) != 0) {
+        memset(m, 0, sizeof *m);
         return false;
+    }
+    m->record.v = m->resident.v = 0;   /* every field is written below: no memset of the whole (hot) */
     p += sizeof MATCH_PACKED_TAG;
     m->source = *p++;
     m->gender = (char)*p++;
@@ -338,9 +340,11 @@ match_rec_unpack(const void *data, size_t len, match_rec_t *m)
 #define X(f)                                                  \
     {                                                         \
         const uint8_t *z_ = memchr(p, 0, (size_t)(end - p));  \
-        if (!z_ || (size_t)(z_ - p) >= sizeof m->f)           \
+        if (!z_ || (size_t)(z_ - p) >= sizeof m->f) {         \
+            memset(m, 0, sizeof *m);                          \
             return false;                                     \
-        memcpy(m->f, p, (size_t)(z_ - p));                    \
+        }                                                     \
+        memcpy(m->f, p, (size_t)(z_ - p) + 1);                \
         p = z_ + 1;                                           \
     }
     PACKED_STRINGS(X)

@@ -119,7 +119,7 @@ test_packed_round_trip(void **state)
 {
     (void)state;
     match_rec_t m;
-    memset(&m, 0, sizeof m);   /* padding too: compared as bytes */
+    memset(&m, 0, sizeof m);
     m.source = 4;
     m.gender = 'F';
     m.birth_lo = 1944;
@@ -134,8 +134,19 @@ test_packed_round_trip(void **state)
     size_t len = match_rec_pack(&m, packed);
     assert_true(len < sizeof m / 3);
     match_rec_t back;
+    memset(&back, 0x5a, sizeof back);   /* unpack writes every field, not the bytes after a string's NUL */
     assert_true(match_rec_unpack(packed, len, &back));
-    assert_memory_equal(&m, &back, sizeof m);
+    assert_int_equal(back.source, m.source);
+    assert_int_equal(back.gender, m.gender);
+    assert_int_equal(back.flags, m.flags);
+    assert_int_equal(back.birth_lo, m.birth_lo);
+    assert_int_equal(back.birth_hi, m.birth_hi);
+    assert_int_equal(back.record.v, 0);
+    assert_int_equal(back.resident.v, 0);
+#define SAME(f) assert_string_equal(back.f, m.f);
+    SAME(key) SAME(idno) SAME(idno_typed) SAME(name) SAME(pinyin) SAME(birth) SAME(phone) SAME(community)
+    SAME(household) SAME(address) SAME(former) SAME(address2) SAME(rel_idno) SAME(head)
+#undef SAME
     assert_false(match_rec_unpack(packed, len - 1, &back));   /* cut short */
     packed[0] = 'x';
     assert_false(match_rec_unpack(packed, len, &back));       /* another layout */
