@@ -354,40 +354,67 @@ match_rec_unpack(const void *data, size_t len, match_rec_t *m)
 
 /* ---- blocking ---- */
 
+/* prefix, then each part given (up to three, NULL ends them) joined by '|',
+** cut to fit a key: what snprintf("%s%s|%s|%s") makes, at a fraction of its
+** cost (keys are made for every record stored and scored). */
+static void
+s_key(char *out, const char *prefix, const char *a, const char *b, const char *c)
+{
+    const char *parts[4] = {prefix, a, b, c};
+    size_t n = 0;
+    for (int i = 0; i < 4 && parts[i]; i++) {
+        if (i > 1 && n < MATCH_KEY_LEN - 1)
+            out[n++] = '|';
+        size_t l = strlen(parts[i]);
+        if (l > MATCH_KEY_LEN - 1 - n)
+            l = MATCH_KEY_LEN - 1 - n;
+        memcpy(out + n, parts[i], l);
+        n += l;
+    }
+    out[n] = 0;
+}
+
 size_t
 match_blocking_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_KEYS])
 {
     size_t n = 0;
-#define KEY(...) (n < MATCH_MAX_KEYS ? snprintf(keys[n++], MATCH_KEY_LEN, __VA_ARGS__) : 0)
+#define KEY(p, a, b, c) (n < MATCH_MAX_KEYS ? s_key(keys[n++], p, a, b, c) : (void)0)
     if (m->idno[0])
-        KEY("v:%s", m->idno);
+        KEY("v:", m->idno, NULL, NULL);
     const char *num = m->idno[0] ? m->idno : m->idno_typed;
-    if (strlen(num) == 18)
-        KEY("i:%.17s", num);
+    if (strlen(num) == 18) {
+        char first17[18];
+        memcpy(first17, num, 17);
+        first17[17] = 0;
+        KEY("i:", first17, NULL, NULL);
+    }
     if (m->name[0] && m->birth[0]) {
-        KEY("n:%s|%s", m->name, m->birth);
-        KEY("p:%s|%s", m->pinyin, m->birth);
+        KEY("n:", m->name, m->birth, NULL);
+        KEY("p:", m->pinyin, m->birth, NULL);
     }
     if (m->former[0] && m->birth[0]) {   /* a department may still write the former name */
         char py[sizeof m->pinyin];
         norm_pinyin(m->former, py, sizeof py);
-        KEY("n:%s|%s", m->former, m->birth);
-        KEY("p:%s|%s", py, m->birth);
+        KEY("n:", m->former, m->birth, NULL);
+        KEY("p:", py, m->birth, NULL);
     }
     char typed_birth[11];
     if (m->idno_typed[0] && m->pinyin[0] && s_idno_birth(m->idno_typed, typed_birth)
         && strcmp(typed_birth, m->birth) != 0)
-        KEY("p:%s|%s", m->pinyin, typed_birth);
+        KEY("p:", m->pinyin, typed_birth, NULL);
     if (strlen(m->phone) >= 7)
-        KEY("t:%s", m->phone);
+        KEY("t:", m->phone, NULL, NULL);
     if (m->household[0] && m->name[0])
-        KEY("h:%s|%s", m->household, m->name);
+        KEY("h:", m->household, m->name, NULL);
     if (m->name[0] && m->community[0]) {   /* an age may be off by two years */
         int lo = m->birth[0] ? atoi(m->birth) : m->birth_lo - 2, hi = m->birth[0] ? lo : m->birth_hi + 2;
-        for (int y = lo; y <= hi && y > 0 && n < MATCH_MAX_KEYS; y++)
-            KEY("c:%s|%s|%d", m->name, m->community, y);
-        if (m->former[0] && lo > 0)
-            KEY("c:%s|%s|%d", m->former, m->community, lo);
+        for (int y = lo < 1000 ? 1000 : lo; y <= hi && y <= 9999 && n < MATCH_MAX_KEYS; y++) {
+            char year[5] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                            (char)('0' + y % 10), 0};
+            KEY("c:", m->name, m->community, year);
+            if (y == lo && m->former[0])
+                KEY("c:", m->former, m->community, year);
+        }
     }
 #undef KEY
     return n;
@@ -398,32 +425,32 @@ match_index_keys(const match_rec_t *m, match_key_t keys[MATCH_MAX_INDEX_KEYS])
 {
     size_t n = match_blocking_keys(m, keys);
     if (m->source == 1 && m->household[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HOUSEHOLD "%s", m->household);
+        s_key(keys[n++], MATCH_KEY_HOUSEHOLD, m->household, NULL, NULL);
     if (m->source == 1 && (m->flags & MATCH_F_HEAD) && m->pinyin[0])   /* a roster writes the head as it sounds */
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_HEAD "%s", m->pinyin);
+        s_key(keys[n++], MATCH_KEY_HEAD, m->pinyin, NULL, NULL);
     if (m->rel_idno[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", m->rel_idno);
+        s_key(keys[n++], MATCH_KEY_BY_NUMBER, m->rel_idno, NULL, NULL);
     if (m->flags & MATCH_F_LINKED)
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_WOMAN "%s", m->household + 2);
+        s_key(keys[n++], MATCH_KEY_BY_WOMAN, m->household + 2, NULL, NULL);
     if (m->source == 2 && !(m->flags & MATCH_F_LINKED)) {   /* the woman: her children find her so */
         if (m->idno[0])
-            snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_WOMAN "%s", m->idno);
+            s_key(keys[n++], MATCH_KEY_WOMAN, m->idno, NULL, NULL);
         if (m->pinyin[0] && m->birth[0])
-            snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_WOMAN "%s|%s", m->pinyin, m->birth);
+            s_key(keys[n++], MATCH_KEY_WOMAN, m->pinyin, m->birth, NULL);
     }
     if (m->idno[0] && match_roster_member(m))
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_MEMBER_NUMBER "%s", m->idno);
+        s_key(keys[n++], MATCH_KEY_MEMBER_NUMBER, m->idno, NULL, NULL);
     if (m->head[0] && !m->idno[0]) {
         char py[sizeof m->pinyin];
         norm_pinyin(m->head, py, sizeof py);
-        snprintf(keys[n++], MATCH_KEY_LEN, MATCH_KEY_BY_HEAD "%s", py);
+        s_key(keys[n++], MATCH_KEY_BY_HEAD, py, NULL, NULL);
     }
     if (m->name[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, "N:%s", m->name);
+        s_key(keys[n++], "N:", m->name, NULL, NULL);
     if (m->pinyin[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, "Y:%s", m->pinyin);
+        s_key(keys[n++], "Y:", m->pinyin, NULL, NULL);
     if (m->phone[0])
-        snprintf(keys[n++], MATCH_KEY_LEN, "T:%s", m->phone);
+        s_key(keys[n++], "T:", m->phone, NULL, NULL);
     char sound[MATCH_SOUND_KEYS][NORM_SOUND_KEY];
     bool many;
     size_t ns = norm_sound_keys(m->name, sound, MATCH_SOUND_KEYS, &many);

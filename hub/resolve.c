@@ -19,6 +19,8 @@ struct resolver {
     store_t *store;
     match_weights_t w;
     resolve_stats_t stats;
+    bool dependents;   /* records that may name a relative (family planning, civil affairs) are in:
+                       ** only then does a police record wake any (s_wake_relatives) */
 };
 
 resolver_t *
@@ -28,6 +30,8 @@ resolver_new(store_t *writer, const match_weights_t *weights)
     self->store = writer;
     self->w = *weights;
     store_match_index(writer);
+    registry_stats_t st;
+    self->dependents = store_stats(writer, &st) != HUB_OK || st.by_department[2] + st.by_department[4] > 0;
     return self;
 }
 
@@ -666,6 +670,7 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
                          foreign[0] ? foreign : NULL, year, month);
     m.record = id;
     snprintf(m.key, sizeof m.key, "%s", key ? key : "");
+    self->dependents = self->dependents || source == 2 || source == 4;
     bool heads = false;
     hub_err_t err = m.idno[0] && match_roster_member(&m) ? s_number_is_heads(self, &m, &heads) : HUB_OK;
     if (err == HUB_OK && heads) {   /* the head's number on a member's row: the head's, not the member's */
@@ -938,9 +943,10 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
     }
     if (err == HUB_OK)
         err = s_reviews(self, id, links, nl, *resident, now_ms);
-    if (err == HUB_OK && rec->source == 1)
+    if (err == HUB_OK && rec->source == 1 && self->dependents)
         err = s_wake_relatives(self, id, now_ms);
-    if (err == HUB_OK && mine.idno[0] && (rec->source == 1 || (rec->source == 4 && !match_roster_member(&mine))))
+    if (err == HUB_OK && self->dependents && mine.idno[0]
+        && (rec->source == 1 || (rec->source == 4 && !match_roster_member(&mine))))
         err = s_wake_members(self, mine.idno, now_ms);
     free(links);
     return err;
