@@ -4,8 +4,9 @@
 **    GBK, CRLF, RFC 4180; one row per person and category (类别). It has no
 **    record key (序号 is only the row number of one export): the key is
 **    derived by adp_civil_key (civilkey.h) from the identity number when
-**    valid, else name + community + address, and the category, so the same
-**    person-and-category keeps its key from one monthly export to the next.
+**    valid and the row's own (adp_civil_number_theirs), else name +
+**    community + address, and the category, so the same person-and-category
+**    keeps its key from one monthly export to the next.
 **  - facilities.csv, the community service facilities: UTF-8, LF, RFC 4180;
 **    the key is 设施编号; 所属社区 may name several communities, split on 、.
 */
@@ -130,7 +131,13 @@ s_roster_row(adp_t *a, const char *const *v, uint32_t row, const char *raw, size
     char key[ADP_CIVIL_KEY_SIZE];
     const char *code = p->community && !(p->community->flags & HUB__FIELD_FLAG__FIELD_UNMAPPED)
                            ? p->community->norm : NULL;
-    adp_civil_key(other ? NULL : v[R_DOC_NO], v[R_NAME], code, v[R_COMMUNITY], v[R_ADDRESS], v[R_CATEGORY], key);
+    int year = 0;
+    const char *month = strstr(adp_file_name(a), "mz_roster_");
+    if (month)
+        year = atoi(month + 10) / 100;   /* mz_roster_YYYYMM */
+    bool theirs = !other && adp_civil_number_theirs(v[R_DOC_NO], v[R_GENDER], v[R_AGE], year);
+    adp_civil_key(other || theirs ? NULL : v[R_DOC_NO], v[R_NAME], code, v[R_COMMUNITY], v[R_ADDRESS],
+                  v[R_CATEGORY], key);
     Hub__Record *r = adp_record_new(a, HUB__DEPARTMENT__CIVIL_AFFAIRS, key, row, 0);
     r->payload_case = HUB__RECORD__PAYLOAD_CIVIL_AFFAIRS;
     r->civil_affairs = p;

@@ -21,11 +21,23 @@
 #ifndef ADP_CIVILKEY_H
 #define ADP_CIVILKEY_H
 
+#include <stdbool.h>
+
 #define ADP_CIVIL_KEY_SIZE 20
 
 /* community_code may be NULL (then community_raw is used). */
 void adp_civil_key(const char *idno_raw, const char *name, const char *community_code,
                    const char *community_raw, const char *address, const char *category,
                    char out[ADP_CIVIL_KEY_SIZE]);
+
+/* Whether the valid number on a roster row is evidently someone else's:
+** its gender digit is not the row's 性别, or its birth year is more than two
+** years from what the row's 年龄 says at the roster's year (the head's
+** number on a son's or a wife's row). Such a row is keyed as one without a
+** number (pass NULL to adp_civil_key), so that a father and a son of one
+** name, both on the father's number, keep their own keys from month to
+** month whatever the rows' order. The hub applies the same test
+** (match_idno_foreign). False when the number is not valid. */
+bool adp_civil_number_theirs(const char *idno_raw, const char *gender_raw, const char *age_raw, int year);
 
 #endif

@@ -537,8 +537,10 @@ s_row(gen_ctx_t *ctx, gen_table_t *t, const gen_rng_t *base, const s_entry_t *e,
     /* the key as the adapter derives it: no number with 其他, the
     ** community's code when the adapter maps the community as written */
     const char *code = comms ? adp_community_code(comms, community) : cm->code;
-    adp_civil_key(strcmp(doc, "其他") == 0 ? NULL : number, name, code, community, addr,
-                  category, key);
+    bool other = strcmp(doc, "其他") == 0;
+    bool theirs = !other && adp_civil_number_theirs(number, gen_gender_text(p->gender), age_text,
+                                                    month_start / 10000);   /* the head's on a member's row */
+    adp_civil_key(other || theirs ? NULL : number, name, code, community, addr, category, key);
 
     if (ctx->seen) {
         gen_seen_t seen = { e->person, GEN_SRC_CIVILAFFAIRS, (signed char) e->category,
