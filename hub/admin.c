@@ -184,7 +184,11 @@ s_review_decide(admin_t *self, const char *by, const char *decision, int64_t id,
             s_say(t, "review item #%lld %s by %s: records %lld and %lld are in residents %lld and %lld\n",
                   (long long)id, decision, by, (long long)r.a.v, (long long)r.b.v, (long long)ra.v, (long long)rb.v);
     }
-    log_notice("HUB-REVIEW-DECIDED", LOG_I("review", id), LOG_S("decision", decision), LOG_S("by", by));
+    size_t settled = 0;   /* items this decision answered too */
+    if (err == HUB_OK && (err = store_reviews_settle(self->store, now_ms, &settled)) == HUB_OK && settled)
+        s_say(t, "%zu other review item%s now in one resident: settled\n", settled, settled == 1 ? "" : "s");
+    log_notice("HUB-REVIEW-DECIDED", LOG_I("review", id), LOG_S("decision", decision), LOG_S("by", by),
+               LOG_I("settled", (int64_t)settled));
     return err;
 }
 

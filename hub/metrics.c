@@ -26,6 +26,7 @@ static const struct {
     {"hub_messages_refused_total", M_COUNTER, "Whole messages refused and quarantined, by department"},
     {"hub_commits_failed_total", M_COUNTER, "Group commits that failed (their batches were told to resend)"},
     {"hub_alerts_opened_total", M_COUNTER, "Cross-department check findings opened as alerts since start"},
+    {"hub_reviews_settled_total", M_COUNTER, "Open review items whose two records later evidence put in one resident"},
     {"hub_commit_seconds", M_HISTOGRAM, "Time to commit a group of batches"},
     {"hub_stage_seconds_total", M_COUNTER, "Time spent taking records in, by stage: decode, normalise, match, store, commit"},
     {"hub_ingest_queue_depth", M_GAUGE, "Batches waiting in the open transaction for their commit"},

@@ -723,11 +723,17 @@ s_alerts(server_t *self)
         return;
     self->last_alerts_ms = mono;
     self->alerts_not_before = mono + 1000;   /* unless the round succeeds */
-    size_t looked = 0, opened = 0;
+    size_t looked = 0, opened = 0, settled = 0;
     if (store_begin(self->writer) != HUB_OK)
         return;
-    if (alerts_run(self->writer, ALERTS_ROUND, client_now_ms(), &looked, &opened) == HUB_OK
+    /* review items that later evidence answered (both records in one resident now) are settled too */
+    if (store_reviews_settle(self->writer, client_now_ms(), &settled) == HUB_OK
+        && alerts_run(self->writer, ALERTS_ROUND, client_now_ms(), &looked, &opened) == HUB_OK
         && store_commit(self->writer) == HUB_OK) {
+        if (settled) {
+            log_info("HUB-REVIEW-SETTLED", LOG_I("items", (int64_t)settled));
+            metrics_add(self->metrics, "hub_reviews_settled_total", "", (double)settled);
+        }
         self->alerts_not_before = 0;
         self->alerts_more = looked == ALERTS_ROUND;
         if (opened) {

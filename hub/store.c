@@ -186,7 +186,7 @@ static const char *s_migrations[] = {
     "CREATE TABLE review_items("
     "  id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL,"
     "  evidence TEXT NOT NULL, opened_ms INTEGER NOT NULL,"
-    "  status TEXT NOT NULL DEFAULT 'open',"  /* open, linked, split, dismissed */
+    "  status TEXT NOT NULL DEFAULT 'open',"  /* open, linked, split, dismissed, settled */
     "  decided_by TEXT, decided_ms INTEGER, UNIQUE(a, b));"
     "CREATE TABLE audit_log("                 /* every look, append-only, hash-chained */
     "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, principal TEXT NOT NULL, role TEXT NOT NULL,"
@@ -332,7 +332,7 @@ enum {
     Q_RULE_ROSTER, Q_RULE_IDNO, Q_RULE_RECS, Q_RULE_HOUSEHOLD, Q_DIRTY_PUT, Q_DIRTY_HOUSEHOLD, Q_DIRTY_TAKE, Q_DIRTY_DEL, Q_DIRTY_ALL,
     Q_ALERT_PUT, Q_ALERTS_LIST, Q_ALERT_CLOSE, Q_ALERT_COUNTS, Q_DEPT_RECORDS,
     Q_RES_BY_NUMBER, Q_OBSERVATIONS,
-    Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
+    Q_A_REVIEWS, Q_A_REVIEW_GET, Q_A_REVIEW_SET, Q_A_REVIEW_SETTLE, Q_A_CARD, Q_A_EVENTS, Q_A_EVENT_GET, Q_A_EVENT_UNDONE,
     Q_A_PERSONS, Q_A_BODY, Q_A_MATCH_CLEAR1, Q_A_MATCH_CLEAR3, Q_A_CANNOT_DEL,
     Q_A_ALL_FEATURES, Q_A_UNMATCHED, Q_QUALITY_PUT, Q_REC_IDNO_CLEAR,
     Q_HOUSEHOLD, Q_QUAR_LIST, Q_RES_COMMUNITY, Q_QUAR_BYTES, Q_QUAR_DECIDE,
@@ -430,6 +430,9 @@ static const char *s_sql[Q_N] = {
                     " WHERE status=?1 OR ?1 IS NULL ORDER BY score DESC, id LIMIT ?2",
     [Q_A_REVIEW_GET] = "SELECT id, a, b, score, evidence, status FROM review_items WHERE id=?1",
     [Q_A_REVIEW_SET] = "UPDATE review_items SET status=?2, decided_by=?3, decided_ms=?4 WHERE id=?1",
+    [Q_A_REVIEW_SETTLE] = "UPDATE review_items SET status='settled', decided_by='auto', decided_ms=?1"
+                          " WHERE status='open' AND (SELECT resident_id FROM source_records WHERE id=a)"
+                          " = (SELECT resident_id FROM source_records WHERE id=b)",
     [Q_A_CARD] = "SELECT s.source, s.source_key, s.resident_id, s.idno, p.name, p.gender,"
                  " coalesce(p.birth_date, CASE WHEN p.age IS NOT NULL THEN 'age ' || p.age END),"
                  " p.community_code, p.address, p.phone, s.origin_file, s.origin_row"
@@ -2108,6 +2111,16 @@ store_review_decide(store_t *self, int64_t id, const char *status, const char *b
     s_bind_text(st, 3, by);
     sqlite3_bind_int64(st, 4, now_ms);
     return s_exec(self, Q_A_REVIEW_SET);
+}
+
+hub_err_t
+store_reviews_settle(store_t *self, int64_t now_ms, size_t *n)
+{
+    sqlite3_stmt *st = s_stmt(self, Q_A_REVIEW_SETTLE);
+    sqlite3_bind_int64(st, 1, now_ms);
+    hub_err_t err = s_exec(self, Q_A_REVIEW_SETTLE);
+    *n = err == HUB_OK ? (size_t)sqlite3_changes(self->db) : 0;
+    return err;
 }
 
 static void

@@ -250,6 +250,10 @@ typedef struct {
 hub_err_t store_reviews(store_t *self, const char *status, size_t limit, review_row_t *out, size_t *n);
 hub_err_t store_review_get(store_t *self, int64_t id, review_row_t *out);
 hub_err_t store_review_decide(store_t *self, int64_t id, const char *status, const char *by, int64_t now_ms);
+/* Open review items whose two records are in one resident now (linked by a
+** decision on another item, or by evidence that came later) become
+** 'settled' by 'auto'; *n says how many. */
+hub_err_t store_reviews_settle(store_t *self, int64_t now_ms, size_t *n);
 hub_err_t store_record_card(store_t *self, record_id_t id, record_card_t *out);
 /* Merges and splits, newest first; of one resident (0: all). */
 hub_err_t store_events(store_t *self, resident_id_t resident, size_t limit, event_row_t *out, size_t *n);

@@ -123,6 +123,35 @@ check "its next version is someone else: split off" test "$(resident_of police "
 check "the split is recorded" test "$(sql "$H" "SELECT count(*) FROM resolution_events WHERE kind = 'split'")" -ge 1
 check "log: HUB-SPLIT" grep -q '"msgid":"HUB-SPLIT"' "$H/hub.log"
 
+# an item that a decision on another answers is settled: 孙立 is in the
+# police register and twice in labour as 孙力 (no number, another address,
+# one phone: the two labour records link each other); each labour record is
+# a review item with the police record; linking one puts all three in one
+# resident, and the other item is answered with it
+S=$(idno 35080219770707017)
+printf '%s\r\n' '公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与户主关系,户籍地址,现住址,所属社区,人员类别,人员状态,变动类型,变动日期,联系电话' \
+    "$S,孙立,,男,汉族,19770707,900300001,户主,南城街道松涛社区松涛路9号,,松涛社区,户籍人口,正常,,," \
+    | iconv -f UTF-8 -t GB18030 > "$T_TMP/hukou_20261104.csv"
+"$BIN/adapter-police" --home "$H" "$T_TMP/hukou_20261104.csv" >/dev/null
+{
+    echo '{"djbh":"LD21","xm":"孙力","xb":"1","csrq":"1977-07-07","sqjwh":"松涛社区","jzdz":"松涛路19号","lxdh":"13905977777","gxsj":"2026-11-21T09:00:00+08:00"}'
+    echo '{"djbh":"LD22","xm":"孙力","xb":"1","csrq":"1977-07-07","sqjwh":"松涛社区","jzdz":"松涛路19号","lxdh":"13905977777","gxsj":"2026-11-21T09:00:00+08:00"}'
+} > "$T_TMP/jyzt_20261104.jsonl"
+"$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261104.jsonl" >/dev/null
+check_eq "the two labour records of 孙力 are one resident" "$(resident_of labour LD21)" "$(resident_of labour LD22)"
+check "…not yet the police record's" test "$(resident_of police "$S")" != "$(resident_of labour LD21)"
+PS=$(sql "$H" "SELECT id FROM source_records WHERE source = 1 AND source_key = '$S'")
+items=$(sql "$H" "SELECT id FROM review_items WHERE status = 'open' AND (a = $PS OR b = $PS) ORDER BY id")
+check_eq "two open items: the police record with each labour record" 2 "$(grep -c . <<<"$items")"
+first=$(head -1 <<<"$items")
+second=$(tail -1 <<<"$items")
+out=$(C review link "$first")
+check "linking one says the other is settled" grep -q "1 other review item now in one resident: settled" <<<"$out"
+check_eq "all three are one resident" "$(resident_of police "$S")" "$(resident_of labour LD22)"
+check_eq "the other item is settled, by auto" "settled|auto" \
+    "$(sql "$H" "SELECT status || '|' || decided_by FROM review_items WHERE id = ${second:-0}")"
+check "settled items leave the list" bash -c "! '$BIN/hubctl' --home '$H' review list | grep -q '^#$second '"
+
 # the counts kept by triggers (store_stats) against counting, after merges,
 # splits, undo and decided reviews
 check_eq "counts: current records by department, as counted" \
