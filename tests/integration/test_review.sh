@@ -152,6 +152,32 @@ check_eq "the other item is settled, by auto" "settled|auto" \
     "$(sql "$H" "SELECT status || '|' || decided_by FROM review_items WHERE id = ${second:-0}")"
 check "settled items leave the list" bash -c "! '$BIN/hubctl' --home '$H' review list | grep -q '^#$second '"
 
+# …and an item that later evidence answers is settled when the load pauses:
+# 周平 in police and, as 周萍 without a number, in labour (a review item);
+# then a labour record with his number and 周萍's phone joins both
+Z2=$(idno 35080219690909019)
+printf '%s\r\n' '公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与户主关系,户籍地址,现住址,所属社区,人员类别,人员状态,变动类型,变动日期,联系电话' \
+    "$Z2,周平,,男,汉族,19690909,900300002,户主,南城街道松涛社区松涛路29号,,松涛社区,户籍人口,正常,,," \
+    | iconv -f UTF-8 -t GB18030 > "$T_TMP/hukou_20261105.csv"
+"$BIN/adapter-police" --home "$H" "$T_TMP/hukou_20261105.csv" >/dev/null
+echo '{"djbh":"LD31","xm":"周萍","xb":"1","csrq":"1969-09-09","sqjwh":"松涛社区","jzdz":"松涛路39号","lxdh":"13905978888","gxsj":"2026-11-21T09:00:00+08:00"}' \
+    > "$T_TMP/jyzt_20261105.jsonl"
+"$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261105.jsonl" >/dev/null
+PZ=$(sql "$H" "SELECT id FROM source_records WHERE source = 1 AND source_key = '$Z2'")
+item=$(sql "$H" "SELECT id FROM review_items WHERE status = 'open' AND (a = $PZ OR b = $PZ)")
+check "周萍 is a review item with 周平's police record" test -n "$item"
+echo '{"djbh":"LD32","sfzh":"'"$Z2"'","xm":"周萍","xb":"1","csrq":"1969-09-09","sqjwh":"松涛社区","jzdz":"松涛路39号","lxdh":"13905978888","gxsj":"2026-11-21T09:00:00+08:00"}' \
+    > "$T_TMP/jyzt_20261106.jsonl"
+"$BIN/adapter-labour" --home "$H" "$T_TMP/jyzt_20261106.jsonl" >/dev/null
+check_eq "the new record puts 周萍's first record with 周平" "$(resident_of police "$Z2")" "$(resident_of labour LD31)"
+for _ in $(seq 1 50); do
+    [ "$(sql "$H" "SELECT status FROM review_items WHERE id = ${item:-0}")" = settled ] && break
+    sleep 0.2
+done
+check_eq "once the load pauses, the item is settled by auto" "settled|auto" \
+    "$(sql "$H" "SELECT status || '|' || decided_by FROM review_items WHERE id = ${item:-0}")"
+check "log: HUB-REVIEW-SETTLED" grep -q '"msgid":"HUB-REVIEW-SETTLED"' "$H/hub.log"
+
 # the counts kept by triggers (store_stats) against counting, after merges,
 # splits, undo and decided reviews
 check_eq "counts: current records by department, as counted" \
