@@ -16,6 +16,17 @@
 ** Resident ids are stable: a cluster keeps the id most of its records had
 ** (the older on a tie); an id that loses all its records becomes an alias of
 ** the one that took them. Every merge and split is recorded with its evidence.
+**
+** Relatives: a record without a number of its own (none, or one that is
+** evidently a relative's: match_idno_foreign, or the head's on a roster
+** member's row) also takes as candidates the police members of the
+** households of the relatives it names (the number's owner, the
+** family-planning woman, the roster's head), scored with relative=exact.
+** So that the result does not depend on which department came first, a
+** police record that comes wakes the records naming a relative in its
+** household, and a record holding a number as its own wakes the roster
+** members' rows carrying it: they are worked out, scored and clustered
+** again (index keys R:, L:, B:, W:, M: of match.h).
 */
 #ifndef HUB_RESOLVE_H
 #define HUB_RESOLVE_H
