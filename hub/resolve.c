@@ -203,8 +203,10 @@ s_cand_add(cand_t *c, size_t n, record_id_t id, bool relative, record_id_t self)
 
 /* A record reached through a relative's household with a placeholder name
 ** or its surname alone must not take one of two members alike in all else
-** (twins before naming): when the best two such candidates are that close,
+** (twins before naming): when the best two such candidates are closer than
+** RELATIVE_MARGIN (less than an exact name is above a same-sounding one),
 ** neither links; both go to review. */
+#define RELATIVE_MARGIN 4
 static hub_err_t
 s_relative_ambiguity(resolver_t *self, cand_t *c, size_t n, const match_weights_t *w)
 {
@@ -219,7 +221,7 @@ s_relative_ambiguity(resolver_t *self, cand_t *c, size_t n, const match_weights_
             second = &c[i];
         }
     }
-    if (!best || !second || best->score < w->upper || best->score - second->score >= 6)
+    if (!best || !second || best->score < w->upper || best->score - second->score >= RELATIVE_MARGIN)
         return HUB_OK;
     resident_id_t rb, rs;   /* one person's two records (registered twice) are no doubt */
     bool current;
@@ -289,6 +291,10 @@ s_score_candidates(resolver_t *self, const match_rec_t *m, match_key_t *keys, si
             cands[i].cmp.level[MF_COMMUNITY] = ML_MISSING;
         }
         cands[i].score = match_score(&cands[i].cmp, &self->w);
+        if (m->source == 2 && c.source == 2 && (m->flags & c.flags & MATCH_F_LINKED)
+            && !strcmp(m->household, c.household) && cands[i].cmp.level[MF_NAME] != ML_EXACT
+            && cands[i].score >= self->w.upper)   /* two children of one woman, named apart: twins, to review */
+            cands[i].score = self->w.upper - 0.5;
         cands[kept++] = cands[i];
     }
     n = kept;
@@ -632,8 +638,9 @@ static hub_err_t s_quality(resolver_t *self, record_id_t id, const facts_t *fact
 
 /* Is the number on a roster member's row (match_roster_member) its head's?
 ** It is when a record holding it as its own is of a person named like the
-** head on the row and not like the member: a police record, or the head's
-** own roster row. */
+** head on the row and not like the member: any record but another member's
+** roster row (a police record, the head's own roster row, the head's
+** labour or family-planning record). */
 static hub_err_t
 s_number_is_heads(resolver_t *self, const match_rec_t *m, bool *heads)
 {
@@ -647,11 +654,53 @@ s_number_is_heads(resolver_t *self, const match_rec_t *m, bool *heads)
         match_rec_t o;
         if (found[i].v == m->record.v || store_match_get(self->store, found[i], &o) != HUB_OK)
             continue;
-        if (o.source != 1 && (o.source != 4 || match_roster_member(&o)))
+        if (o.source == 4 && match_roster_member(&o))
             continue;
         bool like_head = norm_pinyin_match(o.name, m->head) || (o.former[0] && norm_pinyin_match(o.former, m->head));
         bool like_member = norm_pinyin_match(o.name, m->name) || (o.former[0] && norm_pinyin_match(o.former, m->name));
         *heads = like_head && !like_member;
+    }
+    return err;
+}
+
+/* Is the valid number on a record of another department a housemate's? It
+** is when its police owner is named otherwise (not the same, alike in sound,
+** nor transposed) and another member of the owner's household is named as
+** the record is, of its gender and birth date: a twin's number on the
+** other twin's family-planning row. A name typed wrong on a record with its
+** own number has no such housemate, and keeps its number. */
+static hub_err_t
+s_number_is_housemates(resolver_t *self, const match_rec_t *m, bool *theirs)
+{
+    char key[MATCH_KEY_LEN];
+    record_id_t found[RELATIVE_HEADS], members[CANDIDATES_PER_KEY];
+    size_t nf = 0;
+    *theirs = false;
+    snprintf(key, sizeof key, "v:%s", m->idno);
+    hub_err_t err = store_block_records(self->store, key, RELATIVE_HEADS, found, RELATIVE_HEADS, &nf);
+    for (size_t i = 0; i < nf && err == HUB_OK && !*theirs; i++) {
+        match_rec_t o;
+        match_cmp_t c;
+        if (found[i].v == m->record.v || store_match_get(self->store, found[i], &o) != HUB_OK || o.source != 1
+            || !o.household[0])
+            continue;
+        match_compare(m, &o, &c);
+        if (c.level[MF_NAME] == ML_EXACT || c.level[MF_NAME] == ML_PINYIN || c.level[MF_NAME] == ML_TRANSPOSE
+            || c.level[MF_NAME] == ML_MISSING)
+            return HUB_OK;   /* its owner's, by name */
+        size_t nm = 0;
+        snprintf(key, sizeof key, MATCH_KEY_HOUSEHOLD "%s", o.household);
+        err = store_block_records(self->store, key, CANDIDATES_PER_KEY, members, CANDIDATES_PER_KEY, &nm);
+        for (size_t k = 0; k < nm && err == HUB_OK && !*theirs; k++) {
+            match_rec_t h;
+            if (members[k].v == found[i].v || store_match_get(self->store, members[k], &h) != HUB_OK)
+                continue;
+            match_compare(m, &h, &c);
+            *theirs = (c.level[MF_NAME] == ML_EXACT || c.level[MF_NAME] == ML_PINYIN)
+                      && c.level[MF_GENDER] != ML_DIFFERENT
+                      && (c.level[MF_BIRTH] == ML_EXACT || c.level[MF_BIRTH] == ML_AGE
+                          || c.level[MF_BIRTH] == ML_MISSING);
+        }
     }
     return err;
 }
@@ -671,9 +720,11 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
     m.record = id;
     snprintf(m.key, sizeof m.key, "%s", key ? key : "");
     self->dependents = self->dependents || source == 2 || source == 4;
-    bool heads = false;
+    bool heads = false, housemates = false;
     hub_err_t err = m.idno[0] && match_roster_member(&m) ? s_number_is_heads(self, &m, &heads) : HUB_OK;
-    if (err == HUB_OK && heads) {   /* the head's number on a member's row: the head's, not the member's */
+    if (err == HUB_OK && m.idno[0] && !heads && source != 1)
+        err = s_number_is_housemates(self, &m, &housemates);
+    if (err == HUB_OK && (heads || housemates)) {   /* a relative's number: not the record's own */
         snprintf(foreign, sizeof foreign, "%s", idno);
         idno[0] = 0;
         match_rec_from_facts(&m, facts, source, NULL, NULL, foreign, year, month);   /* nothing of it as its own */
@@ -692,6 +743,8 @@ resolver_features(resolver_t *self, record_id_t id, const facts_t *facts, int so
         err = store_quality_put(self->store, id, "idno-other-person",
                                 heads ? "the number is the head of household's named on the row: "
                                         "not taken as this member's own"
+                                : housemates ? "the number's owner is named otherwise, and a member of "
+                                               "his household is named as this record: a housemate's number"
                                       : "the number's birth date or gender is another person's (a relative's?): "
                                         "not taken as this record's own");
     return err == HUB_OK ? store_match_put(self->store, id, &m, kp, nkeys) : err;
@@ -749,6 +802,8 @@ resolver_weights(const resolver_t *self)
 ** scored again and its component clustered again. The lookups are in the
 ** writer's index in memory. */
 #define WAKE_MAX 64
+static hub_err_t s_refeature(resolver_t *self, record_id_t id, int64_t now_ms);
+
 static hub_err_t
 s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
 {
@@ -757,8 +812,8 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
     if (err != HUB_OK || !p.household[0])
         return err == HUB_ENOTFOUND ? HUB_OK : err;
     char key[MATCH_KEY_LEN];
-    record_id_t members[CANDIDATES_PER_KEY], found[WAKE_MAX], woken[WAKE_MAX];
-    size_t nm = 0, nw = 0;
+    record_id_t members[CANDIDATES_PER_KEY], found[WAKE_MAX], woken[WAKE_MAX], again[WAKE_MAX];
+    size_t nm = 0, nw = 0, na = 0;
     snprintf(key, sizeof key, MATCH_KEY_HOUSEHOLD "%s", p.household);
     err = store_block_records(self->store, key, CANDIDATES_PER_KEY, members, CANDIDATES_PER_KEY, &nm);
     for (size_t i = 0; i < nm && err == HUB_OK; i++) {
@@ -767,6 +822,20 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
             continue;
         char keys[6][MATCH_KEY_LEN];
         size_t nk = 0, nf = 0;
+        if (mb.idno[0]) {   /* records of other departments on this member's number, named otherwise */
+            snprintf(key, sizeof key, "v:%s", mb.idno);
+            err = store_block_records(self->store, key, WAKE_MAX, found, WAKE_MAX, &nf);
+            for (size_t f = 0; f < nf && na < WAKE_MAX; f++) {
+                match_rec_t r;
+                match_cmp_t c;
+                if (store_match_get(self->store, found[f], &r) != HUB_OK || r.source == 1)
+                    continue;
+                match_compare(&r, &mb, &c);
+                if (c.level[MF_NAME] != ML_EXACT && c.level[MF_NAME] != ML_PINYIN && c.level[MF_NAME] != ML_TRANSPOSE)
+                    again[na++] = found[f];
+            }
+            nf = 0;
+        }
         if (mb.idno[0])
             snprintf(keys[nk++], MATCH_KEY_LEN, MATCH_KEY_BY_NUMBER "%s", mb.idno);
         if ((mb.flags & MATCH_F_HEAD) && mb.pinyin[0])
@@ -802,12 +871,15 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
         }
     }
     /* scored again (its pairs may rise, or fall: twins now seen), then its
-    ** component clustered again */
+    ** component clustered again; a record on a member's number but named
+    ** otherwise is worked out again from its body (s_number_is_housemates) */
     for (size_t i = 0; i < nw && err == HUB_OK; i++) {
         size_t nl = 0;
         if ((err = s_score(self, woken[i], NULL, 0, &nl)) == HUB_OK)
             err = resolver_recluster(self, woken[i], "auto", now_ms, NULL, NULL);
     }
+    for (size_t i = 0; i < na && err == HUB_OK; i++)
+        err = s_refeature(self, again[i], now_ms);
     return err;
 }
 
@@ -945,8 +1017,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
         err = s_reviews(self, id, links, nl, *resident, now_ms);
     if (err == HUB_OK && rec->source == 1 && self->dependents)
         err = s_wake_relatives(self, id, now_ms);
-    if (err == HUB_OK && self->dependents && mine.idno[0]
-        && (rec->source == 1 || (rec->source == 4 && !match_roster_member(&mine))))
+    if (err == HUB_OK && self->dependents && mine.idno[0] && !(rec->source == 4 && match_roster_member(&mine)))
         err = s_wake_members(self, mine.idno, now_ms);
     free(links);
     return err;

@@ -193,4 +193,65 @@ check_eq "the November roster's son (row 1) is the son's police resident" "$(rid
 check_eq "the November roster's father (row 2) is the father's police resident" "$(rid "$H3" police "$HEAD")" \
     "$(rid_row "$H3" mz_roster_202611.csv 2)"
 hub_stop
+
+# ---- twins, in both load orders: 何一鹏's family-planning row on his twin's
+# number; 张子涵 and 张梓涵 (same-sounding) without numbers; and a brother on
+# the head's number where the head is in labour only ----
+TA=$(idno 35080220240505013)   # 何一鸣, M
+TB=$(idno 35080220240505021)   # 何一鹏, M
+TM=$(idno 35080219950101022)   # 王丽, F, their mother
+ZA=$(idno 35080220050707042)   # 张子涵, F
+ZB=$(idno 35080220050707064)   # 张梓涵, F
+ZM=$(idno 35080219800808024)   # 李红, F, their mother
+DH=$(idno 35080219750404015)   # 邓建明, M: in labour only
+DB=$(idno 35080219750909017)   # 邓建新, M, his brother
+mkdir -p "$FX/tw"
+{
+    echo '公民身份号码,姓名,曾用名,性别,民族,出生日期,户号,与户主关系,户籍地址,现住址,所属社区,人员类别,人员状态,变动类型,变动日期,联系电话'
+    echo "$TM,王丽,,女,汉族,19950101,900400001,户主,东城街道北龙社区龙津路41号,,北龙社区,户籍人口,正常,,,"
+    echo "$TA,何一鸣,,男,汉族,20240505,900400001,子,东城街道北龙社区龙津路41号,,北龙社区,户籍人口,正常,,,"
+    echo "$TB,何一鹏,,男,汉族,20240505,900400001,子,东城街道北龙社区龙津路41号,,北龙社区,户籍人口,正常,,,"
+    echo "$ZM,李红,,女,汉族,19800808,900400002,户主,东城街道北龙社区龙津路42号,,北龙社区,户籍人口,正常,,,"
+    echo "$ZA,张子涵,,女,汉族,20050707,900400002,女,东城街道北龙社区龙津路42号,,北龙社区,户籍人口,正常,,,"
+    echo "$ZB,张梓涵,,女,汉族,20050707,900400002,女,东城街道北龙社区龙津路42号,,北龙社区,户籍人口,正常,,,"
+    echo "$DB,邓建新,,男,汉族,19750909,900400003,户主,东城街道北龙社区龙津路43号,,北龙社区,户籍人口,正常,,,"
+} | gb18030 > "$FX/tw/hukou_20261101.csv"
+{
+    printf '\xef\xbb\xbf'
+    echo "姓名${T}记录编号${T}人员类型${T}身份证号${T}出生日期${T}性别${T}婚姻状况${T}关联记录编号${T}现居住地址${T}所属社区${T}联系电话${T}子女数${T}生育服务证号${T}节育措施${T}更新时间"
+    echo "王丽${T}JS2024400001${T}育龄妇女${T}$TM${T}1995-01-01${T}2${T}初婚${T}${T}龙津路41号${T}北龙社区${T}${T}2${T}${T}${T}2026-11-01 09:00:00"
+    echo "何一鸣${T}JS2024400002${T}子女${T}$TA${T}2024-05-05${T}1${T}${T}JS2024400001${T}龙津路41号${T}北龙社区${T}${T}${T}${T}${T}2026-11-01 09:00:00"
+    echo "何一鹏${T}JS2024400003${T}子女${T}$TA${T}2024-05-05${T}1${T}${T}JS2024400001${T}龙津路41号${T}北龙社区${T}${T}${T}${T}${T}2026-11-01 09:00:00"
+    echo "李红${T}JS2024400011${T}育龄妇女${T}$ZM${T}1980-08-08${T}2${T}初婚${T}${T}龙津路42号${T}北龙社区${T}${T}2${T}${T}${T}2026-11-01 09:00:00"
+    echo "张子涵${T}JS2024400012${T}子女${T}${T}2005-07-07${T}2${T}${T}JS2024400011${T}龙津路42号${T}北龙社区${T}${T}${T}${T}${T}2026-11-01 09:00:00"
+    echo "张梓涵${T}JS2024400013${T}子女${T}${T}2005-07-07${T}2${T}${T}JS2024400011${T}龙津路42号${T}北龙社区${T}${T}${T}${T}${T}2026-11-01 09:00:00"
+} > "$FX/tw/wis_20261101.tsv"
+echo '{"djbh":"LD4001","sfzh":"'"$DH"'","xm":"邓建明","xb":"1","csrq":"1975-04-04","sqjwh":"北龙社区","jzdz":"龙津路43号","gxsj":"2026-11-01T09:00:00+08:00"}' \
+    > "$FX/tw/jyzt_20261101.jsonl"
+{
+    echo '序号,街道,社区,户主姓名,姓名,证件类型,证件号码,性别,年龄,住址,类别,保障人数,月发放金额,起始日期,状态,联系电话'
+    echo "1,东城街道,北龙社区,邓建明,邓建新,户口簿,$DH,男,51,龙津路43号,城市低保,1,570,2020-01-01,在保,"
+} | gbk > "$FX/tw/mz_roster_202611.csv"
+for order in "police familyplanning labour civilaffairs" "civilaffairs labour familyplanning police"; do
+    H4=$T_TMP/hub4-${order%% *}
+    hub_init "$H4" 17800 "group_commit_max_ms = 5"
+    check "hubd ($order) starts" hub_start "$H4"
+    for dep in $order; do
+        case $dep in police) f=hukou_20261101.csv ;; familyplanning) f=wis_20261101.tsv ;;
+                     labour) f=jyzt_20261101.jsonl ;; civilaffairs) f=mz_roster_202611.csv ;; esac
+        "$BIN/adapter-$dep" --home "$H4" "$FX/tw/$f" >/dev/null 2>&1
+    done
+    "$BIN/hubctl" --home "$H4" export-links > "$H4/links.csv"
+    check_eq "$order: 何一鹏's row on his twin's number is 何一鹏" "$(rid "$H4" police "$TB")" \
+        "$(rid "$H4" familyplanning JS2024400003)"
+    check_eq "$order: …and 何一鸣's row 何一鸣" "$(rid "$H4" police "$TA")" "$(rid "$H4" familyplanning JS2024400002)"
+    check_eq "$order: 张子涵 without a number is 张子涵" "$(rid "$H4" police "$ZA")" \
+        "$(rid "$H4" familyplanning JS2024400012)"
+    check_eq "$order: 张梓涵 without a number is 张梓涵" "$(rid "$H4" police "$ZB")" \
+        "$(rid "$H4" familyplanning JS2024400013)"
+    check_eq "$order: 邓建新 on his brother's number (the brother in labour only) is 邓建新" \
+        "$(rid "$H4" police "$DB")" "$(rid_row "$H4" mz_roster_202611.csv 1)"
+    check "$order: …not his brother" test "$(rid "$H4" labour LD4001)" != "$(rid_row "$H4" mz_roster_202611.csv 1)"
+    hub_stop
+done
 t_done
