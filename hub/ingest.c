@@ -302,6 +302,15 @@ s_batch(ingest_t *self, const principal_t *who, const msg_t *m, const uint8_t *d
         else
             c[results[i].result]++;
     }
+    if (err == HUB_ENOTFOUND) {   /* what the batch's records woke, once each */
+        double t0 = s_seconds();
+        hub_err_t rc = resolver_flush(self->resolver, now_ms);
+        s_stage(self, STAGE_MATCH, &t0);
+        if (rc != HUB_OK)
+            err = rc;
+    } else {
+        resolver_discard(self->resolver);
+    }
     if (err == HUB_ENOTFOUND) {
         ack_t ack = {.seq = m->seq, .status = ACK_OK, .results = results, .n = m->nrecs};
         codec_encode_ack(&ack, ++self->out_seq, &reply->frame, &reply->len);

@@ -21,6 +21,11 @@ struct resolver {
     resolve_stats_t stats;
     bool dependents;   /* records that may name a relative (family planning, civil affairs) are in:
                        ** only then does a police record wake any (s_wake_relatives) */
+    /* records woken by this batch's records, each worked on once at its end
+    ** (resolver_flush): a household's members come together, and would each
+    ** wake the same records */
+    record_id_t *woken, *again;   /* to score again; to work out again from the body */
+    size_t nwoken, nagain, cap_woken, cap_again;
 };
 
 resolver_t *
@@ -38,8 +43,43 @@ resolver_new(store_t *writer, const match_weights_t *weights)
 void
 resolver_destroy(resolver_t **self_p)
 {
+    if (*self_p) {
+        free((*self_p)->woken);
+        free((*self_p)->again);
+    }
     free(*self_p);
     *self_p = NULL;
+}
+
+static void
+s_pend(record_id_t **list, size_t *n, size_t *cap, record_id_t id)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *list = HUB_CHECK_ALLOC(realloc(*list, *cap * sizeof **list));
+    }
+    (*list)[(*n)++] = id;
+}
+
+static int
+s_cmp_ids(const void *x, const void *y)
+{
+    const record_id_t *a = x, *b = y;
+    return (a->v > b->v) - (a->v < b->v);
+}
+
+/* Sort and drop repeats; returns the count left. */
+static size_t
+s_unique(record_id_t *ids, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(ids, n, sizeof *ids, s_cmp_ids);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (ids[i].v != ids[k - 1].v)
+            ids[k++] = ids[i];
+    return k;
 }
 
 void
@@ -831,8 +871,10 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
                 if (store_match_get(self->store, found[f], &r) != HUB_OK || r.source == 1)
                     continue;
                 match_compare(&r, &mb, &c);
-                if (c.level[MF_NAME] != ML_EXACT && c.level[MF_NAME] != ML_PINYIN && c.level[MF_NAME] != ML_TRANSPOSE)
-                    again[na++] = found[f];
+                bool theirs = false;
+                if (c.level[MF_NAME] != ML_EXACT && c.level[MF_NAME] != ML_PINYIN && c.level[MF_NAME] != ML_TRANSPOSE
+                    && (err = s_number_is_housemates(self, &r, &theirs)) == HUB_OK && theirs)
+                    again[na++] = found[f];   /* a housemate's number, seen now */
             }
             nf = 0;
         }
@@ -870,16 +912,12 @@ s_wake_relatives(resolver_t *self, record_id_t police, int64_t now_ms)
             }
         }
     }
-    /* scored again (its pairs may rise, or fall: twins now seen), then its
-    ** component clustered again; a record on a member's number but named
-    ** otherwise is worked out again from its body (s_number_is_housemates) */
-    for (size_t i = 0; i < nw && err == HUB_OK; i++) {
-        size_t nl = 0;
-        if ((err = s_score(self, woken[i], NULL, 0, &nl)) == HUB_OK)
-            err = resolver_recluster(self, woken[i], "auto", now_ms, NULL, NULL);
-    }
-    for (size_t i = 0; i < na && err == HUB_OK; i++)
-        err = s_refeature(self, again[i], now_ms);
+    /* worked on at the batch's end (resolver_flush) */
+    (void)now_ms;
+    for (size_t i = 0; i < nw; i++)
+        s_pend(&self->woken, &self->nwoken, &self->cap_woken, woken[i]);
+    for (size_t i = 0; i < na; i++)
+        s_pend(&self->again, &self->nagain, &self->cap_again, again[i]);
     return err;
 }
 
@@ -914,16 +952,68 @@ s_refeature(resolver_t *self, record_id_t id, int64_t now_ms)
 ** carry that number (MATCH_KEY_MEMBER_NUMBER) may now be seen to carry
 ** their head's (s_number_is_heads). */
 static hub_err_t
-s_wake_members(resolver_t *self, const char *number, int64_t now_ms)
+s_wake_members(resolver_t *self, const match_rec_t *owner)
 {
     char key[MATCH_KEY_LEN];
     record_id_t found[WAKE_MAX];
     size_t nf = 0;
-    snprintf(key, sizeof key, MATCH_KEY_MEMBER_NUMBER "%s", number);
+    snprintf(key, sizeof key, MATCH_KEY_MEMBER_NUMBER "%s", owner->idno);
     hub_err_t err = store_block_records(self->store, key, WAKE_MAX, found, WAKE_MAX, &nf);
-    for (size_t i = 0; i < nf && err == HUB_OK; i++)
-        err = s_refeature(self, found[i], now_ms);
+    for (size_t i = 0; i < nf && err == HUB_OK; i++) {
+        match_rec_t r;   /* only rows whose head is named as the owner */
+        if (store_match_get(self->store, found[i], &r) == HUB_OK
+            && (norm_pinyin_match(owner->name, r.head) || (owner->former[0] && norm_pinyin_match(owner->former, r.head))))
+            s_pend(&self->again, &self->nagain, &self->cap_again, found[i]);
+    }
     return err;
+}
+
+hub_err_t
+resolver_flush(resolver_t *self, int64_t now_ms)
+{
+    /* scored again (its pairs may rise, or fall: twins now seen), then its
+    ** component clustered again; a record on a member's number but named
+    ** otherwise, or on its head's, is worked out again from its body */
+    size_t nw = s_unique(self->woken, self->nwoken), na = s_unique(self->again, self->nagain);
+    hub_err_t err = HUB_OK;
+    for (size_t i = 0, j = 0; i < nw && err == HUB_OK; i++) {
+        while (j < na && self->again[j].v < self->woken[i].v)
+            j++;
+        if (j < na && self->again[j].v == self->woken[i].v)
+            continue;   /* worked out again below */
+        record_id_t id = self->woken[i], mates[2];
+        scored_link_t *links = HUB_CHECK_ALLOC(malloc(LINKS_MAX * sizeof *links));
+        size_t nl = 0, nm = 0;
+        resident_id_t mine, other;
+        bool current, again = false;
+        if ((err = s_score(self, id, links, LINKS_MAX, &nl)) == HUB_ENOTFOUND) {
+            err = HUB_OK;   /* superseded since */
+            free(links);
+            continue;
+        }
+        /* clustered again only when it can change: a link to another resident now,
+        ** or a resident of several records (a pair in it may have fallen) */
+        if (err == HUB_OK && (err = store_record_resident(self->store, id, &mine, &current)) == HUB_OK && mine.v)
+            err = store_resident_records(self->store, mine, mates, 2, &nm);
+        again = nm > 1 || !mine.v;
+        for (size_t l = 0; l < nl && err == HUB_OK && !again; l++)
+            if (links[l].score >= self->w.upper
+                && (err = store_record_resident(self->store, links[l].other, &other, &current)) == HUB_OK)
+                again = other.v != mine.v;
+        free(links);
+        if (err == HUB_OK && again)
+            err = resolver_recluster(self, id, "auto", now_ms, NULL, NULL);
+    }
+    for (size_t i = 0; i < na && err == HUB_OK; i++)
+        err = s_refeature(self, self->again[i], now_ms);
+    resolver_discard(self);
+    return err;
+}
+
+void
+resolver_discard(resolver_t *self)
+{
+    self->nwoken = self->nagain = 0;
 }
 
 hub_err_t
@@ -1018,7 +1108,7 @@ resolver_add(resolver_t *self, const rec_t *rec, record_id_t id, const facts_t *
     if (err == HUB_OK && rec->source == 1 && self->dependents)
         err = s_wake_relatives(self, id, now_ms);
     if (err == HUB_OK && self->dependents && mine.idno[0] && !(rec->source == 4 && match_roster_member(&mine)))
-        err = s_wake_members(self, mine.idno, now_ms);
+        err = s_wake_members(self, &mine);
     free(links);
     return err;
 }

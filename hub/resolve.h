@@ -69,6 +69,14 @@ hub_err_t resolver_recluster(resolver_t *self, record_id_t seed, const char *by,
                              size_t *nseen);
 const match_weights_t *resolver_weights(const resolver_t *self);
 
+/* The records resolver_add woke since the last call (records naming a
+** relative in a household whose police records came, rows carrying a
+** number its owner now claims), each worked on once: call at the end of a
+** batch, inside its transaction. resolver_discard forgets them (the batch
+** failed). */
+hub_err_t resolver_flush(resolver_t *self, int64_t now_ms);
+void resolver_discard(resolver_t *self);
+
 /* Counters since start, for the log and stats. */
 typedef struct {
     long records, new_residents, joined, reclusters, merges, splits, reviews;
