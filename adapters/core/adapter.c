@@ -505,7 +505,7 @@ adp_reject(adp_t *a, uint32_t row, const char *column, const char *reason, const
         return;
     item_t *it = s_add_item(a, row, raw, raw_len);
     it->column = column ? adp_strdup(column) : NULL;
-    it->reason = adp_strdup(reason);
+    it->reason = adp_to_utf8_escaped("UTF-8", reason, strlen(reason));   /* a parser's words may quote a cut character */
     a->file_rejected++;
     log_info("ADP-ROW-REJECT", LOG_S("file", a->file_name), LOG_I("row", row),
              LOG_S("column", column ? column : ""), LOG_S("reason", reason));
